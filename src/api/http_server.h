@@ -1,0 +1,109 @@
+// The HTTP/1.1 server: Boost.Beast on Asio, asynchronous, so thousands of
+// slow mobile connections and long-lived streams need no thread each. It
+// knows nothing of vigil's routes: it reads requests (with size limits and
+// timeouts), hands them to a Handler, writes the Reply, keeps connections
+// alive, logs every request as one JSON line and counts it for /metrics.
+// Shutdown() stops accepting, closes idle connections and lets requests in
+// flight finish (up to drain_timeout).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/status.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vigil::api {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// What a handler answers: the response plus what the access log and the
+// metrics should call the request.
+struct Reply {
+  Response response;
+  std::string route = "unmatched";  // the route pattern, e.g. "/api/v1/submissions/{id}"
+  std::string actor;                // who asked, if authenticated
+};
+
+// Runs on an I/O thread. Must call `respond` exactly once, from any thread,
+// possibly later (e.g. after a group commit).
+using Responder = std::function<void(Reply)>;
+using Handler = std::function<void(Request& request, const std::string& remote, Responder respond)>;
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  int threads = 0;                        // I/O threads; 0 = one per core
+  std::size_t max_body_bytes = 1 << 20;   // larger bodies get 413
+  std::size_t max_header_bytes = 16 << 10;
+  std::chrono::seconds read_timeout{30};  // a whole request, and keep-alive idle time
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds drain_timeout{20};  // how long shutdown waits for requests in flight
+  bool handle_signals = true;              // SIGINT/SIGTERM call Shutdown()
+};
+
+class HttpServer {
+ public:
+  // `access_log` may be null (no access log).
+  HttpServer(ServerOptions options, Handler handler, std::shared_ptr<spdlog::logger> access_log,
+             MetricsRegistry& metrics);
+  ~HttpServer();
+
+  // Binds and listens. After success, port() is the bound port.
+  Status Start();
+  unsigned short port() const { return port_; }
+
+  // Serves until Shutdown() and the drain are complete. Blocks; uses
+  // options.threads threads including the caller's.
+  void Run();
+
+  // Thread-safe and idempotent.
+  void Shutdown();
+
+  struct Stats;
+
+ private:
+  class Session;
+  friend class Session;
+
+  void Accept();
+  void SessionStarted();
+  void SessionEnded();
+  void LogRequest(const std::string& remote, const Request& request, const Reply& reply,
+                  std::size_t bytes_out, std::chrono::steady_clock::time_point start);
+
+  ServerOptions options_;
+  Handler handler_;
+  std::shared_ptr<spdlog::logger> access_log_;
+  MetricsRegistry& metrics_;
+  Histogram* latency_;
+
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer drain_timer_;
+  unsigned short port_ = 0;
+
+  std::atomic<bool> shutting_down_{false};
+  std::mutex sessions_mu_;
+  std::vector<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
+  std::atomic<int> live_sessions_{0};
+};
+
+}  // namespace vigil::api

@@ -1,0 +1,163 @@
+#include "api/router.h"
+
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+namespace vigil::api {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+// Matches a decoded path against a pattern; fills params on success.
+bool Match(std::string_view pattern, const std::vector<std::string>& segments,
+           std::vector<std::string>* params) {
+  params->clear();
+  std::size_t i = 0;
+  std::size_t pos = 1;  // skip the leading '/'
+  while (pos <= pattern.size()) {
+    const std::size_t end = std::min(pattern.find('/', pos), pattern.size());
+    const std::string_view part = pattern.substr(pos, end - pos);
+    if (i >= segments.size()) return false;
+    if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+      if (segments[i].empty()) return false;
+      params->push_back(segments[i]);
+    } else if (part != segments[i]) {
+      return false;
+    }
+    ++i;
+    pos = end + 1;
+  }
+  return i == segments.size();
+}
+
+}  // namespace
+
+http::status HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return http::status::ok;
+    case StatusCode::kInvalidArgument:
+      return http::status::unprocessable_entity;
+    case StatusCode::kNotFound:
+      return http::status::not_found;
+    case StatusCode::kAlreadyExists:
+      return http::status::conflict;
+    case StatusCode::kConflict:
+      return http::status::conflict;
+    case StatusCode::kUnauthenticated:
+      return http::status::unauthorized;
+    case StatusCode::kPermissionDenied:
+      return http::status::forbidden;
+    case StatusCode::kResourceExhausted:
+      return http::status::payload_too_large;
+    case StatusCode::kUnavailable:
+      return http::status::service_unavailable;
+    case StatusCode::kDataLoss:
+      return http::status::internal_server_error;
+    case StatusCode::kInternal:
+      return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+Response JsonResponse(http::status status, const json::value& body) {
+  Response res{status, 11};
+  res.set(http::field::content_type, "application/json");
+  res.body() = json::serialize(body);
+  return res;
+}
+
+Response JsonError(const Status& status, const std::vector<core::FieldError>& fields) {
+  json::object body{{"error", StatusCodeName(status.code())}, {"message", status.message()}};
+  if (!fields.empty()) {
+    json::array list;
+    for (const auto& f : fields)
+      list.push_back(json::object{{"field", f.field}, {"problem", f.problem}});
+    body["fields"] = std::move(list);
+  }
+  Response res = JsonResponse(HttpStatusFor(status.code()), body);
+  if (status.code() == StatusCode::kUnauthenticated) {
+    res.set(http::field::www_authenticate, "Bearer realm=\"vigil\"");
+  }
+  if (status.code() == StatusCode::kUnavailable) res.set(http::field::retry_after, "1");
+  return res;
+}
+
+std::string RouteRequest::Query(std::string_view key) const {
+  for (const auto& [k, v] : query) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+Router::Router(std::vector<Route> routes, service::MissionService& service)
+    : routes_(std::move(routes)), service_(service) {}
+
+void Router::Handle(Request& request, const std::string& /*remote*/, Responder respond) {
+  auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) {
+    respond({JsonError(Status::InvalidArgument("malformed request target")), "unmatched", ""});
+    return;
+  }
+  std::vector<std::string> segments;
+  for (auto seg : url->segments()) segments.push_back(seg);
+  if (segments.empty()) segments.emplace_back();  // "/" matches the pattern "/"
+
+  std::vector<std::string> params;
+  std::string allowed;
+  for (const Route& route : routes_) {
+    if (!Match(route.pattern, segments, &params)) continue;
+    if (route.method != request.method()) {
+      allowed += (allowed.empty() ? "" : ", ") + std::string(http::to_string(route.method));
+      continue;
+    }
+    RouteRequest rr{request, std::move(params), std::nullopt, {}};
+    for (auto p : url->params()) rr.query.emplace_back(p.key, p.value);
+    std::string actor;
+    if (route.permission) {
+      const auto auth = request[http::field::authorization];
+      constexpr std::string_view kBearer = "Bearer ";
+      if (auth.empty() || auth.size() <= kBearer.size() ||
+          !boost::beast::iequals(auth.substr(0, kBearer.size()), kBearer)) {
+        respond({JsonError(Status::Unauthenticated(
+                     "this route needs an Authorization: Bearer <token> header")),
+                 route.pattern, ""});
+        return;
+      }
+      auto principal = service_.Authenticate(auth.substr(kBearer.size()));
+      if (!principal) {
+        respond({JsonError(principal.error()), route.pattern, ""});
+        return;
+      }
+      actor = principal->actor;
+      if (!service::RoleHas(principal->role, *route.permission)) {
+        respond(
+            {JsonError(Status::PermissionDenied(
+                 "role " + std::string(core::RoleName(principal->role)) + " lacks the permission " +
+                 std::string(service::PermissionName(*route.permission)))),
+             route.pattern, actor});
+        return;
+      }
+      rr.principal = std::move(*principal);
+    }
+    route.handle(rr, [respond, pattern = route.pattern, actor](Response res) {
+      respond({std::move(res), pattern, actor});
+    });
+    return;
+  }
+  if (!allowed.empty()) {
+    Response res =
+        JsonError(Status(StatusCode::kInvalidArgument, "method not allowed; use " + allowed));
+    res.result(http::status::method_not_allowed);
+    res.set(http::field::allow, allowed);
+    respond({std::move(res), "unmatched", ""});
+    return;
+  }
+  Response res = JsonError(Status::NotFound("no such route: " + std::string(url->path())));
+  respond({std::move(res), "unmatched", ""});
+}
+
+}  // namespace vigil::api

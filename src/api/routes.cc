@@ -1,0 +1,237 @@
+#include "api/routes.h"
+
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "analysis/coverage.h"
+
+namespace vigil::api {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using service::Permission;
+
+namespace {
+
+using Respond = std::function<void(Response)>;
+
+constexpr std::string_view kLandingPage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vigil</title></head>
+<body><h1>vigil</h1>
+<p>Election observation platform. This server speaks the vigil HTTP API:</p>
+<ul>
+<li><code>GET /healthz</code> - liveness</li>
+<li><code>GET /api/v1/forms</code> - form definitions (token needed)</li>
+<li><code>POST /api/v1/submissions</code> - submit an observation form</li>
+<li><code>GET /api/v1/coverage</code> - stations reported vs. planned</li>
+</ul>
+<p>See README.md and docs/api.md.</p></body></html>
+)";
+
+json::value SubmissionVersionJson(const storage::StoredSubmission& s) {
+  json::value v = json::parse(s.canonical_json);
+  v.as_object()["received_at"] = FormatRfc3339(s.received_at);
+  v.as_object()["superseded_by"] =
+      s.superseded_by.empty() ? json::value(nullptr) : json::value(s.superseded_by);
+  return v;
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  return boost::beast::iequals(media, "application/json");
+}
+
+// Parses the body of a POST that must be JSON; on failure answers and
+// returns nullopt.
+std::optional<json::value> ParseJsonBody(const Request& request, const Respond& respond) {
+  if (!IsJsonContentType(request[http::field::content_type])) {
+    Response res =
+        JsonError(Status::InvalidArgument("send the body as Content-Type: application/json"));
+    res.result(http::status::unsupported_media_type);
+    respond(std::move(res));
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body(), ec);
+  if (ec) {
+    Response res =
+        JsonError(Status::InvalidArgument("the body is not valid JSON: " + ec.message()));
+    res.result(http::status::bad_request);
+    respond(std::move(res));
+    return std::nullopt;
+  }
+  return body;
+}
+
+Response SubmitReply(const service::SubmitResult& r) {
+  if (!r.status.ok()) return JsonError(r.status, r.errors);
+  Response res = JsonResponse(http::status::created,
+                              json::object{{"instance_id", r.instance_id},
+                                           {"status", r.duplicate ? "duplicate" : "stored"}});
+  res.set(http::field::location, "/api/v1/submissions/" + r.instance_id);
+  return res;
+}
+
+}  // namespace
+
+std::vector<Route> ApiRoutes(service::MissionService& service, MetricsRegistry& metrics) {
+  std::vector<Route> routes;
+  const auto add = [&](http::verb method, std::string pattern, std::optional<Permission> permission,
+                       std::function<void(RouteRequest&, Respond)> handle) {
+    routes.push_back({method, std::move(pattern), permission, std::move(handle)});
+  };
+
+  add(http::verb::get, "/", std::nullopt, [](RouteRequest&, Respond respond) {
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.body() = kLandingPage;
+    respond(std::move(res));
+  });
+
+  add(http::verb::get, "/healthz", std::nullopt, [](RouteRequest&, Respond respond) {
+    respond(JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
+  });
+
+  add(http::verb::get, "/metrics", Permission::kReadMetrics,
+      [&metrics](RouteRequest&, Respond respond) {
+        Response res{http::status::ok, 11};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = metrics.RenderPrometheusText();
+        respond(std::move(res));
+      });
+
+  add(http::verb::get, "/api/v1/forms", Permission::kReadForms,
+      [&service](RouteRequest&, Respond respond) {
+        const auto mission = service.Mission();
+        json::array forms;
+        std::vector<std::string> seen;
+        // Current version of each form, in the order forms were first installed.
+        for (const core::Form& f : mission->forms()) {
+          if (std::find(seen.begin(), seen.end(), f.code) != seen.end()) continue;
+          seen.push_back(f.code);
+          forms.push_back(core::FormToJson(*mission->FindForm(f.code)));
+        }
+        respond(JsonResponse(http::status::ok, json::object{{"forms", std::move(forms)}}));
+      });
+
+  add(http::verb::get, "/api/v1/forms/{code}", Permission::kReadForms,
+      [&service](RouteRequest& r, Respond respond) {
+        const auto mission = service.Mission();
+        const std::string version = r.Query("version");
+        const core::Form* form = mission->FindForm(r.params[0], version);
+        if (form == nullptr) {
+          respond(JsonError(
+              Status::NotFound("no form '" + r.params[0] + "'" +
+                               (version.empty() ? "" : " with version '" + version + "'"))));
+          return;
+        }
+        respond(JsonResponse(http::status::ok, core::FormToJson(*form)));
+      });
+
+  add(http::verb::post, "/api/v1/submissions", Permission::kSubmit,
+      [&service](RouteRequest& r, Respond respond) {
+        auto body = ParseJsonBody(r.request, respond);
+        if (!body) return;
+        service.Submit(*body, *r.principal,
+                       [respond](service::SubmitResult result) { respond(SubmitReply(result)); });
+      });
+
+  // Parses and validates like POST /api/v1/submissions but stores nothing:
+  // lets clients check a form before sending, and measures the HTTP ceiling
+  // (`vigil bench ingest --echo`).
+  add(http::verb::post, "/api/v1/submissions/validate", Permission::kSubmit,
+      [&service](RouteRequest& r, Respond respond) {
+        auto body = ParseJsonBody(r.request, respond);
+        if (!body) return;
+        storage::PendingSubmission pending;
+        service::SubmitResult result = service.Check(*body, *r.principal, &pending);
+        if (!result.status.ok()) {
+          respond(JsonError(result.status, result.errors));
+          return;
+        }
+        respond(JsonResponse(http::status::ok,
+                             json::object{{"instance_id", result.instance_id}, {"valid", true}}));
+      });
+
+  add(http::verb::get, "/api/v1/submissions/{instance_id}", Permission::kReadSubmissions,
+      [&service](RouteRequest& r, Respond respond) {
+        auto history = service.GetSubmission(r.params[0], *r.principal);
+        if (!history) {
+          respond(JsonError(history.error()));
+          return;
+        }
+        if (!*history) {
+          respond(JsonError(Status::NotFound("no submission '" + r.params[0] + "'")));
+          return;
+        }
+        json::array versions;
+        for (const auto& v : (*history)->versions) versions.push_back(SubmissionVersionJson(v));
+        json::object body{{"instance_id", (*history)->versions.back().submission.instance_id},
+                          {"current", versions.back()},
+                          {"history", std::move(versions)}};
+        respond(JsonResponse(http::status::ok, body));
+      });
+
+  add(http::verb::get, "/api/v1/observers", Permission::kReadSetup,
+      [&service](RouteRequest&, Respond respond) {
+        const auto mission = service.Mission();
+        json::array list;
+        for (const core::Observer& o : mission->observers()) {
+          json::array stations;
+          for (const std::string& s : o.stations) stations.emplace_back(s);
+          json::array phones;
+          for (const std::string& p : o.phones) phones.emplace_back(p);
+          list.push_back(json::object{{"code", o.code},
+                                      {"name", o.name},
+                                      {"phones", std::move(phones)},
+                                      {"role", core::ObserverRoleName(o.role)},
+                                      {"team", o.team},
+                                      {"language", o.language},
+                                      {"stations", std::move(stations)}});
+        }
+        respond(JsonResponse(http::status::ok, json::object{{"observers", std::move(list)}}));
+      });
+
+  add(http::verb::get, "/api/v1/coverage", Permission::kReadStatistics,
+      [&service](RouteRequest& r, Respond respond) {
+        std::string form = r.Query("form");
+        if (form.empty()) form = "V";
+        int depth = 0;
+        if (const std::string d = r.Query("depth"); !d.empty()) {
+          auto [ptr, ec] = std::from_chars(d.data(), d.data() + d.size(), depth);
+          if (ec != std::errc() || ptr != d.data() + d.size() || depth < 0 || depth > 20) {
+            respond(
+                JsonError(Status::InvalidArgument("depth must be a whole number from 0 to 20")));
+            return;
+          }
+        }
+        auto counts = service.store().CountReportsByStation(form);
+        if (!counts) {
+          respond(JsonError(counts.error()));
+          return;
+        }
+        std::vector<std::pair<std::string, std::int64_t>> reports;
+        reports.reserve(counts->size());
+        for (auto& c : *counts)
+          reports.emplace_back(std::move(c.station_code), c.current_submissions);
+        const auto coverage = analysis::ComputeCoverage(*service.Mission(), reports, depth);
+        json::array areas;
+        for (const auto& a : coverage.areas) {
+          areas.push_back(json::object{{"code", a.code},
+                                       {"name", a.name},
+                                       {"stations", a.stations},
+                                       {"reported", a.reported}});
+        }
+        respond(JsonResponse(http::status::ok, json::object{{"form", form},
+                                                            {"depth", depth},
+                                                            {"stations", coverage.stations},
+                                                            {"reported", coverage.reported},
+                                                            {"reports", coverage.reports},
+                                                            {"areas", std::move(areas)}}));
+      });
+
+  return routes;
+}
+
+}  // namespace vigil::api

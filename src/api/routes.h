@@ -1,0 +1,15 @@
+// The vigil HTTP API (version 1): the route table.
+#pragma once
+
+#include <vector>
+
+#include "api/router.h"
+#include "common/metrics.h"
+#include "service/mission_service.h"
+
+namespace vigil::api {
+
+// Every route of the API, each with the permission it needs.
+std::vector<Route> ApiRoutes(service::MissionService& service, MetricsRegistry& metrics);
+
+}  // namespace vigil::api

@@ -1,0 +1,70 @@
+#include "api/vigil_server.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "api/routes.h"
+
+namespace vigil::api {
+
+namespace {
+
+Result<std::shared_ptr<spdlog::logger>> MakeAccessLog(const std::string& data_dir,
+                                                      std::string path) {
+  try {
+    if (path == "-") {
+      auto logger = std::make_shared<spdlog::logger>(
+          "access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+      logger->set_pattern("%v");
+      return logger;
+    }
+    if (path.empty()) path = (std::filesystem::path(data_dir) / "logs" / "access.log").string();
+    auto logger = std::make_shared<spdlog::logger>(
+        "access", std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/false));
+    logger->set_pattern("%v");
+    // Buffered: flushed every second by spdlog's flusher and at exit.
+    logger->flush_on(spdlog::level::off);
+    return logger;
+  } catch (const spdlog::spdlog_ex& e) {
+    return Fail(Status::InvalidArgument(std::string("cannot open the access log: ") + e.what()));
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions options) {
+  std::unique_ptr<VigilServer> server(new VigilServer());
+  auto service = service::MissionService::Open({.data_dir = options.data_dir, .committer = {}},
+                                               server->metrics_);
+  if (!service) return Fail(service.error());
+  server->service_ = std::move(*service);
+  auto access_log = MakeAccessLog(options.data_dir, options.access_log);
+  if (!access_log) return Fail(access_log.error());
+  spdlog::flush_every(std::chrono::seconds(1));
+  server->router_ =
+      std::make_unique<Router>(ApiRoutes(*server->service_, server->metrics_), *server->service_);
+  Router* router = server->router_.get();
+  server->http_ = std::make_unique<HttpServer>(
+      options.http,
+      [router](Request& request, const std::string& remote, Responder respond) {
+        router->Handle(request, remote, std::move(respond));
+      },
+      *access_log, server->metrics_);
+  return server;
+}
+
+VigilServer::~VigilServer() {
+  if (http_) http_->Shutdown();
+}
+
+Status VigilServer::Start() { return http_->Start(); }
+
+void VigilServer::Run() {
+  http_->Run();
+  service_->Drain();
+}
+
+}  // namespace vigil::api

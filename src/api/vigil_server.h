@@ -1,0 +1,45 @@
+// `vigil serve` as an object: the mission service, the API routes and the
+// HTTP server wired together. Used by the CLI, the demo and the tests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/http_server.h"
+#include "api/router.h"
+#include "common/metrics.h"
+#include "service/mission_service.h"
+
+namespace vigil::api {
+
+struct VigilServerOptions {
+  std::string data_dir;
+  ServerOptions http;
+  // Where the JSON access log goes: a file path, "-" for standard output, or
+  // empty for DATA_DIR/logs/access.log.
+  std::string access_log;
+};
+
+class VigilServer {
+ public:
+  static Result<std::unique_ptr<VigilServer>> Open(VigilServerOptions options);
+  ~VigilServer();
+
+  Status Start();  // binds; port() is valid afterwards
+  unsigned short port() const { return http_->port(); }
+  // Serves until Shutdown() (or SIGTERM/SIGINT), then stores every
+  // submission already accepted before returning.
+  void Run();
+  void Shutdown() { http_->Shutdown(); }
+  service::MissionService& service() { return *service_; }
+
+ private:
+  VigilServer() = default;
+
+  MetricsRegistry metrics_;
+  std::unique_ptr<service::MissionService> service_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace vigil::api

@@ -1,0 +1,687 @@
+#include "cli/bench_ingest.h"
+
+#include <algorithm>
+#include <bit>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <optional>
+
+#include "api/http_client.h"
+#include "core/form.h"
+
+namespace vigil::cli {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------
+// LatencyHistogram
+
+namespace {
+
+constexpr int kSubBucketBits = 10;                         // 1024 values per power of two ...
+constexpr std::int64_t kSubBuckets = 1 << kSubBucketBits;  // ... of which the upper half
+constexpr std::int64_t kHalfSubBuckets = kSubBuckets / 2;  // is new in each power
+constexpr int kMaxShift = 40;                              // up to 2^50 us, far beyond any run
+constexpr std::int64_t kMaxValue = (std::int64_t{1} << (kMaxShift + kSubBucketBits)) - 1;
+constexpr std::size_t kBucketCount = kSubBuckets + kMaxShift * kHalfSubBuckets;
+
+// Values below kSubBuckets get a bucket each; above, a bucket covers 2^shift
+// values, where shift makes (v >> shift) fall in [kSubBuckets/2, kSubBuckets).
+std::size_t BucketOf(std::int64_t v) {
+  if (v < kSubBuckets) return static_cast<std::size_t>(v);
+  const int shift = std::bit_width(static_cast<std::uint64_t>(v)) - kSubBucketBits;
+  return static_cast<std::size_t>(kSubBuckets + (shift - 1) * kHalfSubBuckets +
+                                  ((v >> shift) - kHalfSubBuckets));
+}
+
+// The lowest value of bucket `i` and the number of values it covers.
+std::pair<std::int64_t, std::int64_t> BucketRange(std::size_t i) {
+  if (i < static_cast<std::size_t>(kSubBuckets)) return {static_cast<std::int64_t>(i), 1};
+  const std::int64_t j = static_cast<std::int64_t>(i) - kSubBuckets;
+  const int shift = static_cast<int>(j / kHalfSubBuckets) + 1;
+  return {((j % kHalfSubBuckets) + kHalfSubBuckets) << shift, std::int64_t{1} << shift};
+}
+
+}  // namespace
+
+LatencyHistogram::LatencyHistogram() : counts_(kBucketCount, 0) {}
+
+void LatencyHistogram::Record(std::int64_t micros) {
+  micros = std::clamp<std::int64_t>(micros, 0, kMaxValue);
+  ++counts_[BucketOf(micros)];
+  ++count_;
+  max_ = std::max(max_, micros);
+}
+
+void LatencyHistogram::Merge(const LatencyHistogram& other) {
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  count_ += other.count_;
+  max_ = std::max(max_, other.max_);
+}
+
+std::int64_t LatencyHistogram::ValueAtQuantile(double q) const {
+  if (count_ == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  const auto rank = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::ceil(q * static_cast<double>(count_))));
+  std::int64_t seen = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    if (seen >= rank) {
+      const auto [low, width] = BucketRange(i);
+      return std::min(max_, low + (width - 1) / 2);
+    }
+  }
+  return max_;
+}
+
+// ---------------------------------------------------------------------------
+// SubmissionBodyGenerator
+
+namespace {
+
+std::string Quoted(std::string_view text) { return json::serialize(json::string(text)); }
+
+constexpr const char* kRemarks[] = {
+    "Calm, orderly process.",
+    "Queue outside at opening, moved quickly.",
+    "Ballot box seals checked.",
+    "Commission members courteous.",
+    "Short delay while the register was found.",
+    "Observer of a party present.",
+};
+
+// Uniform integer in [lo, hi] (lo <= hi); the slight modulo bias is
+// irrelevant for made-up answers.
+std::int64_t Between(std::mt19937_64& rng, std::int64_t lo, std::int64_t hi) {
+  return lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+}
+
+void AppendInt(std::int64_t v, std::string* out) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, end);
+}
+
+void AppendTwoDigits(int v, std::string* out) {
+  out->push_back(static_cast<char>('0' + v / 10));
+  out->push_back(static_cast<char>('0' + v % 10));
+}
+
+// A random version 4 UUID (RFC 9562, section 5.4) from 122 random bits.
+void AppendUuid(std::mt19937_64& rng, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t hi = rng();
+  std::uint64_t lo = rng();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
+  char buf[36];
+  int pos = 0;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) buf[pos++] = '-';
+    const std::uint64_t word = i < 16 ? hi : lo;
+    buf[pos++] = kHex[(word >> (60 - 4 * (i % 16))) & 0xF];
+  }
+  out->append(buf, sizeof buf);
+}
+
+}  // namespace
+
+struct SubmissionBodyGenerator::QuestionPlan {
+  std::string key;  // `"V1":`
+  core::QuestionType type = core::QuestionType::kYesNo;
+  bool required = false;
+  std::vector<std::string> usual;     // quoted values that report no problem
+  std::vector<std::string> problems;  // quoted values that report one
+  std::string not_applicable;         // `"na"` for yes/no/n.a.
+  double low = 0;                     // numeric bounds, inclusive
+  double high = 0;
+  double usual_high = 0;         // numbers up to this are the common, unproblematic answers
+  std::size_t max_chars = 2000;  // text
+};
+
+SubmissionBodyGenerator::SubmissionBodyGenerator(const core::Form& form,
+                                                 std::vector<StationAssignment> assignments,
+                                                 std::uint64_t seed)
+    : rng_(seed) {
+  form_prefix_ =
+      "\"form\":" + Quoted(form.code) + ",\"form_version\":" + Quoted(form.version) + ",";
+  for (StationAssignment& a : assignments) {
+    assignments_.push_back({Quoted(a.observer), Quoted(a.station)});
+  }
+  for (const core::Question& q : form.questions) {
+    QuestionPlan plan;
+    plan.key = Quoted(q.code) + ":";
+    plan.type = q.type;
+    plan.required = q.required;
+    std::vector<std::string> negative = q.negative_values;
+    if (q.type == core::QuestionType::kAssessment && negative.empty())
+      negative = {"bad", "very_bad"};
+    for (const std::string& value : core::Form::AllowedValues(q)) {
+      if (q.type == core::QuestionType::kYesNoNa && value == "na") {
+        plan.not_applicable = Quoted(value);
+      } else if (std::find(negative.begin(), negative.end(), value) != negative.end()) {
+        plan.problems.push_back(Quoted(value));
+      } else {
+        plan.usual.push_back(Quoted(value));
+      }
+    }
+    if (plan.usual.empty()) std::swap(plan.usual, plan.problems);
+    if (q.type == core::QuestionType::kInteger) {
+      plan.low = q.min ? std::ceil(*q.min) : (q.max ? std::min(0.0, std::floor(*q.max)) : 0.0);
+      plan.high = q.max ? std::floor(*q.max) : plan.low + 1000;
+    } else {
+      plan.low = q.min ? *q.min : (q.max ? std::min(0.0, *q.max) : 0.0);
+      plan.high = q.max ? *q.max : plan.low + 1000;
+    }
+    // Bounds far beyond what any question means keep the integer casts defined.
+    constexpr double kLimit = 1e15;
+    plan.low = std::clamp(plan.low, -kLimit, kLimit);
+    plan.high = std::clamp(std::max(plan.high, plan.low), -kLimit, kLimit);
+    plan.usual_high = q.negative_above
+                          ? std::clamp(std::floor(*q.negative_above), plan.low, plan.high)
+                          : std::min(plan.high, plan.low + 10);
+    if (q.type == core::QuestionType::kText && q.max) {
+      plan.max_chars = static_cast<std::size_t>(std::max(0.0, *q.max));
+    }
+    questions_.push_back(std::move(plan));
+  }
+}
+
+SubmissionBodyGenerator::~SubmissionBodyGenerator() = default;
+SubmissionBodyGenerator::SubmissionBodyGenerator(SubmissionBodyGenerator&&) noexcept = default;
+SubmissionBodyGenerator& SubmissionBodyGenerator::operator=(SubmissionBodyGenerator&&) noexcept =
+    default;
+
+void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
+  using core::QuestionType;
+  std::mt19937_64& rng = rng_;
+  const auto percent = [&rng] { return static_cast<int>(rng() % 100); };
+  const auto pick = [&rng](const std::vector<std::string>& values) -> const std::string& {
+    return values[rng() % values.size()];
+  };
+  const StationAssignment& where = assignments_[rng() % assignments_.size()];
+  const Timestamp started = now - std::chrono::seconds(Between(rng, 120, 1200));
+
+  body->clear();
+  body->append("{\"instance_id\":\"uuid:");
+  AppendUuid(rng, body);
+  body->append("\",").append(form_prefix_);
+  body->append("\"station\":").append(where.station);
+  body->append(",\"observer\":").append(where.observer);
+  body->append(",\"started_at\":\"").append(FormatRfc3339(started));
+  body->append("\",\"submitted_at\":\"").append(FormatRfc3339(now));
+  body->append("\",\"answers\":{");
+  bool first = true;
+  for (const QuestionPlan& q : questions_) {
+    if (q.type == QuestionType::kText && !q.required && percent() >= 25)
+      continue;  // usually left blank
+    if (!first) body->push_back(',');
+    first = false;
+    body->append(q.key);
+    switch (q.type) {
+      case QuestionType::kYesNo:
+      case QuestionType::kYesNoNa:
+      case QuestionType::kAssessment:
+      case QuestionType::kSelectOne: {
+        const int p = percent();
+        if (!q.not_applicable.empty() && p < 5) {
+          body->append(q.not_applicable);
+        } else if (p < 92 || q.problems.empty()) {
+          body->append(pick(q.usual));
+        } else {
+          body->append(pick(q.problems));
+        }
+        break;
+      }
+      case QuestionType::kSelectMultiple: {
+        const std::vector<std::string>& pool =
+            percent() < 90 || q.problems.empty() ? q.usual : q.problems;
+        body->push_back('[');
+        if (!pool.empty()) {
+          const std::size_t a = rng() % pool.size();
+          body->append(pool[a]);
+          if (pool.size() > 1 && percent() < 30) {
+            body->push_back(',');
+            body->append(pool[(a + 1 + rng() % (pool.size() - 1)) % pool.size()]);
+          }
+        }
+        body->push_back(']');
+        break;
+      }
+      case QuestionType::kInteger: {
+        const auto low = static_cast<std::int64_t>(q.low);
+        const auto high = percent() < 85 ? static_cast<std::int64_t>(q.usual_high)
+                                         : std::min(static_cast<std::int64_t>(q.high), low + 100);
+        AppendInt(Between(rng, low, high), body);
+        break;
+      }
+      case QuestionType::kDecimal: {
+        const double unit = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // [0, 1)
+        double x = std::round((q.low + unit * (q.usual_high - q.low)) * 10) / 10;
+        x = std::clamp(x, q.low, q.high);
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+        body->append(buf, end);
+        break;
+      }
+      case QuestionType::kTime:
+        body->push_back('"');
+        AppendTwoDigits(static_cast<int>(Between(rng, 7, 19)), body);
+        body->push_back(':');
+        AppendTwoDigits(static_cast<int>(Between(rng, 0, 59)), body);
+        body->push_back('"');
+        break;
+      case QuestionType::kText: {
+        const std::string_view remark = kRemarks[rng() % std::size(kRemarks)];
+        body->push_back('"');
+        body->append(remark.substr(0, q.max_chars));  // ASCII: bytes are characters
+        body->push_back('"');
+        break;
+      }
+    }
+  }
+  body->append("}}");
+}
+
+// ---------------------------------------------------------------------------
+// Set-up: the form and the observers, fetched with the blocking client.
+
+namespace {
+
+struct BenchSetup {
+  core::Form form;
+  std::vector<StationAssignment> assignments;
+};
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xF]);
+    }
+  }
+  return out;
+}
+
+// A failed set-up request, with the server's own explanation when it gave one.
+Status RefusedBy(const std::string& what, const api::ClientResponse& res) {
+  std::string message;
+  boost::system::error_code ec;
+  const json::value body = json::parse(res.body, ec);
+  if (!ec && body.is_object()) {
+    if (const json::value* m = body.get_object().if_contains("message");
+        m != nullptr && m->is_string()) {
+      message = std::string(m->get_string());
+    }
+  }
+  if (message.empty()) message = res.body.substr(0, 200);
+  return Status::Unavailable(what + " answered HTTP " + std::to_string(res.status) +
+                             (message.empty() ? "" : ": " + message));
+}
+
+Result<json::value> GetJson(api::HttpClient& client, const std::string& target) {
+  auto res = client.Get(target);
+  if (!res) return Fail(res.error());
+  if (res->status != 200) return Fail(RefusedBy("GET " + target, *res));
+  boost::system::error_code ec;
+  json::value value = json::parse(res->body, ec);
+  if (ec) return Fail(Status::Internal("GET " + target + " sent invalid JSON: " + ec.message()));
+  return value;
+}
+
+Result<BenchSetup> FetchSetup(const IngestBenchOptions& options) {
+  auto client = api::HttpClient::Connect(options.url);
+  if (!client) return Fail(client.error());
+  (*client)->set_bearer_token(options.token);
+  (*client)->set_timeout(std::chrono::seconds(30));
+
+  BenchSetup setup;
+  const std::string form_target = "/api/v1/forms/" + PercentEncode(options.form);
+  auto form_json = GetJson(**client, form_target);
+  if (!form_json) return Fail(form_json.error());
+  auto form = core::FormFromJson(*form_json);
+  if (!form) {
+    return Fail(Status::Internal(
+        "GET " + form_target +
+        " sent a form this version of vigil cannot read: " + form.error().message()));
+  }
+  setup.form = std::move(*form);
+
+  auto observers = GetJson(**client, "/api/v1/observers");
+  if (!observers) return Fail(observers.error());
+  const json::value* list =
+      observers->is_object() ? observers->get_object().if_contains("observers") : nullptr;
+  if (list == nullptr || !list->is_array()) {
+    return Fail(Status::Internal("GET /api/v1/observers: expected {\"observers\": [...]}"));
+  }
+  for (const json::value& o : list->get_array()) {
+    const json::object* observer = o.if_object();
+    if (observer == nullptr) continue;
+    const json::value* code = observer->if_contains("code");
+    const json::value* stations = observer->if_contains("stations");
+    if (code == nullptr || !code->is_string() || stations == nullptr || !stations->is_array())
+      continue;
+    for (const json::value& s : stations->get_array()) {
+      if (s.is_string())
+        setup.assignments.push_back({std::string(code->get_string()), std::string(s.get_string())});
+    }
+  }
+  if (setup.assignments.empty()) {
+    return Fail(
+        Status::NotFound("the mission has no observer assigned to a polling station; import "
+                         "observers with stations first"));
+  }
+  return setup;
+}
+
+// ---------------------------------------------------------------------------
+// The load: one io_context, one thread, `clients` connections.
+
+class IngestLoad;
+
+// One keep-alive connection with at most one request in flight. Between
+// Start() and its last handler it always has exactly one asynchronous
+// operation pending (connect, write, read or the reconnect pause), so
+// cancelling that operation is enough to bring it to a close.
+class BenchConnection {
+ public:
+  BenchConnection(IngestLoad& load, SubmissionBodyGenerator generator);
+  void Start() { Connect(); }
+  // Closes once the request in flight (if any) is answered.
+  void Stop();
+  // Closes now, abandoning the request in flight.
+  void Abort();
+
+ private:
+  enum class State { kConnecting, kBusy, kPausing, kClosed };
+
+  void Connect();
+  void SendNext();
+  void OnRead(beast::error_code ec);
+  void OnNetworkError(const char* what, beast::error_code ec);
+  void Close();
+
+  IngestLoad& load_;
+  SubmissionBodyGenerator generator_;
+  beast::tcp_stream stream_;
+  net::steady_timer pause_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  Clock::time_point sent_at_;
+  State state_ = State::kClosed;
+};
+
+class IngestLoad {
+ public:
+  IngestLoad(const IngestBenchOptions& options, tcp::resolver::results_type endpoints,
+             std::string host_header, std::string target, int expected_status)
+      : options_(options),
+        endpoints_(std::move(endpoints)),
+        host_header_(std::move(host_header)),
+        target_(std::move(target)),
+        expected_status_(expected_status),
+        phase_timer_(ioc_),
+        drain_timer_(ioc_) {}
+
+  net::io_context& ioc() { return ioc_; }
+  const IngestBenchOptions& options() const { return options_; }
+  const tcp::resolver::results_type& endpoints() const { return endpoints_; }
+  const std::string& host_header() const { return host_header_; }
+  const std::string& target() const { return target_; }
+  bool stopping() const { return stopping_; }
+
+  // Runs warm-up, measurement and drain; returns when every connection is closed.
+  void Run(std::vector<SubmissionBodyGenerator> generators, IngestBenchReport* report) {
+    report_ = report;
+    for (SubmissionBodyGenerator& g : generators) {
+      connections_.push_back(std::make_unique<BenchConnection>(*this, std::move(g)));
+    }
+    open_ = static_cast<int>(connections_.size());
+    if (options_.warmup.count() <= 0) {
+      BeginMeasuring();
+    } else {
+      phase_timer_.expires_after(options_.warmup);
+      phase_timer_.async_wait([this](beast::error_code ec) {
+        if (!ec) BeginMeasuring();
+      });
+    }
+    for (auto& c : connections_) c->Start();
+    ioc_.run();
+    connections_.clear();
+  }
+
+  void OnResponse(const http::response<http::string_body>& res, Clock::duration latency) {
+    const int status = static_cast<int>(res.result_int());
+    if (status != expected_status_ && report_->first_error.empty()) {
+      report_->first_error = "HTTP " + std::to_string(status) + ": " + res.body().substr(0, 300);
+    }
+    if (!measuring_) return;
+    ++report_->requests;
+    ++report_->statuses[status];
+    report_->latency.Record(std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
+    if (status == expected_status_) {
+      ++report_->ok;
+    } else {
+      ++report_->errors;
+    }
+  }
+
+  void OnNetworkError(const char* what, beast::error_code ec) {
+    if (stopping_) return;  // our own cancellation at the end
+    if (report_->first_error.empty())
+      report_->first_error = std::string(what) + ": " + ec.message();
+    if (!measuring_) return;
+    ++report_->requests;
+    ++report_->errors;
+    ++report_->network_errors;
+  }
+
+  void OnConnectionClosed() {
+    if (--open_ == 0) {
+      // Nothing left to wait for: let ioc_.run() return.
+      phase_timer_.cancel();
+      drain_timer_.cancel();
+    }
+  }
+
+ private:
+  void BeginMeasuring() {
+    measuring_ = true;
+    window_start_ = Clock::now();
+    phase_timer_.expires_after(options_.duration);
+    phase_timer_.async_wait([this](beast::error_code ec) {
+      if (!ec) EndMeasuring();
+    });
+  }
+
+  void EndMeasuring() {
+    measuring_ = false;
+    stopping_ = true;
+    report_->duration_s = std::chrono::duration<double>(Clock::now() - window_start_).count();
+    for (auto& c : connections_) c->Stop();
+    drain_timer_.expires_after(options_.drain_timeout);
+    drain_timer_.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      for (auto& c : connections_) c->Abort();
+    });
+  }
+
+  const IngestBenchOptions& options_;
+  net::io_context ioc_{1};
+  tcp::resolver::results_type endpoints_;
+  std::string host_header_;
+  std::string target_;
+  int expected_status_;
+  net::steady_timer phase_timer_;  // end of warm-up, then end of measurement
+  net::steady_timer drain_timer_;
+  std::vector<std::unique_ptr<BenchConnection>> connections_;
+  IngestBenchReport* report_ = nullptr;
+  Clock::time_point window_start_;
+  bool measuring_ = false;
+  bool stopping_ = false;
+  int open_ = 0;
+};
+
+BenchConnection::BenchConnection(IngestLoad& load, SubmissionBodyGenerator generator)
+    : load_(load), generator_(std::move(generator)), stream_(load.ioc()), pause_(load.ioc()) {
+  request_.method(http::verb::post);
+  request_.target(load.target());
+  request_.version(11);
+  request_.set(http::field::host, load.host_header());
+  request_.set(http::field::user_agent, "vigil-bench");
+  request_.set(http::field::authorization, "Bearer " + load.options().token);
+  request_.set(http::field::content_type, "application/json");
+  request_.keep_alive(true);
+}
+
+void BenchConnection::Stop() {
+  switch (state_) {
+    case State::kConnecting:
+      stream_.cancel();
+      break;
+    case State::kPausing:
+      pause_.cancel();
+      break;
+    case State::kBusy:  // SendNext() sees stopping() when the response is in
+    case State::kClosed:
+      break;
+  }
+}
+
+void BenchConnection::Abort() {
+  if (state_ == State::kClosed) return;
+  stream_.cancel();
+  pause_.cancel();
+}
+
+void BenchConnection::Connect() {
+  state_ = State::kConnecting;
+  buffer_.clear();
+  stream_.expires_after(load_.options().request_timeout);
+  stream_.async_connect(load_.endpoints(), [this](beast::error_code ec, const tcp::endpoint&) {
+    if (ec) return OnNetworkError("connect", ec);
+    if (load_.stopping()) return Close();
+    beast::error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    SendNext();
+  });
+}
+
+void BenchConnection::SendNext() {
+  if (load_.stopping()) return Close();
+  state_ = State::kBusy;
+  generator_.Next(Now(), &request_.body());
+  request_.prepare_payload();
+  response_ = {};
+  sent_at_ = Clock::now();
+  stream_.expires_after(load_.options().request_timeout);
+  http::async_write(stream_, request_, [this](beast::error_code ec, std::size_t) {
+    if (ec) return OnNetworkError("write", ec);
+    http::async_read(stream_, buffer_, response_,
+                     [this](beast::error_code read_ec, std::size_t) { OnRead(read_ec); });
+  });
+}
+
+void BenchConnection::OnRead(beast::error_code ec) {
+  if (ec) return OnNetworkError("read", ec);
+  load_.OnResponse(response_, Clock::now() - sent_at_);
+  if (response_.keep_alive()) return SendNext();
+  // The server wants this connection closed: open a new one.
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+  if (load_.stopping()) return Close();
+  Connect();
+}
+
+void BenchConnection::OnNetworkError(const char* what, beast::error_code ec) {
+  load_.OnNetworkError(what, ec);
+  stream_.close();
+  if (load_.stopping()) return Close();
+  // Pause before reconnecting, so a server that is down is not hammered.
+  state_ = State::kPausing;
+  pause_.expires_after(std::chrono::milliseconds(100));
+  pause_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || load_.stopping()) return Close();
+    Connect();
+  });
+}
+
+void BenchConnection::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.close();
+  load_.OnConnectionClosed();
+}
+
+}  // namespace
+
+Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
+  std::string host, port;
+  VIGIL_RETURN_IF_ERROR(api::ParseHttpUrl(options.url, &host, &port));
+  if (options.clients < 1) return Fail(Status::InvalidArgument("--clients must be at least 1"));
+  auto setup = FetchSetup(options);
+  if (!setup) return Fail(setup.error());
+
+  IngestBenchReport report;
+  report.echo = options.echo;
+  report.clients = options.clients;
+  report.form_version = setup->form.version;
+  report.assignments = setup->assignments.size();
+  report.warmup_s = std::chrono::duration<double>(options.warmup).count();
+  const std::string target = options.echo ? "/api/v1/submissions/validate" : "/api/v1/submissions";
+  report.target = "POST " + options.url + target;
+
+  tcp::resolver::results_type endpoints;
+  {
+    net::io_context resolver_ioc;
+    tcp::resolver resolver(resolver_ioc);
+    beast::error_code ec;
+    endpoints = resolver.resolve(host, port, ec);
+    if (ec) return Fail(Status::Unavailable("cannot resolve " + host + ": " + ec.message()));
+  }
+  const bool ipv6_literal = host.find(':') != std::string::npos;
+  const std::string host_header = (ipv6_literal ? "[" + host + "]" : host) + ":" + port;
+
+  // One generator per connection, each with its own random stream, so that
+  // instance ids stay unique without any coordination.
+  std::random_device entropy;
+  const std::uint64_t base_seed = (std::uint64_t{entropy()} << 32) ^ entropy();
+  std::vector<SubmissionBodyGenerator> generators;
+  generators.reserve(static_cast<std::size_t>(options.clients));
+  for (int i = 0; i < options.clients; ++i) {
+    generators.emplace_back(setup->form, setup->assignments,
+                            base_seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(i + 1));
+  }
+
+  const std::clock_t cpu_before = std::clock();
+  IngestLoad load(options, std::move(endpoints), host_header, target, options.echo ? 200 : 201);
+  load.Run(std::move(generators), &report);
+  report.client_cpu_s = static_cast<double>(std::clock() - cpu_before) / CLOCKS_PER_SEC;
+  return report;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,56 @@
+// The `vigil` command line: one Register function per subcommand, each in
+// its own file. A subcommand's callback sets the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace vigil::cli {
+
+// Exit codes, documented in `vigil --help` and the README.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,   // the operation failed (I/O, database, server)
+  kExitUsage = 2,     // bad command line
+  kExitBadInput = 3,  // an input file or argument was refused; nothing was changed
+  kExitNotFound = 4,  // no mission in --data, or the named thing does not exist
+  kExitTampered = 5,  // `audit verify` found the log or the data altered
+};
+
+struct Context {
+  int exit_code = kExitOk;
+};
+
+void RegisterInit(CLI::App& app, Context& ctx);
+void RegisterServe(CLI::App& app, Context& ctx);
+void RegisterImport(CLI::App& app, Context& ctx);
+void RegisterExport(CLI::App& app, Context& ctx);
+void RegisterToken(CLI::App& app, Context& ctx);
+void RegisterAudit(CLI::App& app, Context& ctx);
+void RegisterDemo(CLI::App& app, Context& ctx);
+void RegisterBench(CLI::App& app, Context& ctx);
+
+// Prints "vigil: <message>" to stderr and returns the exit code for `status`.
+int ReportError(const Status& status);
+// The audit actor for commands run by the local user: "cli:<user>".
+storage::Actor LocalActor();
+// Adds the common `--data DIR` option (default: $VIGIL_DATA or ./vigil-data).
+CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir);
+
+// A progress bar on stderr when it is a terminal; silent otherwise.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  ~ProgressBar();
+  void Update(std::int64_t done, std::int64_t total);
+
+ private:
+  std::string label_;
+  bool enabled_;
+  int last_permille_ = -1;
+};
+
+}  // namespace vigil::cli

@@ -1,0 +1,67 @@
+// Helpers shared by the subcommands.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/cli.h"
+
+namespace vigil::cli {
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "vigil: %s\n", status.message().c_str());
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kConflict:
+    case StatusCode::kResourceExhausted:
+      return kExitBadInput;
+    case StatusCode::kNotFound:
+      return kExitNotFound;
+    case StatusCode::kDataLoss:
+      return kExitTampered;
+    default:
+      return kExitFailure;
+  }
+}
+
+storage::Actor LocalActor() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') {
+    const passwd* pw = getpwuid(getuid());
+    user = pw != nullptr ? pw->pw_name : "unknown";
+  }
+  return {std::string("cli:") + user};
+}
+
+CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir) {
+  const char* env = std::getenv("VIGIL_DATA");
+  data_dir = env != nullptr && *env != '\0' ? env : "vigil-data";
+  return cmd
+      .add_option("--data", data_dir,
+                  "The mission's data directory (default: $VIGIL_DATA or ./vigil-data)")
+      ->capture_default_str();
+}
+
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+
+ProgressBar::~ProgressBar() {
+  if (enabled_ && last_permille_ >= 0) std::fputc('\n', stderr);
+}
+
+void ProgressBar::Update(std::int64_t done, std::int64_t total) {
+  if (!enabled_ || total <= 0) return;
+  const int permille = static_cast<int>(std::min<std::int64_t>(1000, done * 1000 / total));
+  if (permille == last_permille_) return;
+  last_permille_ = permille;
+  constexpr int kWidth = 30;
+  const int filled = permille * kWidth / 1000;
+  std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% %lld/%lld", label_.c_str(), filled,
+               "##############################", kWidth - filled, "", permille / 10,
+               static_cast<long long>(done), static_cast<long long>(total));
+  std::fflush(stderr);
+}
+
+}  // namespace vigil::cli

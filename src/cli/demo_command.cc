@@ -1,0 +1,326 @@
+// `vigil demo`: a generated mission of a fictional country, served live, with
+// a simulated election day posting through the real HTTP API.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "api/http_client.h"
+#include "api/vigil_server.h"
+#include "cli/cli.h"
+#include "service/admin.h"
+
+namespace vigil::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+struct DemoOptions {
+  std::string data_dir = "vigil-demo";
+  std::string listen = "127.0.0.1:8080";
+  int regions = 10;
+  int districts_per_region = 10;
+  int stations_per_district = 100;
+  int rate = 40;  // submissions per second posted by the simulation
+  bool simulate = true;
+};
+
+constexpr const char* kRegionNames[] = {"Northmarch", "Eastvale", "Southbay",  "Westmoor",
+                                        "Highfield",  "Lowlands", "Riverside", "Lakeland",
+                                        "Stonegate",  "Sunridge", "Greenhill", "Ironwood"};
+constexpr int kStationsPerTeam = 10;
+
+std::string Code(const char* prefix, int n, int width) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%0*d", prefix, width, n);
+  return buf;
+}
+
+// Builds the fictional mission: regions > districts > polling stations, and
+// observers in pairs, each pair assigned kStationsPerTeam stations.
+Status GenerateMission(const DemoOptions& o, storage::Store& store, const storage::Actor& actor) {
+  std::mt19937 rng(20261206);
+  std::vector<core::Location> locations;
+  int station_no = 0;
+  std::vector<std::string> stations;
+  for (int r = 0; r < o.regions; ++r) {
+    const std::string region = Code("R", r + 1, 2);
+    locations.push_back(
+        {region, kRegionNames[r % 12], "", std::nullopt, core::Settlement::kUnknown, {}, {}});
+    for (int d = 0; d < o.districts_per_region; ++d) {
+      const std::string district = region + "-D" + Code("", d + 1, 2);
+      locations.push_back({district,
+                           std::string(kRegionNames[r % 12]) + " district " + std::to_string(d + 1),
+                           region,
+                           std::nullopt,
+                           core::Settlement::kUnknown,
+                           {},
+                           {}});
+      for (int s = 0; s < o.stations_per_district; ++s) {
+        const std::string code = Code("PS-", ++station_no, 5);
+        const bool urban = std::uniform_int_distribution<int>(0, 99)(rng) < 55;
+        const double lat = 41.0 + r * 0.5 + std::uniform_real_distribution<double>(0, 0.5)(rng);
+        const double lon = 19.0 + d * 0.4 + std::uniform_real_distribution<double>(0, 0.4)(rng);
+        locations.push_back({code, "Polling station " + std::to_string(station_no), district,
+                             std::uniform_int_distribution<std::int64_t>(urban ? 1200 : 300,
+                                                                         urban ? 2500 : 1200)(rng),
+                             urban ? core::Settlement::kUrban : core::Settlement::kRural, lat,
+                             lon});
+        stations.push_back(code);
+      }
+    }
+  }
+  VIGIL_RETURN_IF_ERROR(store.UpsertLocations(locations, actor, "demo-generator"));
+  std::vector<core::Observer> observers;
+  const int teams = static_cast<int>(stations.size()) / kStationsPerTeam;
+  for (int t = 0; t < teams; ++t) {
+    std::vector<std::string> assigned(stations.begin() + t * kStationsPerTeam,
+                                      stations.begin() + (t + 1) * kStationsPerTeam);
+    for (int member = 0; member < 2; ++member) {
+      const int n = t * 2 + member + 1;
+      observers.push_back({Code("OBS-", n, 4),
+                           "Observer " + std::to_string(n),
+                           {"+1555" + Code("", n, 7)},
+                           core::ObserverRole::kShortTerm,
+                           Code("T-", t + 1, 4),
+                           member == 0 ? "en" : "ru",
+                           assigned});
+    }
+  }
+  return store.UpsertObservers(observers, actor, "demo-generator");
+}
+
+// One simulated observation: a voting-form submission with answers whose
+// problem rates differ by region, so the statistics have something to show.
+std::string SimulatedSubmission(std::mt19937_64& rng, const std::string& election_date,
+                                const core::Observer& o, const std::string& station,
+                                int region_index, int visit_minute) {
+  const auto chance = [&](double p) {
+    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
+  };
+  const double trouble = 0.03 + 0.02 * (region_index % 5);
+  const auto yn = [&](double p_yes) { return chance(p_yes) ? "yes" : "no"; };
+  const auto clock = [](int minute_after_seven) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", (7 + minute_after_seven / 60) % 24,
+                  minute_after_seven % 60);
+    return std::string(buf);
+  };
+  const std::string arrival = clock(visit_minute);
+  const std::string departure = clock(visit_minute + 40);
+  const char* assessment = chance(trouble * 2) ? (chance(0.3) ? "very_bad" : "bad")
+                                               : (chance(0.6) ? "good" : "very_good");
+  json::object answers{{"VA", arrival},
+                       {"V1", yn(1 - trouble)},
+                       {"V2", yn(0.15)},
+                       {"V3", yn(trouble)},
+                       {"V4", yn(1 - trouble)},
+                       {"V5", yn(trouble / 2)},
+                       {"V6", chance(0.05) ? "na" : yn(0.95)},
+                       {"V7", chance(0.8) ? 0 : std::uniform_int_distribution<int>(1, 12)(rng)},
+                       {"V9", yn(trouble * 1.5)},
+                       {"V10", yn(trouble / 3)},
+                       {"V11", yn(trouble / 4)},
+                       {"V13", yn(trouble / 2)},
+                       {"V14", yn(trouble)},
+                       {"V15", yn(0.85)},
+                       {"V16", yn(0.6)},
+                       {"V17", yn(0.7)},
+                       {"V18", std::uniform_int_distribution<int>(2, 9)(rng)},
+                       {"V20", assessment},
+                       {"VD", departure}};
+  const std::string start = election_date + "T" + arrival + ":00Z";
+  const std::string end = election_date + "T" + departure + ":00Z";
+  return json::serialize(json::object{{"instance_id", "uuid:" + RandomUuid()},
+                                      {"form", "V"},
+                                      {"station", station},
+                                      {"observer", o.code},
+                                      {"started_at", start},
+                                      {"submitted_at", end},
+                                      {"answers", std::move(answers)}});
+}
+
+// Posts submissions at about `rate` per second until `stop`: each team
+// visits its stations in turn through the day; a few posts are retried
+// (stored once) and a few reports are later corrected by an edit.
+void Simulate(const std::string& url, const std::string& token, const core::MissionIndex& mission,
+              int rate, int worker, int workers, std::atomic<bool>& stop) {
+  auto client = api::HttpClient::Connect(url);
+  if (!client) {
+    spdlog::error("demo simulator: {}", client.error().message());
+    return;
+  }
+  (*client)->set_bearer_token(token);
+  std::mt19937_64 rng(static_cast<std::uint64_t>(worker) * 7919 + 1);
+  const std::string date = mission.election().date.empty() ? "2026-12-06" : mission.election().date;
+  std::vector<const core::Observer*> leaders;  // the first observer of each team reports for it
+  for (std::size_t i = 0; i < mission.observers().size(); ++i) {
+    if (static_cast<int>(i / 2) % workers == worker && i % 2 == 0)
+      leaders.push_back(&mission.observers()[i]);
+  }
+  if (leaders.empty()) return;
+  // Teams report in no particular order across the country.
+  std::shuffle(leaders.begin(), leaders.end(), rng);
+  const auto interval = std::chrono::microseconds(1000000LL * workers / std::max(rate, 1));
+  auto next = std::chrono::steady_clock::now();
+  std::size_t visit = 0;
+  while (!stop.load()) {
+    const core::Observer& o = *leaders[visit % leaders.size()];
+    const std::size_t round = visit / leaders.size();
+    const std::string& station = o.stations[round % o.stations.size()];
+    const auto ancestors = mission.Ancestors(station);
+    const int region = ancestors.empty() ? 0 : std::atoi(ancestors.back().c_str() + 1);
+    const int minute = static_cast<int>((round % o.stations.size()) * 70 + (visit % 37));
+    std::string body = SimulatedSubmission(rng, date, o, station, region, minute);
+    auto res = (*client)->PostJson("/api/v1/submissions", body);
+    if (res && res->status == 201 && std::uniform_int_distribution<int>(0, 99)(rng) < 2) {
+      (void)(*client)->PostJson("/api/v1/submissions", body);  // a client retry: stored once
+    }
+    if (res && res->status == 201 && std::uniform_int_distribution<int>(0, 99)(rng) < 1) {
+      // An observer corrects a report: a new version that replaces it.
+      json::value edited = json::parse(body);
+      edited.as_object()["replaces"] = edited.as_object()["instance_id"];
+      edited.as_object()["instance_id"] = "uuid:" + RandomUuid();
+      edited.as_object()["answers"].as_object()["V7"] = 1;
+      (void)(*client)->PostJson("/api/v1/submissions", json::serialize(edited));
+    }
+    if (!res) spdlog::warn("demo simulator: {}", res.error().message());
+    ++visit;
+    next += interval;
+    std::this_thread::sleep_until(next);
+  }
+}
+
+}  // namespace
+
+void RegisterDemo(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "demo", "Serve a generated demo mission (fictional country) with a simulated election day");
+  auto opts = std::make_shared<DemoOptions>();
+  cmd->add_option("--data", opts->data_dir,
+                  "Data directory of the demo mission (created if missing)")
+      ->capture_default_str();
+  cmd->add_option("--listen", opts->listen, "Address to listen on, HOST:PORT")
+      ->capture_default_str();
+  cmd->add_option("--rate", opts->rate, "Submissions per second the simulation posts")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--regions", opts->regions, "Regions (level 1)")
+      ->check(CLI::Range(1, 99))
+      ->capture_default_str();
+  cmd->add_option("--districts", opts->districts_per_region, "Districts per region (level 2)")
+      ->check(CLI::Range(1, 99))
+      ->capture_default_str();
+  cmd->add_option("--stations", opts->stations_per_district,
+                  "Polling stations per district (level 3)")
+      ->check(CLI::Range(kStationsPerTeam, 9990))
+      ->capture_default_str();
+  cmd->add_flag("--no-simulate{false}", opts->simulate,
+                "Serve the mission without simulating election day");
+  cmd->callback([opts, &ctx] {
+    const storage::Actor actor = LocalActor();
+    const bool fresh = !std::filesystem::exists(std::filesystem::path(opts->data_dir) / "vigil.db");
+    if (fresh) {
+      const core::Election election{"Parliamentary elections (demo)", "Freedonia", "2026-12-06",
+                                    true};
+      if (Status s = service::InitMission(opts->data_dir, election, actor); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    auto store = storage::OpenStore({.data_dir = opts->data_dir, .create = false});
+    if (!store) {
+      ctx.exit_code = ReportError(store.error());
+      return;
+    }
+    if (fresh) {
+      std::printf("Generating the demo mission: %d regions, %d districts, %d polling stations...\n",
+                  opts->regions, opts->regions * opts->districts_per_region,
+                  opts->regions * opts->districts_per_region * opts->stations_per_district);
+      if (Status s = GenerateMission(*opts, **store, actor); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    auto admin =
+        service::IssueToken(**store, core::Role::kAdmin, "", "demo admin", std::nullopt, actor);
+    auto viewer =
+        service::IssueToken(**store, core::Role::kViewer, "", "demo viewer", std::nullopt, actor);
+    auto simulator =
+        service::IssueToken(**store, core::Role::kAdmin, "", "demo simulator", std::nullopt, actor);
+    if (!admin || !viewer || !simulator) {
+      ctx.exit_code = ReportError(!admin    ? admin.error()
+                                  : !viewer ? viewer.error()
+                                            : simulator.error());
+      return;
+    }
+    store->reset();
+
+    auto server = api::VigilServer::Open(
+        {.data_dir = opts->data_dir, .http = {.listen = opts->listen}, .access_log = {}});
+    if (!server) {
+      ctx.exit_code = ReportError(server.error());
+      return;
+    }
+    if (Status s = (*server)->Start(); !s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port());
+    std::printf(
+        "\nvigil demo mission \"%s\" is being served at %s\n\n"
+        "  admin token:  %s\n  viewer token: %s\n\n"
+        "Try:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage?depth=0\n"
+        "  curl -H 'Authorization: Bearer %s' %s/api/v1/forms/V\n"
+        "  curl -H 'Authorization: Bearer %s' %s/metrics\n\n"
+        "%s Ctrl-C stops the demo (the data stays in %s).\n\n",
+        (*server)->service().Mission()->election().name.c_str(), url.c_str(), admin->token.c_str(),
+        viewer->token.c_str(), viewer->token.c_str(), url.c_str(), admin->token.c_str(),
+        url.c_str(), admin->token.c_str(), url.c_str(),
+        opts->simulate ? "Election day is being simulated: observers report through the API." : "",
+        opts->data_dir.c_str());
+    std::fflush(stdout);
+
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    const auto mission = (*server)->service().Mission();
+    if (opts->simulate) {
+      constexpr int kWorkers = 4;
+      for (int w = 0; w < kWorkers; ++w) {
+        threads.emplace_back(Simulate, url, simulator->token, std::cref(*mission), opts->rate, w,
+                             kWorkers, std::ref(stop));
+      }
+      // A live line on the terminal, read through the API like any client.
+      threads.emplace_back([url, token = viewer->token, &stop] {
+        auto client = api::HttpClient::Connect(url);
+        if (!client) return;
+        (*client)->set_bearer_token(token);
+        while (!stop.load()) {
+          for (int i = 0; i < 50 && !stop.load(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          auto res = (*client)->Get("/api/v1/coverage");
+          if (!res || res->status != 200) continue;
+          const json::value v = json::parse(res->body);
+          std::printf("election day: %lld reports, %lld of %lld polling stations reported\n",
+                      static_cast<long long>(v.at("reports").to_number<std::int64_t>()),
+                      static_cast<long long>(v.at("reported").to_number<std::int64_t>()),
+                      static_cast<long long>(v.at("stations").to_number<std::int64_t>()));
+          std::fflush(stdout);
+        }
+      });
+    }
+    (*server)->Run();  // until Ctrl-C / SIGTERM
+    stop.store(true);
+    for (std::thread& t : threads) t.join();
+    std::printf("demo stopped; data kept in %s\n", opts->data_dir.c_str());
+  });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,63 @@
+// `vigil export submissions`: stream stored submissions as CSV or JSON Lines.
+#include <fstream>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "service/admin.h"
+
+namespace vigil::cli {
+
+void RegisterExport(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("export", "Export data");
+  cmd->require_subcommand(1);
+  auto* sub =
+      cmd->add_subcommand("submissions", "Export submissions (every version, or --current-only)");
+  struct Options {
+    std::string data_dir;
+    std::string format = "csv";
+    std::string output = "-";
+    bool current_only = false;
+  };
+  auto opts = std::make_shared<Options>();
+  AddDataOption(*sub, opts->data_dir);
+  sub->add_option("--format", opts->format, "csv or jsonl")
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->capture_default_str();
+  sub->add_option("--output,-o", opts->output, "File to write (- for standard output)")
+      ->capture_default_str();
+  sub->add_flag("--current-only", opts->current_only,
+                "Leave out versions that were replaced by an edit");
+  sub->callback([opts, &ctx] {
+    auto store = storage::OpenStore({.data_dir = opts->data_dir, .create = false});
+    if (!store) {
+      ctx.exit_code = ReportError(store.error());
+      return;
+    }
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (opts->output != "-") {
+      file.open(opts->output, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        ctx.exit_code = ReportError(Status::InvalidArgument("cannot write " + opts->output));
+        return;
+      }
+      out = &file;
+    }
+    ProgressBar bar("exporting");
+    std::int64_t exported = 0;
+    const auto format =
+        opts->format == "csv" ? report::ExportFormat::kCsv : report::ExportFormat::kJsonl;
+    Status s = service::ExportSubmissions(
+        **store, format, opts->current_only, *out,
+        [&](std::int64_t done, std::int64_t total) { bar.Update(done, total); }, &exported);
+    if (!s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    if (opts->output != "-")
+      std::fprintf(stderr, "Exported %lld submissions to %s.\n", static_cast<long long>(exported),
+                   opts->output.c_str());
+  });
+}
+
+}  // namespace vigil::cli

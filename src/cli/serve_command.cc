@@ -1,0 +1,41 @@
+// `vigil serve`: run the HTTP API on a mission.
+#include <spdlog/spdlog.h>
+
+#include "api/vigil_server.h"
+#include "cli/cli.h"
+
+namespace vigil::cli {
+
+void RegisterServe(CLI::App& app, Context& ctx) {
+  auto* cmd =
+      app.add_subcommand("serve", "Serve the HTTP API (submissions, forms, coverage, metrics)");
+  auto opts = std::make_shared<api::VigilServerOptions>();
+  AddDataOption(*cmd, opts->data_dir);
+  cmd->add_option("--listen", opts->http.listen, "Address to listen on, HOST:PORT")
+      ->capture_default_str();
+  cmd->add_option("--threads", opts->http.threads, "I/O threads (0: one per core)")
+      ->capture_default_str();
+  cmd->add_option("--max-body", opts->http.max_body_bytes,
+                  "Largest request body accepted, in bytes")
+      ->capture_default_str();
+  cmd->add_option(
+      "--access-log", opts->access_log,
+      "JSON access log: a file, or - for standard output (default: DATA/logs/access.log)");
+  cmd->callback([opts, &ctx] {
+    auto server = api::VigilServer::Open(*opts);
+    if (!server) {
+      ctx.exit_code = ReportError(server.error());
+      return;
+    }
+    if (Status s = (*server)->Start(); !s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    spdlog::info("vigil serving {} on {} (port {}); SIGTERM or Ctrl-C stops it gracefully",
+                 opts->data_dir, opts->http.listen, (*server)->port());
+    (*server)->Run();
+    spdlog::info("vigil stopped; every accepted submission is stored");
+  });
+}
+
+}  // namespace vigil::cli

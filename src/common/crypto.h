@@ -1,0 +1,33 @@
+// Hashing and randomness, all from libsodium. InitCrypto() must be called once
+// before any other function here (the binary and the test main do so).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+using Sha256 = std::array<std::uint8_t, 32>;
+
+// Initialises libsodium; safe to call more than once. Aborts if it fails,
+// because without a working random source nothing here is safe to run.
+void InitCrypto();
+
+Sha256 HashSha256(std::string_view data);
+std::string ToHex(const Sha256& digest);
+// Returns false if `hex` is not 64 hexadecimal digits.
+bool FromHex(std::string_view hex, Sha256* out);
+
+// `bytes` random bytes as unpadded base64url (for bearer tokens).
+std::string RandomToken(std::size_t bytes);
+// A random (version 4) UUID in its canonical lower-case form.
+std::string RandomUuid();
+// A uniformly random integer in [0, upper_bound).
+std::uint32_t RandomBelow(std::uint32_t upper_bound);
+
+// Compares in time independent of where the inputs differ.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace vigil

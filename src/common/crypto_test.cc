@@ -1,0 +1,191 @@
+// Tests for hashing, hex encoding and randomness (common/crypto.h).
+#include "common/crypto.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace vigil {
+namespace {
+
+// FIPS 180-2, appendix B.1.
+constexpr char kSha256OfAbc[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+// SHA-256 of the empty message (FIPS 180-2 test vectors, NIST CAVP).
+constexpr char kSha256OfEmpty[] =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+bool IsBase64UrlChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+TEST(HashSha256, MatchesKnownVectorForAbc) { EXPECT_EQ(ToHex(HashSha256("abc")), kSha256OfAbc); }
+
+TEST(HashSha256, MatchesKnownVectorForEmptyInput) {
+  EXPECT_EQ(ToHex(HashSha256("")), kSha256OfEmpty);
+}
+
+TEST(HashSha256, MatchesKnownVectorForTwoBlockMessage) {
+  // FIPS 180-2, appendix B.2.
+  EXPECT_EQ(ToHex(HashSha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(HashSha256, HashesEmbeddedNulBytes) {
+  EXPECT_NE(HashSha256(std::string_view("a\0b", 3)), HashSha256("a"));
+}
+
+TEST(ToHex, WritesSixtyFourLowerCaseDigits) {
+  const std::string hex = ToHex(HashSha256("vigil"));
+  EXPECT_EQ(hex.size(), 64u);
+  EXPECT_TRUE(std::all_of(hex.begin(), hex.end(), IsLowerHex)) << hex;
+}
+
+TEST(FromHex, RoundTripsToHex) {
+  const Sha256 digest = HashSha256("abc");
+  Sha256 parsed{};
+  ASSERT_TRUE(FromHex(ToHex(digest), &parsed));
+  EXPECT_EQ(parsed, digest);
+}
+
+TEST(FromHex, AcceptsUpperCaseDigits) {
+  std::string upper = kSha256OfAbc;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  Sha256 parsed{};
+  ASSERT_TRUE(FromHex(upper, &parsed));
+  EXPECT_EQ(parsed, HashSha256("abc"));
+}
+
+TEST(FromHex, RejectsTooShortText) {
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(std::string(kSha256OfAbc).substr(0, 62), &parsed));
+}
+
+TEST(FromHex, RejectsTooLongText) {
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(std::string(kSha256OfAbc) + "00", &parsed));
+}
+
+TEST(FromHex, RejectsEmptyText) {
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex("", &parsed));
+}
+
+TEST(FromHex, RejectsNonHexCharacterAtEvenPosition) {
+  std::string text = kSha256OfAbc;
+  text[10] = 'g';
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(text, &parsed));
+}
+
+TEST(FromHex, RejectsNonHexCharacterAtOddPosition) {
+  std::string text = kSha256OfAbc;
+  text[11] = 'x';
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(text, &parsed));
+}
+
+TEST(FromHex, RejectsNonHexCharacterAtEnd) {
+  std::string text = kSha256OfAbc;
+  text.back() = ' ';
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(text, &parsed));
+}
+
+TEST(FromHex, RejectsSeparators) {
+  std::string text = kSha256OfAbc;
+  text[2] = ':';
+  Sha256 parsed{};
+  EXPECT_FALSE(FromHex(text, &parsed));
+}
+
+TEST(RandomUuid, HasCanonicalVersion4Form) {
+  for (int i = 0; i < 100; ++i) {
+    const std::string uuid = RandomUuid();
+    ASSERT_EQ(uuid.size(), 36u) << uuid;
+    for (std::size_t k = 0; k < uuid.size(); ++k) {
+      if (k == 8 || k == 13 || k == 18 || k == 23) {
+        ASSERT_EQ(uuid[k], '-') << uuid;
+      } else {
+        ASSERT_TRUE(IsLowerHex(uuid[k])) << uuid;
+      }
+    }
+    EXPECT_EQ(uuid[14], '4') << uuid;                                          // version
+    EXPECT_NE(std::string("89ab").find(uuid[19]), std::string::npos) << uuid;  // RFC 4122 variant
+  }
+}
+
+TEST(RandomUuid, DiffersBetweenCalls) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(RandomUuid());
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(RandomToken, HasUnpaddedBase64UrlLength) {
+  // ceil(bytes * 4 / 3) characters without '=' padding.
+  EXPECT_EQ(RandomToken(32).size(), 43u);
+  EXPECT_EQ(RandomToken(30).size(), 40u);
+  EXPECT_EQ(RandomToken(1).size(), 2u);
+  EXPECT_EQ(RandomToken(2).size(), 3u);
+  EXPECT_EQ(RandomToken(3).size(), 4u);
+}
+
+TEST(RandomToken, IsEmptyForZeroBytes) { EXPECT_EQ(RandomToken(0), ""); }
+
+TEST(RandomToken, UsesOnlyBase64UrlAlphabet) {
+  for (int i = 0; i < 200; ++i) {
+    const std::string token = RandomToken(32);
+    EXPECT_TRUE(std::all_of(token.begin(), token.end(), IsBase64UrlChar)) << token;
+  }
+}
+
+TEST(RandomToken, DiffersBetweenCalls) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(RandomToken(16));
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(RandomBelow, StaysBelowUpperBound) {
+  std::set<std::uint32_t> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint32_t r = RandomBelow(7);
+    ASSERT_LT(r, 7u);
+    seen.insert(r);
+  }
+  // With 1000 draws, missing any one of 7 values has probability ~7 * (6/7)^1000.
+  EXPECT_EQ(seen.size(), 7u);
+}
+
+TEST(ConstantTimeEquals, TrueForEqualText) {
+  EXPECT_TRUE(ConstantTimeEquals("s3cret-token", "s3cret-token"));
+}
+
+TEST(ConstantTimeEquals, TrueForTwoEmptyStrings) { EXPECT_TRUE(ConstantTimeEquals("", "")); }
+
+TEST(ConstantTimeEquals, FalseWhenLastByteDiffers) {
+  EXPECT_FALSE(ConstantTimeEquals("s3cret-token", "s3cret-tokeN"));
+}
+
+TEST(ConstantTimeEquals, FalseWhenFirstByteDiffers) {
+  EXPECT_FALSE(ConstantTimeEquals("s3cret-token", "S3cret-token"));
+}
+
+TEST(ConstantTimeEquals, FalseWhenOneIsPrefixOfOther) {
+  EXPECT_FALSE(ConstantTimeEquals("s3cret", "s3cret-token"));
+  EXPECT_FALSE(ConstantTimeEquals("s3cret-token", "s3cret"));
+  EXPECT_FALSE(ConstantTimeEquals("", "x"));
+}
+
+TEST(ConstantTimeEquals, ComparesBytesAfterNul) {
+  EXPECT_FALSE(ConstantTimeEquals(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,282 @@
+#include "core/form.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+
+namespace vigil::core {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::pair<QuestionType, std::string_view> kQuestionTypes[] = {
+    {QuestionType::kYesNo, "yes_no"},
+    {QuestionType::kYesNoNa, "yes_no_na"},
+    {QuestionType::kInteger, "integer"},
+    {QuestionType::kDecimal, "decimal"},
+    {QuestionType::kSelectOne, "select_one"},
+    {QuestionType::kSelectMultiple, "select_multiple"},
+    {QuestionType::kAssessment, "assessment"},
+    {QuestionType::kTime, "time"},
+    {QuestionType::kText, "text"},
+};
+
+constexpr std::pair<Criterion, std::string_view> kCriteria[] = {
+    {Criterion::kEquality, "equality"},
+    {Criterion::kUniversality, "universality"},
+    {Criterion::kPoliticalPluralism, "political_pluralism"},
+    {Criterion::kConfidence, "confidence"},
+    {Criterion::kTransparency, "transparency"},
+    {Criterion::kAccountability, "accountability"},
+};
+
+constexpr std::pair<Phase, std::string_view> kPhases[] = {
+    {Phase::kOpening, "opening"},   {Phase::kVoting, "voting"},
+    {Phase::kCounting, "counting"}, {Phase::kTabulation, "tabulation"},
+    {Phase::kIncident, "incident"},
+};
+
+template <typename E, std::size_t N>
+std::string_view NameOf(const std::pair<E, std::string_view> (&table)[N], E value) {
+  for (const auto& [e, name] : table) {
+    if (e == value) return name;
+  }
+  return "";
+}
+
+template <typename E, std::size_t N>
+std::optional<E> Parse(const std::pair<E, std::string_view> (&table)[N], std::string_view text) {
+  for (const auto& [e, name] : table) {
+    if (name == text) return e;
+  }
+  return std::nullopt;
+}
+
+json::object LabelsToJson(const Labels& labels) {
+  json::object out;
+  for (const auto& [lang, text] : labels) out[lang] = text;
+  return out;
+}
+
+Status Invalid(const std::string& path, const std::string& problem) {
+  return Status::InvalidArgument("form definition: " + path + ": " + problem);
+}
+
+Result<Labels> LabelsFromJson(const json::value* v, const std::string& path) {
+  Labels labels;
+  if (v == nullptr) return labels;
+  if (!v->is_object()) return Fail(Invalid(path, "expected an object of language -> text"));
+  for (const auto& [lang, text] : v->get_object()) {
+    if (!text.is_string()) return Fail(Invalid(path + "." + std::string(lang), "expected text"));
+    labels.emplace(std::string(lang), std::string(text.get_string()));
+  }
+  return labels;
+}
+
+Result<std::string> RequiredString(const json::object& o, std::string_view key,
+                                   const std::string& path) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string() || v->get_string().empty()) {
+    return Fail(Invalid(path + "." + std::string(key), "required text is missing"));
+  }
+  return std::string(v->get_string());
+}
+
+Result<std::optional<double>> OptionalNumber(const json::object& o, std::string_view key,
+                                             const std::string& path) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<double>{};
+  if (!v->is_number()) return Fail(Invalid(path + "." + std::string(key), "expected a number"));
+  return std::optional<double>{v->to_number<double>()};
+}
+
+Result<Question> QuestionFromJson(const json::value& v, const std::string& path) {
+  if (!v.is_object()) return Fail(Invalid(path, "expected an object"));
+  const json::object& o = v.get_object();
+  Question q;
+  auto code = RequiredString(o, "code", path);
+  if (!code) return Fail(code.error());
+  q.code = *code;
+  auto type_name = RequiredString(o, "type", path);
+  if (!type_name) return Fail(type_name.error());
+  auto type = ParseQuestionType(*type_name);
+  if (!type) return Fail(Invalid(path + ".type", "unknown question type '" + *type_name + "'"));
+  q.type = *type;
+  auto labels = LabelsFromJson(o.if_contains("labels"), path + ".labels");
+  if (!labels) return Fail(labels.error());
+  q.labels = std::move(*labels);
+  if (const json::value* opts = o.if_contains("options")) {
+    if (!opts->is_array()) return Fail(Invalid(path + ".options", "expected an array"));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < opts->get_array().size(); ++i) {
+      const std::string opath = path + ".options[" + std::to_string(i) + "]";
+      const json::value& ov = opts->get_array()[i];
+      if (!ov.is_object()) return Fail(Invalid(opath, "expected an object"));
+      Option opt;
+      auto value = RequiredString(ov.get_object(), "value", opath);
+      if (!value) return Fail(value.error());
+      opt.value = *value;
+      if (!seen.insert(opt.value).second)
+        return Fail(Invalid(opath, "duplicate option '" + opt.value + "'"));
+      auto olabels = LabelsFromJson(ov.get_object().if_contains("labels"), opath + ".labels");
+      if (!olabels) return Fail(olabels.error());
+      opt.labels = std::move(*olabels);
+      q.options.push_back(std::move(opt));
+    }
+  }
+  const bool is_select =
+      q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple;
+  if (is_select && q.options.empty())
+    return Fail(Invalid(path + ".options", "a select question needs options"));
+  if (!is_select && !q.options.empty())
+    return Fail(Invalid(path + ".options", "only select questions take options"));
+  auto min = OptionalNumber(o, "min", path);
+  if (!min) return Fail(min.error());
+  auto max = OptionalNumber(o, "max", path);
+  if (!max) return Fail(max.error());
+  q.min = *min;
+  q.max = *max;
+  if (q.min && q.max && *q.min > *q.max) return Fail(Invalid(path, "min is greater than max"));
+  if (const json::value* r = o.if_contains("required")) {
+    if (!r->is_bool()) return Fail(Invalid(path + ".required", "expected true or false"));
+    q.required = r->get_bool();
+  }
+  if (const json::value* neg = o.if_contains("negative")) {
+    if (!neg->is_array())
+      return Fail(Invalid(path + ".negative", "expected an array of answer values"));
+    const std::vector<std::string> allowed = Form::AllowedValues(q);
+    for (const json::value& n : neg->get_array()) {
+      if (!n.is_string())
+        return Fail(Invalid(path + ".negative", "expected answer values as text"));
+      std::string value(n.get_string());
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+        return Fail(
+            Invalid(path + ".negative", "'" + value + "' is not an answer of this question"));
+      }
+      q.negative_values.push_back(std::move(value));
+    }
+  }
+  auto neg_above = OptionalNumber(o, "negative_above", path);
+  if (!neg_above) return Fail(neg_above.error());
+  q.negative_above = *neg_above;
+  if (const json::value* cs = o.if_contains("criteria")) {
+    if (!cs->is_array()) return Fail(Invalid(path + ".criteria", "expected an array"));
+    for (const json::value& c : cs->get_array()) {
+      auto criterion = c.is_string() ? ParseCriterion(c.get_string()) : std::nullopt;
+      if (!criterion)
+        return Fail(Invalid(path + ".criteria", "unknown criterion " + json::serialize(c)));
+      q.criteria.push_back(*criterion);
+    }
+  }
+  return q;
+}
+
+}  // namespace
+
+std::string_view QuestionTypeName(QuestionType type) { return NameOf(kQuestionTypes, type); }
+std::optional<QuestionType> ParseQuestionType(std::string_view text) {
+  return Parse(kQuestionTypes, text);
+}
+std::string_view CriterionName(Criterion c) { return NameOf(kCriteria, c); }
+std::optional<Criterion> ParseCriterion(std::string_view text) { return Parse(kCriteria, text); }
+std::string_view PhaseName(Phase phase) { return NameOf(kPhases, phase); }
+std::optional<Phase> ParsePhase(std::string_view text) { return Parse(kPhases, text); }
+
+const Question* Form::FindQuestion(std::string_view question_code) const {
+  for (const Question& q : questions) {
+    if (q.code == question_code) return &q;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Form::AllowedValues(const Question& q) {
+  switch (q.type) {
+    case QuestionType::kYesNo:
+      return {"yes", "no"};
+    case QuestionType::kYesNoNa:
+      return {"yes", "no", "na"};
+    case QuestionType::kAssessment:
+      return {"very_good", "good", "bad", "very_bad"};
+    case QuestionType::kSelectOne:
+    case QuestionType::kSelectMultiple: {
+      std::vector<std::string> values;
+      for (const Option& o : q.options) values.push_back(o.value);
+      return values;
+    }
+    default:
+      return {};
+  }
+}
+
+json::value FormToJson(const Form& form) {
+  json::array questions;
+  for (const Question& q : form.questions) {
+    json::object jq;
+    jq["code"] = q.code;
+    jq["type"] = QuestionTypeName(q.type);
+    jq["labels"] = LabelsToJson(q.labels);
+    if (!q.options.empty()) {
+      json::array opts;
+      for (const Option& o : q.options)
+        opts.push_back(json::object{{"value", o.value}, {"labels", LabelsToJson(o.labels)}});
+      jq["options"] = std::move(opts);
+    }
+    if (q.min) jq["min"] = *q.min;
+    if (q.max) jq["max"] = *q.max;
+    jq["required"] = q.required;
+    if (!q.negative_values.empty()) {
+      json::array neg;
+      for (const std::string& n : q.negative_values) neg.emplace_back(n);
+      jq["negative"] = std::move(neg);
+    }
+    if (q.negative_above) jq["negative_above"] = *q.negative_above;
+    if (!q.criteria.empty()) {
+      json::array cs;
+      for (Criterion c : q.criteria) cs.emplace_back(CriterionName(c));
+      jq["criteria"] = std::move(cs);
+    }
+    questions.push_back(std::move(jq));
+  }
+  return json::object{{"code", form.code},
+                      {"version", form.version},
+                      {"phase", PhaseName(form.phase)},
+                      {"title", LabelsToJson(form.title)},
+                      {"questions", std::move(questions)}};
+}
+
+Result<Form> FormFromJson(const json::value& v) {
+  if (!v.is_object()) return Fail(Invalid("$", "expected an object"));
+  const json::object& o = v.get_object();
+  Form form;
+  auto code = RequiredString(o, "code", "$");
+  if (!code) return Fail(code.error());
+  form.code = *code;
+  auto version = RequiredString(o, "version", "$");
+  if (!version) return Fail(version.error());
+  form.version = *version;
+  auto phase_name = RequiredString(o, "phase", "$");
+  if (!phase_name) return Fail(phase_name.error());
+  auto phase = ParsePhase(*phase_name);
+  if (!phase) return Fail(Invalid("$.phase", "unknown phase '" + *phase_name + "'"));
+  form.phase = *phase;
+  auto title = LabelsFromJson(o.if_contains("title"), "$.title");
+  if (!title) return Fail(title.error());
+  form.title = std::move(*title);
+  const json::value* qs = o.if_contains("questions");
+  if (qs == nullptr || !qs->is_array() || qs->get_array().empty()) {
+    return Fail(Invalid("$.questions", "a form needs at least one question"));
+  }
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < qs->get_array().size(); ++i) {
+    const std::string path = "$.questions[" + std::to_string(i) + "]";
+    auto q = QuestionFromJson(qs->get_array()[i], path);
+    if (!q) return Fail(q.error());
+    if (!codes.insert(q->code).second)
+      return Fail(Invalid(path + ".code", "duplicate question code '" + q->code + "'"));
+    form.questions.push_back(std::move(*q));
+  }
+  return form;
+}
+
+}  // namespace vigil::core

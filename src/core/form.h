@@ -1,0 +1,88 @@
+// Observation forms: versioned lists of questions. A form is identified by
+// (code, version); a submission names the version it was filled in against,
+// so editing a form never changes the meaning of stored answers.
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vigil::core {
+
+enum class QuestionType {
+  kYesNo,           // "yes" | "no"
+  kYesNoNa,         // "yes" | "no" | "na" (not applicable)
+  kInteger,         // whole number within [min, max]
+  kDecimal,         // number within [min, max]
+  kSelectOne,       // one option value
+  kSelectMultiple,  // array of distinct option values
+  kAssessment,      // "very_good" | "good" | "bad" | "very_bad"
+  kTime,            // "HH:MM" (24 h, local time at the station)
+  kText,            // free text up to max characters (default 2000)
+};
+std::string_view QuestionTypeName(QuestionType type);  // "yes_no", "integer", ...
+std::optional<QuestionType> ParseQuestionType(std::string_view text);
+
+// The six criteria of OSCE commitments a question can speak to.
+enum class Criterion {
+  kEquality,
+  kUniversality,
+  kPoliticalPluralism,
+  kConfidence,
+  kTransparency,
+  kAccountability,
+};
+std::string_view CriterionName(Criterion c);  // "equality", "political_pluralism", ...
+std::optional<Criterion> ParseCriterion(std::string_view text);
+
+using Labels = std::map<std::string, std::string, std::less<>>;  // language -> text
+
+struct Option {
+  std::string value;  // what is stored and sent ("yes", "late", "1")
+  Labels labels;
+};
+
+struct Question {
+  std::string code;  // short, unique in the form, usable in SMS: "V7"
+  QuestionType type = QuestionType::kYesNo;
+  Labels labels;
+  std::vector<Option> options;  // select types; implied for yes/no and assessment
+  std::optional<double> min;    // numeric bounds, inclusive
+  std::optional<double> max;    // for text: maximum length in characters
+  bool required = false;
+  // Answers that report a problem: option values, or for numbers any value
+  // above negative_above (e.g. "voters turned away" > 0).
+  std::vector<std::string> negative_values;
+  std::optional<double> negative_above;
+  std::vector<Criterion> criteria;
+};
+
+// Phases of election day a form belongs to.
+enum class Phase { kOpening, kVoting, kCounting, kTabulation, kIncident };
+std::string_view PhaseName(Phase phase);
+std::optional<Phase> ParsePhase(std::string_view text);
+
+struct Form {
+  std::string code;     // "V"
+  std::string version;  // "2026.1"; compared as an opaque string
+  Phase phase = Phase::kVoting;
+  Labels title;
+  std::vector<Question> questions;
+
+  const Question* FindQuestion(std::string_view question_code) const;
+  // The option values a question accepts (explicit or implied by its type).
+  static std::vector<std::string> AllowedValues(const Question& q);
+};
+
+// The JSON exchanged by GET /api/v1/forms/{code} and stored per version.
+boost::json::value FormToJson(const Form& form);
+// Checks the definition (unique codes, known types, options for select types,
+// min <= max) and names the first problem with its JSON path.
+Result<Form> FormFromJson(const boost::json::value& json);
+
+}  // namespace vigil::core

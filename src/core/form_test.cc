@@ -1,0 +1,340 @@
+// Tests for form definitions (core/form.h) and the shipped forms
+// (core/default_forms.h).
+#include "core/form.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+#include <string>
+
+#include "core/default_forms.h"
+
+namespace vigil::core {
+namespace {
+
+namespace json = boost::json;
+
+// A form using every question type and every optional field.
+constexpr const char* kFullForm = R"json({
+  "code": "T",
+  "version": "2026.1",
+  "phase": "counting",
+  "title": {"en": "Test", "ru": "Тест"},
+  "questions": [
+    {"code": "A", "type": "yes_no", "labels": {"en": "A?", "ru": "А?"}, "required": true,
+     "negative": ["no"], "criteria": ["transparency", "confidence"]},
+    {"code": "B", "type": "yes_no_na", "labels": {"en": "B?"}},
+    {"code": "C", "type": "integer", "min": 0, "max": 5000, "negative_above": 0,
+     "criteria": ["universality"]},
+    {"code": "D", "type": "decimal", "min": -1.5, "max": 2.25},
+    {"code": "E", "type": "select_one", "options": [
+      {"value": "on_time", "labels": {"en": "On time"}},
+      {"value": "late", "labels": {"en": "Late", "ru": "Поздно"}}],
+     "negative": ["late"]},
+    {"code": "F", "type": "select_multiple", "options": [{"value": "1"}, {"value": "2"}]},
+    {"code": "G", "type": "assessment", "negative": ["bad", "very_bad"]},
+    {"code": "H", "type": "time"},
+    {"code": "I", "type": "text", "max": 500}
+  ]
+})json";
+
+// A minimal valid form with `question` as its only question.
+json::value FormWithQuestion(std::string_view question) {
+  return json::parse(R"({"code": "T", "version": "1", "phase": "voting", "questions": [)" +
+                     std::string(question) + "]}");
+}
+
+Form ParseOrDie(const json::value& v) {
+  auto form = FormFromJson(v);
+  EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
+  return form.value_or(Form{});
+}
+
+// Expects FormFromJson to fail with INVALID_ARGUMENT naming `path` and `problem`.
+void ExpectRejected(const json::value& v, std::string_view path, std::string_view problem) {
+  auto form = FormFromJson(v);
+  ASSERT_FALSE(form.has_value()) << json::serialize(v);
+  EXPECT_EQ(form.error().code(), StatusCode::kInvalidArgument);
+  const std::string& message = form.error().message();
+  EXPECT_NE(message.find(std::string(path) + ": "), std::string::npos) << message;
+  EXPECT_NE(message.find(problem), std::string::npos) << message;
+}
+
+TEST(FormFromJson, ReadsEveryField) {
+  const Form form = ParseOrDie(json::parse(kFullForm));
+  EXPECT_EQ(form.code, "T");
+  EXPECT_EQ(form.version, "2026.1");
+  EXPECT_EQ(form.phase, Phase::kCounting);
+  EXPECT_EQ(form.title.at("ru"), "Тест");
+  ASSERT_EQ(form.questions.size(), 9u);
+
+  const Question& a = form.questions[0];
+  EXPECT_EQ(a.code, "A");
+  EXPECT_EQ(a.type, QuestionType::kYesNo);
+  EXPECT_TRUE(a.required);
+  EXPECT_EQ(a.labels.at("ru"), "А?");
+  EXPECT_EQ(a.negative_values, std::vector<std::string>{"no"});
+  EXPECT_EQ(a.criteria, (std::vector<Criterion>{Criterion::kTransparency, Criterion::kConfidence}));
+
+  const Question& c = form.questions[2];
+  EXPECT_EQ(c.type, QuestionType::kInteger);
+  EXPECT_FALSE(c.required);
+  EXPECT_EQ(c.min, 0.0);
+  EXPECT_EQ(c.max, 5000.0);
+  EXPECT_EQ(c.negative_above, 0.0);
+
+  const Question& e = form.questions[4];
+  EXPECT_EQ(e.type, QuestionType::kSelectOne);
+  ASSERT_EQ(e.options.size(), 2u);
+  EXPECT_EQ(e.options[1].value, "late");
+  EXPECT_EQ(e.options[1].labels.at("ru"), "Поздно");
+
+  EXPECT_EQ(form.questions[8].type, QuestionType::kText);
+  EXPECT_EQ(form.questions[8].max, 500.0);
+}
+
+TEST(FormFromJson, RoundTripsThroughFormToJson) {
+  const Form form = ParseOrDie(json::parse(kFullForm));
+  const json::value encoded = FormToJson(form);
+  const Form again = ParseOrDie(encoded);
+  EXPECT_EQ(FormToJson(again), encoded);
+  EXPECT_EQ(again.code, form.code);
+  EXPECT_EQ(again.version, form.version);
+  EXPECT_EQ(again.phase, form.phase);
+  EXPECT_EQ(again.title, form.title);
+  ASSERT_EQ(again.questions.size(), form.questions.size());
+  for (std::size_t i = 0; i < form.questions.size(); ++i) {
+    const Question& q = form.questions[i];
+    const Question& r = again.questions[i];
+    SCOPED_TRACE(q.code);
+    EXPECT_EQ(r.code, q.code);
+    EXPECT_EQ(r.type, q.type);
+    EXPECT_EQ(r.labels, q.labels);
+    ASSERT_EQ(r.options.size(), q.options.size());
+    for (std::size_t k = 0; k < q.options.size(); ++k) {
+      EXPECT_EQ(r.options[k].value, q.options[k].value);
+      EXPECT_EQ(r.options[k].labels, q.options[k].labels);
+    }
+    EXPECT_EQ(r.min, q.min);
+    EXPECT_EQ(r.max, q.max);
+    EXPECT_EQ(r.required, q.required);
+    EXPECT_EQ(r.negative_values, q.negative_values);
+    EXPECT_EQ(r.negative_above, q.negative_above);
+    EXPECT_EQ(r.criteria, q.criteria);
+  }
+}
+
+TEST(FormFromJson, RejectsDuplicateQuestionCode) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q1", "type": "yes_no"},
+                                      {"code": "Q2", "type": "yes_no"},
+                                      {"code": "Q1", "type": "integer"})"),
+                 "$.questions[2].code", "duplicate question code 'Q1'");
+}
+
+TEST(FormFromJson, RejectsSelectOneWithoutOptions) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "select_one"})"),
+                 "$.questions[0].options", "a select question needs options");
+}
+
+TEST(FormFromJson, RejectsSelectMultipleWithEmptyOptions) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "select_multiple", "options": []})"),
+                 "$.questions[0].options", "a select question needs options");
+}
+
+TEST(FormFromJson, RejectsOptionsOnNonSelectQuestion) {
+  ExpectRejected(
+      FormWithQuestion(R"({"code": "Q", "type": "yes_no", "options": [{"value": "x"}]})"),
+      "$.questions[0].options", "only select questions take options");
+}
+
+TEST(FormFromJson, RejectsDuplicateOptionValue) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "select_one",
+                                      "options": [{"value": "a"}, {"value": "a"}]})"),
+                 "$.questions[0].options[1]", "duplicate option 'a'");
+}
+
+TEST(FormFromJson, RejectsOptionWithoutValue) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "select_one",
+                                      "options": [{"labels": {"en": "A"}}]})"),
+                 "$.questions[0].options[0].value", "required text is missing");
+}
+
+TEST(FormFromJson, RejectsUnknownQuestionType) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yesno"})"), "$.questions[0].type",
+                 "unknown question type 'yesno'");
+}
+
+TEST(FormFromJson, RejectsMissingQuestionType) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q"})"), "$.questions[0].type",
+                 "required text is missing");
+}
+
+TEST(FormFromJson, RejectsMissingQuestionCode) {
+  ExpectRejected(FormWithQuestion(R"({"type": "yes_no"})"), "$.questions[0].code",
+                 "required text is missing");
+}
+
+TEST(FormFromJson, RejectsEmptyQuestionCode) {
+  ExpectRejected(FormWithQuestion(R"({"code": "", "type": "yes_no"})"), "$.questions[0].code",
+                 "required text is missing");
+}
+
+TEST(FormFromJson, RejectsMinGreaterThanMax) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "min": 10, "max": 5})"),
+                 "$.questions[0]", "min is greater than max");
+}
+
+TEST(FormFromJson, AcceptsMinEqualToMax) {
+  const Form form =
+      ParseOrDie(FormWithQuestion(R"({"code": "Q", "type": "integer", "min": 5, "max": 5})"));
+  ASSERT_EQ(form.questions.size(), 1u);
+  EXPECT_EQ(form.questions[0].min, 5.0);
+  EXPECT_EQ(form.questions[0].max, 5.0);
+}
+
+TEST(FormFromJson, RejectsNonNumericBound) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "max": "10"})"),
+                 "$.questions[0].max", "expected a number");
+}
+
+TEST(FormFromJson, RejectsNegativeValueThatIsNotAnAnswer) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "negative": ["maybe"]})"),
+                 "$.questions[0].negative", "'maybe' is not an answer of this question");
+}
+
+TEST(FormFromJson, RejectsNegativeValueNotAmongOptions) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "select_one",
+                                      "options": [{"value": "a"}], "negative": ["b"]})"),
+                 "$.questions[0].negative", "'b' is not an answer of this question");
+}
+
+TEST(FormFromJson, RejectsNaAsNegativeOfYesNo) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "negative": ["na"]})"),
+                 "$.questions[0].negative", "'na' is not an answer of this question");
+}
+
+TEST(FormFromJson, RejectsNonTextNegativeValue) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "negative": [false]})"),
+                 "$.questions[0].negative", "expected answer values as text");
+}
+
+TEST(FormFromJson, RejectsUnknownCriterion) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "criteria": ["fairness"]})"),
+                 "$.questions[0].criteria", "unknown criterion \"fairness\"");
+}
+
+TEST(FormFromJson, RejectsNonBooleanRequired) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "required": "yes"})"),
+                 "$.questions[0].required", "expected true or false");
+}
+
+TEST(FormFromJson, RejectsNonTextLabel) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "yes_no", "labels": {"en": 1}})"),
+                 "$.questions[0].labels.en", "expected text");
+}
+
+TEST(FormFromJson, RejectsUnknownPhase) {
+  ExpectRejected(json::parse(R"({"code": "T", "version": "1", "phase": "lunch",
+                                 "questions": [{"code": "Q", "type": "yes_no"}]})"),
+                 "$.phase", "unknown phase 'lunch'");
+}
+
+TEST(FormFromJson, RejectsMissingVersion) {
+  ExpectRejected(json::parse(R"({"code": "T", "phase": "voting",
+                                 "questions": [{"code": "Q", "type": "yes_no"}]})"),
+                 "$.version", "required text is missing");
+}
+
+TEST(FormFromJson, RejectsFormWithoutQuestions) {
+  ExpectRejected(
+      json::parse(R"({"code": "T", "version": "1", "phase": "voting", "questions": []})"),
+      "$.questions", "a form needs at least one question");
+}
+
+TEST(FormFromJson, RejectsNonObject) {
+  ExpectRejected(json::parse(R"(["V"])"), "$", "expected an object");
+}
+
+TEST(Form, FindQuestionReturnsNullForUnknownCode) {
+  const Form form = ParseOrDie(json::parse(kFullForm));
+  ASSERT_NE(form.FindQuestion("C"), nullptr);
+  EXPECT_EQ(form.FindQuestion("C")->type, QuestionType::kInteger);
+  EXPECT_EQ(form.FindQuestion("Z"), nullptr);
+}
+
+TEST(Form, AllowedValuesAreImpliedByType) {
+  Question q;
+  q.type = QuestionType::kYesNoNa;
+  EXPECT_EQ(Form::AllowedValues(q), (std::vector<std::string>{"yes", "no", "na"}));
+  q.type = QuestionType::kAssessment;
+  EXPECT_EQ(Form::AllowedValues(q),
+            (std::vector<std::string>{"very_good", "good", "bad", "very_bad"}));
+  q.type = QuestionType::kInteger;
+  EXPECT_TRUE(Form::AllowedValues(q).empty());
+}
+
+TEST(QuestionTypeName, RoundTripsThroughParse) {
+  for (QuestionType t :
+       {QuestionType::kYesNo, QuestionType::kYesNoNa, QuestionType::kInteger,
+        QuestionType::kDecimal, QuestionType::kSelectOne, QuestionType::kSelectMultiple,
+        QuestionType::kAssessment, QuestionType::kTime, QuestionType::kText}) {
+    EXPECT_EQ(ParseQuestionType(QuestionTypeName(t)), t) << QuestionTypeName(t);
+  }
+  EXPECT_EQ(ParseQuestionType("YES_NO"), std::nullopt);
+}
+
+TEST(DefaultForms, LoadAndRoundTrip) {
+  const std::vector<Form> forms = DefaultForms();
+  ASSERT_FALSE(forms.empty());
+  for (const Form& form : forms) {
+    SCOPED_TRACE(form.code);
+    const json::value encoded = FormToJson(form);
+    EXPECT_EQ(FormToJson(ParseOrDie(encoded)), encoded);
+  }
+}
+
+TEST(DefaultForms, HaveUniqueCodes) {
+  std::set<std::string> codes;
+  for (const Form& form : DefaultForms()) EXPECT_TRUE(codes.insert(form.code).second) << form.code;
+}
+
+TEST(DefaultForms, IncludeVotingFormV) {
+  const std::vector<Form> forms = DefaultForms();
+  const auto v =
+      std::find_if(forms.begin(), forms.end(), [](const Form& f) { return f.code == "V"; });
+  ASSERT_NE(v, forms.end());
+  EXPECT_EQ(v->phase, Phase::kVoting);
+
+  const Question* v1 = v->FindQuestion("V1");
+  ASSERT_NE(v1, nullptr);
+  EXPECT_EQ(v1->type, QuestionType::kYesNo);
+
+  const Question* v7 = v->FindQuestion("V7");
+  ASSERT_NE(v7, nullptr);
+  EXPECT_EQ(v7->type, QuestionType::kInteger);
+  EXPECT_EQ(v7->min, 0.0);
+  EXPECT_EQ(v7->negative_above, 0.0);
+}
+
+TEST(DefaultForms, LabelEveryQuestionInEnglishAndRussian) {
+  for (const Form& form : DefaultForms()) {
+    EXPECT_TRUE(form.title.contains("en")) << form.code;
+    EXPECT_TRUE(form.title.contains("ru")) << form.code;
+    for (const Question& q : form.questions) {
+      for (const char* lang : {"en", "ru"}) {
+        const auto label = q.labels.find(lang);
+        ASSERT_NE(label, q.labels.end()) << form.code << "." << q.code << " has no " << lang;
+        EXPECT_FALSE(label->second.empty()) << form.code << "." << q.code << " " << lang;
+      }
+      for (const Option& o : q.options) {
+        EXPECT_TRUE(o.labels.contains("en") && o.labels.contains("ru"))
+            << form.code << "." << q.code << " option " << o.value;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::core

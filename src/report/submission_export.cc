@@ -1,0 +1,123 @@
+#include "report/submission_export.h"
+
+#include <boost/json.hpp>
+#include <set>
+
+namespace vigil::report {
+
+namespace json = boost::json;
+
+namespace {
+
+// RFC 4180 field: quoted when it holds a comma, quote or line break. Fields
+// starting with = + - @ are prefixed with ' so spreadsheets do not run them
+// as formulas (CSV injection); numbers are left alone.
+void WriteCsvField(std::ostream& out, std::string_view field, bool is_number = false) {
+  const bool formula = !is_number && !field.empty() &&
+                       (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@');
+  const bool quote = formula || field.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out << field;
+    return;
+  }
+  out << '"';
+  if (formula) out << '\'';
+  for (char c : field) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+std::string AnswerText(const json::value& v, bool* is_number) {
+  *is_number = v.is_number();
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_null()) return {};
+  if (v.is_array()) {
+    std::string out;
+    for (const json::value& item : v.get_array()) {
+      if (!out.empty()) out.push_back(' ');
+      out += item.is_string() ? std::string(item.get_string()) : json::serialize(item);
+    }
+    return out;
+  }
+  return json::serialize(v);
+}
+
+class CsvWriter final : public SubmissionWriter {
+ public:
+  CsvWriter(std::ostream& out, const std::vector<core::Form>& forms) : out_(out) {
+    std::set<std::string> seen;
+    for (const core::Form& f : forms) {
+      for (const core::Question& q : f.questions) {
+        if (seen.insert(q.code).second) questions_.push_back(q.code);
+      }
+    }
+    out_ << "instance_id,form,form_version,station,observer,started_at,submitted_at,received_at,"
+            "replaces,current";
+    for (const std::string& q : questions_) {
+      out_ << ',';
+      WriteCsvField(out_, q);
+    }
+    out_ << "\r\n";
+  }
+
+  void Write(const ExportRow& row) override {
+    const core::Submission& s = row.submission;
+    const auto time = [](const std::optional<Timestamp>& t) {
+      return t ? FormatRfc3339(*t) : std::string();
+    };
+    for (std::string_view field :
+         {std::string_view(s.instance_id), std::string_view(s.form_code),
+          std::string_view(s.form_version), std::string_view(s.station_code),
+          std::string_view(s.observer_code)}) {
+      WriteCsvField(out_, field);
+      out_ << ',';
+    }
+    out_ << time(s.started_at) << ',' << time(s.submitted_at) << ','
+         << FormatRfc3339(row.received_at) << ',';
+    WriteCsvField(out_, s.replaces);
+    out_ << ',' << (row.current ? "true" : "false");
+    for (const std::string& q : questions_) {
+      out_ << ',';
+      if (const json::value* v = s.answers.if_contains(q)) {
+        bool is_number = false;
+        const std::string text = AnswerText(*v, &is_number);
+        WriteCsvField(out_, text, is_number);
+      }
+    }
+    out_ << "\r\n";
+  }
+
+  void Finish() override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+  std::vector<std::string> questions_;
+};
+
+class JsonlWriter final : public SubmissionWriter {
+ public:
+  explicit JsonlWriter(std::ostream& out) : out_(out) {}
+  void Write(const ExportRow& row) override {
+    // The canonical encoding plus what the store knows about the version.
+    json::value v = json::parse(row.canonical_json);
+    v.as_object()["received_at"] = FormatRfc3339(row.received_at);
+    v.as_object()["current"] = row.current;
+    out_ << json::serialize(v) << '\n';
+  }
+  void Finish() override { out_.flush(); }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<SubmissionWriter> MakeSubmissionWriter(ExportFormat format, std::ostream& out,
+                                                       const std::vector<core::Form>& forms) {
+  if (format == ExportFormat::kCsv) return std::make_unique<CsvWriter>(out, forms);
+  return std::make_unique<JsonlWriter>(out);
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,40 @@
+// Streaming export of submissions as CSV (one column per question) or JSON
+// Lines (one canonical submission per line). Rows are written as they come,
+// so an export of millions of submissions needs constant memory.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "core/form.h"
+#include "core/submission.h"
+
+namespace vigil::report {
+
+struct ExportRow {
+  const core::Submission& submission;
+  const std::string& canonical_json;
+  Timestamp received_at;
+  bool current;  // not superseded by a later version
+};
+
+class SubmissionWriter {
+ public:
+  virtual ~SubmissionWriter() = default;
+  virtual void Write(const ExportRow& row) = 0;
+  virtual void Finish() = 0;
+};
+
+enum class ExportFormat { kCsv, kJsonl };
+
+// CSV columns: instance_id, form, form_version, station, observer,
+// started_at, submitted_at, received_at, replaces, current, then one column
+// per question code of `forms` in form order (first appearance wins);
+// select_multiple answers are space-separated.
+std::unique_ptr<SubmissionWriter> MakeSubmissionWriter(ExportFormat format, std::ostream& out,
+                                                       const std::vector<core::Form>& forms);
+
+}  // namespace vigil::report

@@ -1,0 +1,211 @@
+#include "service/admin.h"
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/default_forms.h"
+#include "core/mission.h"
+#include "service/mission_service.h"
+
+namespace vigil::service {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxImportFileBytes = 512u << 20;
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Fail(Status::NotFound("cannot read " + path + ": " + ec.message()));
+  if (size > kMaxImportFileBytes)
+    return Fail(Status::ResourceExhausted(path + " is larger than 512 MiB"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Status::NotFound("cannot open " + path));
+  std::string content(size, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  if (!in) return Fail(Status::Internal("cannot read " + path));
+  return content;
+}
+
+Result<core::MissionIndex> LoadMission(storage::Store& store) {
+  auto election = store.GetElection();
+  if (!election) return Fail(election.error());
+  auto locations = store.ListLocations();
+  if (!locations) return Fail(locations.error());
+  auto observers = store.ListObservers();
+  if (!observers) return Fail(observers.error());
+  auto forms = store.ListForms();
+  if (!forms) return Fail(forms.error());
+  return core::MissionIndex(std::move(*election), std::move(*locations), std::move(*observers),
+                            std::move(*forms));
+}
+
+std::string FileLabel(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+}  // namespace
+
+Status InitMission(const std::string& data_dir, const core::Election& election,
+                   const storage::Actor& actor) {
+  if (std::filesystem::exists(std::filesystem::path(data_dir) / "vigil.db")) {
+    return Status::AlreadyExists(data_dir + " already holds a mission (vigil.db exists)");
+  }
+  auto store = storage::OpenStore({.data_dir = data_dir, .create = true});
+  if (!store) return store.error();
+  VIGIL_RETURN_IF_ERROR((*store)->SaveElection(election, actor));
+  for (const core::Form& form : core::DefaultForms()) {
+    VIGIL_RETURN_IF_ERROR((*store)->InstallForm(form, actor));
+  }
+  return Status::Ok();
+}
+
+Status ImportLocationsFile(storage::Store& store, const std::string& path,
+                           const storage::Actor& actor, std::vector<ingest::CsvProblem>* problems,
+                           std::size_t* imported) {
+  auto content = ReadWholeFile(path);
+  if (!content) return content.error();
+  auto mission = LoadMission(store);
+  if (!mission) return mission.error();
+  auto locations = ingest::ParseLocationsCsv(
+      FileLabel(path), *content,
+      [&](std::string_view code) { return mission->FindLocation(code) != nullptr; }, problems);
+  if (!locations) return locations.error();
+  VIGIL_RETURN_IF_ERROR(store.UpsertLocations(*locations, actor, FileLabel(path)));
+  *imported = locations->size();
+  return Status::Ok();
+}
+
+Status ImportObserversFile(storage::Store& store, const std::string& path,
+                           const storage::Actor& actor, std::vector<ingest::CsvProblem>* problems,
+                           std::size_t* imported) {
+  auto content = ReadWholeFile(path);
+  if (!content) return content.error();
+  auto mission = LoadMission(store);
+  if (!mission) return mission.error();
+  auto observers = ingest::ParseObserversCsv(
+      FileLabel(path), *content,
+      [&](std::string_view code) { return mission->IsPollingStation(code); }, problems);
+  if (!observers) return observers.error();
+  VIGIL_RETURN_IF_ERROR(store.UpsertObservers(*observers, actor, FileLabel(path)));
+  *imported = observers->size();
+  return Status::Ok();
+}
+
+Result<NewToken> IssueToken(storage::Store& store, core::Role role,
+                            const std::string& observer_code, const std::string& label,
+                            std::optional<Timestamp> expires_at, const storage::Actor& actor) {
+  if (role == core::Role::kObserver) {
+    if (observer_code.empty())
+      return Fail(Status::InvalidArgument("an observer token needs --observer CODE"));
+    auto observers = store.ListObservers();
+    if (!observers) return Fail(observers.error());
+    const bool known =
+        std::any_of(observers->begin(), observers->end(),
+                    [&](const core::Observer& o) { return o.code == observer_code; });
+    if (!known)
+      return Fail(Status::NotFound("no observer '" + observer_code + "' (import observers first)"));
+  } else if (!observer_code.empty()) {
+    return Fail(Status::InvalidArgument("--observer applies only to --role observer"));
+  }
+  NewToken t;
+  t.token = NewBearerToken();
+  t.record.token_hash = HashBearerToken(t.token);
+  t.record.role = role;
+  t.record.observer_code = observer_code;
+  t.record.label = label;
+  t.record.created_at = Now();
+  t.record.expires_at = expires_at;
+  VIGIL_RETURN_IF_ERROR(store.CreateToken(&t.record, actor));
+  return t;
+}
+
+Status ExportSubmissions(storage::Store& store, report::ExportFormat format, bool current_only,
+                         std::ostream& out, const Progress& progress, std::int64_t* exported) {
+  auto forms = store.ListForms();
+  if (!forms) return forms.error();
+  auto total = store.CountSubmissions();
+  if (!total) return total.error();
+  auto writer = report::MakeSubmissionWriter(format, out, *forms);
+  std::int64_t seen = 0;
+  *exported = 0;
+  VIGIL_RETURN_IF_ERROR(store.ForEachSubmission([&](const storage::StoredSubmission& s) {
+    ++seen;
+    if (progress && seen % 10000 == 0) progress(seen, *total);
+    const bool current = s.superseded_by.empty();
+    if (current_only && !current) return Status::Ok();
+    writer->Write({s.submission, s.canonical_json, s.received_at, current});
+    ++*exported;
+    if (!out) return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
+    return Status::Ok();
+  }));
+  writer->Finish();
+  if (progress) progress(seen, *total);
+  if (!out) return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
+  return Status::Ok();
+}
+
+Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress) {
+  AuditReport report;
+  core::AuditChainVerifier verifier;
+  // seq -> SHA-256(instance_id "\n" content hash) of each recorded submission.
+  std::unordered_map<std::int64_t, Sha256> recorded;
+  auto total = store.CountSubmissions();
+  if (!total) return Fail(total.error());
+  VIGIL_RETURN_IF_ERROR(store.ForEachAuditEntry([&](const core::AuditEntry& e) {
+    if (!verifier.Add(e)) return Status::Ok();
+    if (e.action == "submission.create" || e.action == "submission.edit") {
+      boost::system::error_code ec;
+      json::value detail = json::parse(e.detail, ec);
+      const json::value* hash =
+          ec || !detail.is_object() ? nullptr : detail.get_object().if_contains("content_sha256");
+      recorded[e.seq] =
+          HashSha256(e.subject + "\n" +
+                     (hash != nullptr && hash->is_string() ? std::string(hash->get_string()) : ""));
+    }
+    return Status::Ok();
+  }));
+  report.entries = verifier.entries();
+  report.head_hash = ToHex(verifier.head());
+  report.chain_break = verifier.first_break();
+  VIGIL_RETURN_IF_ERROR(store.ForEachSubmission([&](const storage::StoredSubmission& s) {
+    ++report.submissions_checked;
+    if (progress && report.submissions_checked % 10000 == 0)
+      progress(report.submissions_checked, *total);
+    const std::string body_hash = ToHex(HashSha256(s.canonical_json));
+    const std::string& id = s.submission.instance_id;
+    if (body_hash != ToHex(s.content_hash)) {
+      report.problems.push_back("submission " + id +
+                                ": stored content does not match its content hash (altered)");
+    }
+    auto it = recorded.find(s.audit_seq);
+    if (it == recorded.end()) {
+      if (!report.chain_break || s.audit_seq < report.chain_break->seq) {
+        report.problems.push_back("submission " + id + ": no audit entry " +
+                                  std::to_string(s.audit_seq) +
+                                  " records it (inserted outside vigil?)");
+      }
+    } else {
+      if (it->second != HashSha256(id + "\n" + body_hash)) {
+        report.problems.push_back("submission " + id + ": differs from what audit entry " +
+                                  std::to_string(s.audit_seq) + " recorded (altered)");
+      }
+      recorded.erase(it);
+    }
+    return Status::Ok();
+  }));
+  for (const auto& [seq, hash] : recorded) {
+    report.problems.push_back("audit entry " + std::to_string(seq) +
+                              " records a submission that is missing from the store (deleted)");
+  }
+  std::sort(report.problems.begin(), report.problems.end());
+  if (progress) progress(report.submissions_checked, *total);
+  return report;
+}
+
+}  // namespace vigil::service

@@ -1,0 +1,63 @@
+// Mission administration used by the CLI: creating a mission, importing its
+// set-up from CSV, issuing tokens, exporting submissions and verifying the
+// audit log. Each works directly on a Store (no server needed).
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/election.h"
+#include "ingest/setup_csv.h"
+#include "report/submission_export.h"
+#include "storage/store.h"
+
+namespace vigil::service {
+
+// Called now and then with (done, total) during long operations.
+using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
+
+// Creates the store in data_dir, saves the election and installs the default
+// forms. AlreadyExists if data_dir already holds a mission.
+Status InitMission(const std::string& data_dir, const core::Election& election,
+                   const storage::Actor& actor);
+
+// Imports a locations or observers CSV file whole or not at all. On a bad
+// file, returns InvalidArgument and fills *problems.
+Status ImportLocationsFile(storage::Store& store, const std::string& path,
+                           const storage::Actor& actor, std::vector<ingest::CsvProblem>* problems,
+                           std::size_t* imported);
+Status ImportObserversFile(storage::Store& store, const std::string& path,
+                           const storage::Actor& actor, std::vector<ingest::CsvProblem>* problems,
+                           std::size_t* imported);
+
+struct NewToken {
+  std::string token;  // shown once; only its hash is stored
+  storage::TokenRecord record;
+};
+// Issues a bearer token. An observer token must name an existing observer;
+// other roles must not name one.
+Result<NewToken> IssueToken(storage::Store& store, core::Role role,
+                            const std::string& observer_code, const std::string& label,
+                            std::optional<Timestamp> expires_at, const storage::Actor& actor);
+
+// Streams every stored submission version (or only current versions).
+Status ExportSubmissions(storage::Store& store, report::ExportFormat format, bool current_only,
+                         std::ostream& out, const Progress& progress, std::int64_t* exported);
+
+struct AuditReport {
+  std::int64_t entries = 0;
+  std::int64_t submissions_checked = 0;
+  std::string head_hash;  // hex; publish it to anchor the chain
+  // Empty when everything verifies; else the first problem found.
+  std::optional<core::AuditBreak> chain_break;
+  std::vector<std::string> problems;  // submissions that disagree with the log
+};
+// Recomputes the hash chain and checks that every stored submission matches
+// the audit entry that recorded it, and that no recorded submission is
+// missing.
+Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress);
+
+}  // namespace vigil::service

@@ -1,0 +1,228 @@
+#include "service/mission_service.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+
+namespace vigil::service {
+
+namespace {
+
+constexpr std::string_view kTokenPrefix = "vgl_";
+// A cached token is re-read from the store after this long, so a revocation
+// made by another process takes effect within it.
+constexpr auto kTokenRecheck = std::chrono::seconds(30);
+constexpr auto kMissionRecheck = std::chrono::seconds(1);
+
+std::int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+SubmitResult Refused(Status status, std::vector<core::FieldError> errors = {}) {
+  SubmitResult r;
+  r.status = std::move(status);
+  r.errors = std::move(errors);
+  return r;
+}
+
+}  // namespace
+
+std::string NewBearerToken() { return std::string(kTokenPrefix) + RandomToken(32); }
+
+Sha256 HashBearerToken(std::string_view token) { return HashSha256(token); }
+
+MissionService::MissionService(std::unique_ptr<storage::Store> store, MetricsRegistry& metrics,
+                               SubmissionCommitter::Options options)
+    : store_(std::move(store)), committer_(*store_, metrics, options) {}
+
+MissionService::~MissionService() { Drain(); }
+
+Result<std::unique_ptr<MissionService>> MissionService::Open(const ServiceOptions& options,
+                                                             MetricsRegistry& metrics) {
+  auto store = storage::OpenStore({.data_dir = options.data_dir, .create = false});
+  if (!store) return Fail(store.error());
+  std::unique_ptr<MissionService> service(
+      new MissionService(std::move(*store), metrics, options.committer));
+  VIGIL_RETURN_IF_ERROR(service->ReloadMission());
+  return service;
+}
+
+Status MissionService::ReloadMission() {
+  auto version = store_->SetupVersion();
+  if (!version) return version.error();
+  {
+    std::lock_guard lock(mission_mu_);
+    if (*version == mission_version_) return Status::Ok();
+  }
+  auto election = store_->GetElection();
+  if (!election) return election.error();
+  auto locations = store_->ListLocations();
+  if (!locations) return locations.error();
+  auto observers = store_->ListObservers();
+  if (!observers) return observers.error();
+  auto forms = store_->ListForms();
+  if (!forms) return forms.error();
+  auto index = std::make_shared<const core::MissionIndex>(
+      std::move(*election), std::move(*locations), std::move(*observers), std::move(*forms));
+  std::lock_guard lock(mission_mu_);
+  mission_ = std::move(index);
+  mission_version_ = *version;
+  return Status::Ok();
+}
+
+std::shared_ptr<const core::MissionIndex> MissionService::Mission() {
+  const std::int64_t now = SteadyNanos();
+  std::int64_t due = next_mission_check_ns_.load(std::memory_order_relaxed);
+  // One caller per interval checks for changes; the others use the snapshot.
+  if (now >= due && next_mission_check_ns_.compare_exchange_strong(
+                        due, now + std::chrono::nanoseconds(kMissionRecheck).count())) {
+    (void)ReloadMission();  // on failure keep serving the last good snapshot
+  }
+  std::lock_guard lock(mission_mu_);
+  return mission_;
+}
+
+Result<Principal> MissionService::Authenticate(std::string_view bearer_token) {
+  const Status denied = Status::Unauthenticated("invalid or expired token");
+  if (bearer_token.size() != kTokenPrefix.size() + 43 ||
+      bearer_token.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
+    return Fail(denied);
+  }
+  const Sha256 hash = HashBearerToken(bearer_token);
+  const std::string key(reinterpret_cast<const char*>(hash.data()), hash.size());
+  const Timestamp now = Now();
+  std::optional<storage::TokenRecord> record;
+  {
+    std::shared_lock lock(tokens_mu_);
+    if (auto it = tokens_.find(key);
+        it != tokens_.end() && now - it->second.checked_at < kTokenRecheck) {
+      record = it->second.record;
+    }
+  }
+  if (!record) {
+    auto found = store_->FindToken(hash);
+    if (!found)
+      return Fail(Status::Unavailable("cannot check the token now: " + found.error().message()));
+    if (!*found) return Fail(denied);
+    record = **found;
+    std::unique_lock lock(tokens_mu_);
+    tokens_[key] = CachedToken{*record, now};
+  }
+  if (record->revoked_at || (record->expires_at && *record->expires_at <= now)) return Fail(denied);
+  Principal p;
+  p.token_id = record->id;
+  p.role = record->role;
+  p.observer_code = record->observer_code;
+  p.actor = "token:" + std::to_string(record->id) + "/" + std::string(core::RoleName(record->role));
+  return p;
+}
+
+SubmitResult MissionService::Check(const boost::json::value& body, const Principal& who,
+                                   storage::PendingSubmission* pending) {
+  if (!RoleHas(who.role, Permission::kSubmit)) {
+    return Refused(Status::PermissionDenied("role " + std::string(core::RoleName(who.role)) +
+                                            " may not submit observation forms"));
+  }
+  std::vector<core::FieldError> errors;
+  auto submission = core::SubmissionFromJson(body, &errors);
+  if (!submission)
+    return Refused(Status::InvalidArgument("the submission is malformed"), std::move(errors));
+  if (who.role == core::Role::kObserver && submission->observer_code != who.observer_code) {
+    return Refused(
+        Status::PermissionDenied("this token may only submit as observer " + who.observer_code));
+  }
+  const auto mission = Mission();
+  if (submission->form_version.empty()) {
+    if (const core::Form* current = mission->FindForm(submission->form_code)) {
+      submission->form_version = current->version;
+    }
+  }
+  errors = core::ValidateSubmission(*submission, *mission);
+  if (!errors.empty()) {
+    return Refused(Status::InvalidArgument("the submission does not match its form or the mission"),
+                   std::move(errors));
+  }
+  pending->canonical_json = core::CanonicalJson(*submission);
+  pending->content_hash = HashSha256(pending->canonical_json);
+  pending->submission = std::move(*submission);
+  pending->actor = who.actor;
+  pending->received_at = Now();
+  SubmitResult ok;
+  ok.instance_id = pending->submission.instance_id;
+  return ok;
+}
+
+void MissionService::Submit(const boost::json::value& body, const Principal& who,
+                            std::function<void(SubmitResult)> done) {
+  storage::PendingSubmission pending;
+  SubmitResult checked = Check(body, who, &pending);
+  if (!checked.status.ok()) {
+    done(std::move(checked));
+    return;
+  }
+  std::string instance_id = pending.submission.instance_id;
+  std::string replaces = pending.submission.replaces;
+  auto on_commit = [done, instance_id, replaces](Result<storage::CommitOutcome> outcome) {
+    SubmitResult r;
+    r.instance_id = instance_id;
+    if (!outcome) {
+      r.status = Status::Unavailable("the submission could not be stored; retry: " +
+                                     outcome.error().message());
+      done(std::move(r));
+      return;
+    }
+    switch (*outcome) {
+      case storage::CommitOutcome::kStored:
+        break;
+      case storage::CommitOutcome::kDuplicate:
+        r.duplicate = true;
+        break;
+      case storage::CommitOutcome::kConflict:
+        r.status =
+            Status::Conflict("instance_id " + instance_id +
+                             " was already stored with different content; an edit needs a new "
+                             "instance_id and \"replaces\"");
+        break;
+      case storage::CommitOutcome::kReplacesUnknown:
+        r.status = Status::InvalidArgument("replaces names no stored submission");
+        r.errors.push_back({"replaces", "no submission '" + replaces + "' is stored"});
+        break;
+      case storage::CommitOutcome::kReplacesSuperseded:
+        r.status = Status::Conflict("submission " + replaces +
+                                    " was already replaced by a newer version; fetch the current "
+                                    "version and edit that");
+        break;
+      case storage::CommitOutcome::kReplacesMismatch:
+        r.status = Status::InvalidArgument("an edit must keep the form of the version it replaces");
+        r.errors.push_back({"form", "differs from the form of '" + replaces + "'"});
+        break;
+    }
+    done(std::move(r));
+  };
+  if (Status s = committer_.Enqueue(std::move(pending), std::move(on_commit)); !s.ok()) {
+    done(Refused(std::move(s)));
+  }
+}
+
+Result<std::optional<storage::SubmissionHistory>> MissionService::GetSubmission(
+    const std::string& instance_id, const Principal& who) {
+  if (!RoleHas(who.role, Permission::kReadSubmissions)) {
+    return Fail(Status::PermissionDenied("role " + std::string(core::RoleName(who.role)) +
+                                         " may not read submissions"));
+  }
+  auto history = store_->GetSubmission(instance_id);
+  if (!history || !*history) return history;
+  if (who.role == core::Role::kObserver) {
+    for (const auto& v : (*history)->versions) {
+      // Observers see only their own reports; others' look as if absent.
+      if (v.submission.observer_code != who.observer_code)
+        return std::optional<storage::SubmissionHistory>{};
+    }
+  }
+  return history;
+}
+
+void MissionService::Drain() { committer_.Stop(); }
+
+}  // namespace vigil::service

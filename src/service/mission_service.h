@@ -1,0 +1,109 @@
+// The application layer: one object per open mission, used by the HTTP API
+// and the CLI alike. It owns the store, the current set-up snapshot, token
+// authentication and the submission intake pipeline
+// (shape -> permission -> validate -> deduplicate -> store -> audit).
+#pragma once
+
+#include <atomic>
+#include <boost/json/fwd.hpp>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/metrics.h"
+#include "core/mission.h"
+#include "service/permissions.h"
+#include "service/submission_committer.h"
+#include "storage/store.h"
+
+namespace vigil::service {
+
+// An authenticated caller.
+struct Principal {
+  std::int64_t token_id = 0;
+  core::Role role = core::Role::kViewer;
+  std::string observer_code;  // set for observer tokens
+  std::string actor;          // as recorded in the audit log: "token:7/observer"
+};
+
+// What happened to a submission. `status` maps to HTTP: OK -> 201,
+// InvalidArgument -> 422 (with field errors), PermissionDenied -> 403,
+// Conflict -> 409, Unavailable -> 503.
+struct SubmitResult {
+  Status status;
+  std::vector<core::FieldError> errors;
+  bool duplicate = false;  // an identical retry; nothing new was stored
+  std::string instance_id;
+};
+
+struct ServiceOptions {
+  std::string data_dir;
+  SubmissionCommitter::Options committer;
+};
+
+class MissionService {
+ public:
+  // Opens the mission in options.data_dir (which `vigil init` created).
+  static Result<std::unique_ptr<MissionService>> Open(const ServiceOptions& options,
+                                                      MetricsRegistry& metrics);
+  ~MissionService();
+
+  storage::Store& store() { return *store_; }
+
+  // The current set-up. Changes made by any process (e.g. `vigil import`
+  // while the server runs) are picked up within a second.
+  std::shared_ptr<const core::MissionIndex> Mission();
+
+  // Checks a bearer token ("vgl_..."): Unauthenticated if unknown, revoked or
+  // expired. The same message for all three, so it reveals nothing.
+  Result<Principal> Authenticate(std::string_view bearer_token);
+
+  // Checks a submission without storing it. Fills *pending on success.
+  SubmitResult Check(const boost::json::value& body, const Principal& who,
+                     storage::PendingSubmission* pending);
+
+  // Checks and stores a submission. `done` runs exactly once: inline when the
+  // submission is refused, else on the committer thread once it is durable.
+  void Submit(const boost::json::value& body, const Principal& who,
+              std::function<void(SubmitResult)> done);
+
+  // The version chain of `instance_id` if `who` may read it.
+  Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& instance_id,
+                                                                  const Principal& who);
+
+  // Stops taking submissions and commits everything already queued.
+  void Drain();
+
+ private:
+  MissionService(std::unique_ptr<storage::Store> store, MetricsRegistry& metrics,
+                 SubmissionCommitter::Options options);
+  Status ReloadMission();
+
+  std::unique_ptr<storage::Store> store_;
+  SubmissionCommitter committer_;
+
+  std::mutex mission_mu_;
+  std::shared_ptr<const core::MissionIndex> mission_;  // GUARDED_BY(mission_mu_)
+  std::int64_t mission_version_ = -1;                  // GUARDED_BY(mission_mu_)
+  std::atomic<std::int64_t> next_mission_check_ns_{0};
+
+  struct CachedToken {
+    storage::TokenRecord record;
+    Timestamp checked_at;
+  };
+  std::shared_mutex tokens_mu_;
+  std::unordered_map<std::string, CachedToken> tokens_;  // by hash bytes; GUARDED_BY(tokens_mu_)
+};
+
+// Bearer tokens look like "vgl_" + 43 characters of base64url (256 bits).
+std::string NewBearerToken();
+Sha256 HashBearerToken(std::string_view token);
+
+}  // namespace vigil::service

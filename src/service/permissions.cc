@@ -1,0 +1,44 @@
+#include "service/permissions.h"
+
+namespace vigil::service {
+
+using core::Role;
+
+std::string_view PermissionName(Permission p) {
+  switch (p) {
+    case Permission::kSubmit:
+      return "submit";
+    case Permission::kReadSubmissions:
+      return "read_submissions";
+    case Permission::kReadForms:
+      return "read_forms";
+    case Permission::kReadSetup:
+      return "read_setup";
+    case Permission::kReadStatistics:
+      return "read_statistics";
+    case Permission::kReadMetrics:
+      return "read_metrics";
+  }
+  return "";
+}
+
+bool RoleHas(Role role, Permission p) {
+  switch (p) {
+    case Permission::kSubmit:
+      return role == Role::kAdmin || role == Role::kObserver;
+    case Permission::kReadSubmissions:
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator ||
+             role == Role::kObserver;
+    case Permission::kReadForms:
+      return true;
+    case Permission::kReadSetup:
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kReadStatistics:
+      return role != Role::kObserver;
+    case Permission::kReadMetrics:
+      return role == Role::kAdmin || role == Role::kAnalyst;
+  }
+  return false;
+}
+
+}  // namespace vigil::service

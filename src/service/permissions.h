@@ -1,0 +1,24 @@
+// What each role may do. This table is the one place where roles are mapped
+// to permissions; every HTTP route and CLI command names the permission it
+// needs.
+#pragma once
+
+#include <string_view>
+
+#include "core/role.h"
+
+namespace vigil::service {
+
+enum class Permission {
+  kSubmit,           // post submissions (observers only for themselves)
+  kReadSubmissions,  // read raw submissions (observers only their own)
+  kReadForms,        // read form definitions
+  kReadSetup,        // read stations and observers (personal data)
+  kReadStatistics,   // aggregated figures only
+  kReadMetrics,      // operational metrics
+};
+
+std::string_view PermissionName(Permission p);
+bool RoleHas(core::Role role, Permission p);
+
+}  // namespace vigil::service

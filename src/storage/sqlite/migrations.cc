@@ -1,0 +1,129 @@
+#include "storage/sqlite/migrations.h"
+
+#include <iterator>
+#include <string>
+
+namespace vigil::storage::sqlite {
+
+namespace {
+
+// Times are RFC 3339 UTC text with microseconds (sortable); hashes are raw
+// 32-byte blobs.
+constexpr const char* kMigrations[] = {
+    // 1: mission set-up, tokens, submissions, audit log.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+INSERT INTO meta(key, value) VALUES ('setup_version', '0');
+
+CREATE TABLE locations (
+  code              TEXT PRIMARY KEY,
+  name              TEXT NOT NULL,
+  parent_code       TEXT,
+  registered_voters INTEGER,
+  settlement        TEXT NOT NULL DEFAULT '',
+  lat               REAL,
+  lon               REAL
+) STRICT;
+CREATE INDEX locations_parent ON locations(parent_code);
+
+CREATE TABLE observers (
+  code     TEXT PRIMARY KEY,
+  name     TEXT NOT NULL,
+  phones   TEXT NOT NULL,
+  role     TEXT NOT NULL,
+  team     TEXT NOT NULL,
+  language TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE assignments (
+  observer_code TEXT NOT NULL REFERENCES observers(code) ON DELETE CASCADE,
+  station_code  TEXT NOT NULL REFERENCES locations(code),
+  PRIMARY KEY (observer_code, station_code)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE forms (
+  id           INTEGER PRIMARY KEY,
+  code         TEXT NOT NULL,
+  version      TEXT NOT NULL,
+  definition   TEXT NOT NULL,
+  installed_at TEXT NOT NULL,
+  UNIQUE (code, version)
+) STRICT;
+
+CREATE TABLE tokens (
+  id            INTEGER PRIMARY KEY,
+  token_hash    BLOB NOT NULL UNIQUE,
+  role          TEXT NOT NULL,
+  observer_code TEXT,
+  label         TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  expires_at    TEXT,
+  revoked_at    TEXT
+) STRICT;
+
+-- One row per submitted version. chain_id is the instance_id of the first
+-- version; superseded_by is set when a later version replaces this one.
+CREATE TABLE submissions (
+  seq           INTEGER PRIMARY KEY,
+  instance_id   TEXT NOT NULL UNIQUE,
+  chain_id      TEXT NOT NULL,
+  replaces      TEXT,
+  superseded_by TEXT,
+  form_code     TEXT NOT NULL,
+  form_version  TEXT NOT NULL,
+  station_code  TEXT NOT NULL,
+  observer_code TEXT NOT NULL,
+  received_at   TEXT NOT NULL,
+  actor         TEXT NOT NULL,
+  content_hash  BLOB NOT NULL,
+  body          TEXT NOT NULL,
+  audit_seq     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX submissions_chain ON submissions(chain_id);
+CREATE INDEX submissions_current ON submissions(form_code, station_code) WHERE superseded_by IS NULL;
+
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash      BLOB NOT NULL
+) STRICT;
+)sql",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+Status Migrate(Database& db) {
+  VIGIL_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  const int current = static_cast<int>(stmt->Int(0));
+  stmt->Reset();
+  if (current > LatestSchemaVersion()) {
+    (void)db.Exec("ROLLBACK");
+    return Status::Unavailable("the store has schema version " + std::to_string(current) +
+                               ", newer than this vigil (" + std::to_string(LatestSchemaVersion()) +
+                               "): upgrade vigil");
+  }
+  for (int v = current; v < LatestSchemaVersion(); ++v) {
+    if (Status s = db.Exec(kMigrations[v]); !s.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return Status(s.code(), "migration " + std::to_string(v + 1) + ": " + s.message());
+    }
+  }
+  VIGIL_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=" + std::to_string(LatestSchemaVersion())));
+  return db.Exec("COMMIT");
+}
+
+}  // namespace vigil::storage::sqlite

@@ -1,0 +1,658 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <boost/json.hpp>
+#include <sstream>
+#include <unordered_map>
+
+#include "storage/sqlite/migrations.h"
+
+namespace vigil::storage::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string JoinSpaced(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out.push_back(' ');
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitSpaced(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string item; in >> item;) out.push_back(item);
+  return out;
+}
+
+Result<Timestamp> ParseStoredTime(std::string_view text) {
+  auto t = ParseRfc3339(text);
+  if (!t) return Fail(Status::DataLoss("stored time is corrupt: " + t.error().message()));
+  return t;
+}
+
+Sha256 BlobToHash(std::string_view blob) {
+  Sha256 h{};
+  if (blob.size() == h.size()) std::copy(blob.begin(), blob.end(), h.begin());
+  return h;
+}
+
+// Reads a submissions row selected with kSubmissionColumns.
+constexpr const char* kSubmissionColumns =
+    "body, content_hash, received_at, actor, superseded_by, audit_seq";
+
+Result<StoredSubmission> ReadSubmissionRow(const Statement& row) {
+  StoredSubmission s;
+  s.canonical_json = std::string(row.Text(0));
+  std::vector<core::FieldError> errors;
+  boost::system::error_code ec;
+  json::value body = json::parse(s.canonical_json, ec);
+  if (ec) return Fail(Status::DataLoss("stored submission is not valid JSON: " + ec.message()));
+  auto sub = core::SubmissionFromJson(body, &errors);
+  if (!sub) {
+    return Fail(Status::DataLoss(
+        "stored submission does not parse: " +
+        (errors.empty() ? sub.error().message() : errors[0].field + ": " + errors[0].problem)));
+  }
+  s.submission = std::move(*sub);
+  s.content_hash = BlobToHash(row.Blob(1));
+  auto received = ParseStoredTime(row.Text(2));
+  if (!received) return Fail(received.error());
+  s.received_at = *received;
+  s.actor = std::string(row.Text(3));
+  s.superseded_by = std::string(row.Text(4));
+  s.audit_seq = row.Int(5);
+  return s;
+}
+
+}  // namespace
+
+// A read connection borrowed from the pool for the lifetime of the lease.
+class SqliteStore::ReadLease {
+ public:
+  ReadLease(SqliteStore* store, std::unique_ptr<Database> db) : store_(store), db_(std::move(db)) {}
+  ReadLease(ReadLease&&) = default;
+  ~ReadLease() {
+    if (db_) store_->ReleaseReader(std::move(db_));
+  }
+  Database& db() { return *db_; }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Database> db_;
+};
+
+// BEGIN IMMEDIATE on the write connection, holding write_mu_; rolls back
+// unless Commit() succeeded. Appends audit entries chained to the stored head,
+// which it reads inside the transaction so that several processes (a running
+// server and a CLI import) extend one chain.
+class SqliteStore::WriteTransaction {
+ public:
+  explicit WriteTransaction(SqliteStore* store) : lock_(store->write_mu_), db_(store->writer_) {}
+  ~WriteTransaction() {
+    if (open_) (void)db_.Exec("ROLLBACK");
+  }
+
+  Status Begin() {
+    VIGIL_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+    open_ = true;
+    auto head = db_.Prepare("SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!head) return head.error();
+    auto row = head->Step();
+    if (!row) return row.error();
+    if (*row) {
+      head_.seq = head->Int(0);
+      head_.hash = BlobToHash(head->Blob(2));
+      has_head_ = true;
+    }
+    auto insert = db_.Prepare(
+        "INSERT INTO audit_log(seq, at, actor, action, subject, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert) return insert.error();
+    insert_audit_ = std::move(*insert);
+    return Status::Ok();
+  }
+
+  // Appends an audit entry; returns its seq.
+  Result<std::int64_t> Audit(const std::string& actor, std::string action, std::string subject,
+                             std::string detail, Timestamp at = Now()) {
+    core::AuditEntry e;
+    e.at = at;
+    e.actor = actor;
+    e.action = std::move(action);
+    e.subject = std::move(subject);
+    e.detail = std::move(detail);
+    core::ChainAuditEntry(has_head_ ? &head_ : nullptr, &e);
+    insert_audit_.Bind(1, e.seq).Bind(2, FormatRfc3339(e.at)).Bind(3, e.actor).Bind(4, e.action);
+    insert_audit_.Bind(5, e.subject).Bind(6, e.detail);
+    insert_audit_.BindBlob(7, e.prev_hash.data(), e.prev_hash.size())
+        .BindBlob(8, e.hash.data(), e.hash.size());
+    VIGIL_RETURN_IF_ERROR(insert_audit_.Run());
+    head_ = std::move(e);
+    has_head_ = true;
+    return head_.seq;
+  }
+
+  Status BumpSetupVersion() {
+    return db_.Exec(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = "
+        "'setup_version'");
+  }
+
+  Status Commit() {
+    insert_audit_ = Statement();
+    VIGIL_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    open_ = false;
+    return Status::Ok();
+  }
+
+  Database& db() { return db_; }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  Database& db_;
+  bool open_ = false;
+  bool has_head_ = false;
+  core::AuditEntry head_;
+  Statement insert_audit_;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, bool create) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+  VIGIL_RETURN_IF_ERROR(store->writer_.Open(path, create));
+  VIGIL_RETURN_IF_ERROR(Migrate(store->writer_));
+  return store;
+}
+
+Result<SqliteStore::ReadLease> SqliteStore::AcquireReader() {
+  {
+    std::lock_guard lock(read_mu_);
+    if (!idle_readers_.empty()) {
+      auto db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return ReadLease(this, std::move(db));
+    }
+  }
+  auto db = std::make_unique<Database>();
+  VIGIL_RETURN_IF_ERROR(db->Open(path_, false));
+  return ReadLease(this, std::move(db));
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<Database> db) {
+  std::lock_guard lock(read_mu_);
+  if (idle_readers_.size() < 8) idle_readers_.push_back(std::move(db));
+}
+
+// ---- Mission set-up ------------------------------------------------------
+
+Result<core::Election> SqliteStore::GetElection() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare("SELECT value FROM meta WHERE key = 'election'");
+  if (!stmt) return Fail(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error());
+  core::Election e;
+  if (!*row) return e;
+  boost::system::error_code ec;
+  json::value v = json::parse(stmt->Text(0), ec);
+  if (ec || !v.is_object()) return Fail(Status::DataLoss("stored election is corrupt"));
+  const json::object& o = v.get_object();
+  const auto text = [&](std::string_view key) {
+    const json::value* f = o.if_contains(key);
+    return f != nullptr && f->is_string() ? std::string(f->get_string()) : std::string();
+  };
+  e.name = text("name");
+  e.country = text("country");
+  e.date = text("date");
+  if (const json::value* f = o.if_contains("enforce_assignments"); f != nullptr && f->is_bool()) {
+    e.enforce_assignments = f->get_bool();
+  }
+  return e;
+}
+
+Status SqliteStore::SaveElection(const core::Election& e, const Actor& actor) {
+  const std::string value =
+      json::serialize(json::object{{"name", e.name},
+                                   {"country", e.country},
+                                   {"date", e.date},
+                                   {"enforce_assignments", e.enforce_assignments}});
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO meta(key, value) VALUES ('election', ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!stmt) return stmt.error();
+  VIGIL_RETURN_IF_ERROR(stmt->Bind(1, value).Run());
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  if (auto seq = tx.Audit(actor.name, "election.save", e.name, value); !seq) return seq.error();
+  return tx.Commit();
+}
+
+Status SqliteStore::UpsertLocations(std::span<const core::Location> locations, const Actor& actor,
+                                    const std::string& source) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO locations(code, name, parent_code, registered_voters, settlement, lat, lon) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+      "parent_code = excluded.parent_code, registered_voters = excluded.registered_voters, "
+      "settlement = excluded.settlement, lat = excluded.lat, lon = excluded.lon");
+  if (!stmt) return stmt.error();
+  std::string digest_input;
+  for (const core::Location& l : locations) {
+    stmt->Bind(1, l.code).Bind(2, l.name);
+    l.parent_code.empty() ? stmt->BindNull(3) : stmt->Bind(3, l.parent_code);
+    l.registered_voters ? stmt->Bind(4, *l.registered_voters) : stmt->BindNull(4);
+    stmt->Bind(5, core::SettlementName(l.settlement));
+    l.lat ? stmt->Bind(6, *l.lat) : stmt->BindNull(6);
+    l.lon ? stmt->Bind(7, *l.lon) : stmt->BindNull(7);
+    VIGIL_RETURN_IF_ERROR(stmt->Run());
+    digest_input += l.code + '\n' + l.name + '\n' + l.parent_code + '\n';
+  }
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  const std::string detail = json::serialize(
+      json::object{{"count", locations.size()}, {"sha256", ToHex(HashSha256(digest_input))}});
+  if (auto seq = tx.Audit(actor.name, "locations.import", source, detail); !seq) return seq.error();
+  return tx.Commit();
+}
+
+Result<std::vector<core::Location>> SqliteStore::ListLocations() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT code, name, parent_code, registered_voters, settlement, lat, lon FROM locations "
+      "ORDER BY rowid");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<core::Location> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    core::Location l;
+    l.code = stmt->Text(0);
+    l.name = stmt->Text(1);
+    l.parent_code = stmt->Text(2);
+    if (!stmt->IsNull(3)) l.registered_voters = stmt->Int(3);
+    l.settlement = core::ParseSettlement(stmt->Text(4)).value_or(core::Settlement::kUnknown);
+    if (!stmt->IsNull(5)) l.lat = stmt->Double(5);
+    if (!stmt->IsNull(6)) l.lon = stmt->Double(6);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Status SqliteStore::UpsertObservers(std::span<const core::Observer> observers, const Actor& actor,
+                                    const std::string& source) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto upsert = tx.db().Prepare(
+      "INSERT INTO observers(code, name, phones, role, team, language) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, phones = excluded.phones, "
+      "role = excluded.role, team = excluded.team, language = excluded.language");
+  auto clear = tx.db().Prepare("DELETE FROM assignments WHERE observer_code = ?");
+  auto assign = tx.db().Prepare(
+      "INSERT OR IGNORE INTO assignments(observer_code, station_code) VALUES (?, ?)");
+  if (!upsert) return upsert.error();
+  if (!clear) return clear.error();
+  if (!assign) return assign.error();
+  std::string digest_input;
+  for (const core::Observer& o : observers) {
+    upsert->Bind(1, o.code).Bind(2, o.name).Bind(3, JoinSpaced(o.phones));
+    upsert->Bind(4, core::ObserverRoleName(o.role)).Bind(5, o.team).Bind(6, o.language);
+    VIGIL_RETURN_IF_ERROR(upsert->Run());
+    VIGIL_RETURN_IF_ERROR(clear->Bind(1, o.code).Run());
+    for (const std::string& station : o.stations) {
+      VIGIL_RETURN_IF_ERROR(assign->Bind(1, o.code).Bind(2, station).Run());
+    }
+    digest_input += o.code + '\n' + JoinSpaced(o.stations) + '\n';
+  }
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  const std::string detail = json::serialize(
+      json::object{{"count", observers.size()}, {"sha256", ToHex(HashSha256(digest_input))}});
+  if (auto seq = tx.Audit(actor.name, "observers.import", source, detail); !seq) return seq.error();
+  return tx.Commit();
+}
+
+Result<std::vector<core::Observer>> SqliteStore::ListObservers() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT o.code, o.name, o.phones, o.role, o.team, o.language, "
+      "(SELECT group_concat(station_code, ' ') FROM assignments a WHERE a.observer_code = o.code) "
+      "FROM observers o ORDER BY o.rowid");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<core::Observer> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    core::Observer o;
+    o.code = stmt->Text(0);
+    o.name = stmt->Text(1);
+    o.phones = SplitSpaced(stmt->Text(2));
+    o.role = core::ParseObserverRole(stmt->Text(3)).value_or(core::ObserverRole::kShortTerm);
+    o.team = stmt->Text(4);
+    o.language = stmt->Text(5);
+    o.stations = SplitSpaced(stmt->Text(6));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Status SqliteStore::InstallForm(const core::Form& form, const Actor& actor) {
+  const std::string definition = json::serialize(core::FormToJson(form));
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO forms(code, version, definition, installed_at) VALUES (?, ?, ?, ?)");
+  if (!stmt) return stmt.error();
+  if (Status s = stmt->Bind(1, form.code)
+                     .Bind(2, form.version)
+                     .Bind(3, definition)
+                     .Bind(4, FormatRfc3339(Now()))
+                     .Run();
+      !s.ok()) {
+    if (s.code() == StatusCode::kAlreadyExists) {
+      return Status::AlreadyExists("form " + form.code + " version " + form.version +
+                                   " is already installed; give the new definition a new version");
+    }
+    return s;
+  }
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  const std::string detail = json::serialize(
+      json::object{{"version", form.version}, {"sha256", ToHex(HashSha256(definition))}});
+  if (auto seq = tx.Audit(actor.name, "form.install", form.code, detail); !seq) return seq.error();
+  return tx.Commit();
+}
+
+Result<std::vector<core::Form>> SqliteStore::ListForms() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare("SELECT code, version, definition FROM forms ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<core::Form> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    boost::system::error_code ec;
+    json::value v = json::parse(stmt->Text(2), ec);
+    auto form =
+        ec ? Result<core::Form>(Fail(Status::DataLoss(ec.message()))) : core::FormFromJson(v);
+    if (!form) {
+      return Fail(Status::DataLoss("stored form " + std::string(stmt->Text(0)) + " " +
+                                   std::string(stmt->Text(1)) +
+                                   " is corrupt: " + form.error().message()));
+    }
+    out.push_back(std::move(*form));
+  }
+  return out;
+}
+
+Result<std::int64_t> SqliteStore::SetupVersion() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'setup_version'");
+  if (!stmt) return Fail(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error());
+  return *row ? stmt->Int(0) : 0;
+}
+
+// ---- Tokens ----------------------------------------------------------------
+
+Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO tokens(token_hash, role, observer_code, label, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!stmt) return stmt.error();
+  stmt->BindBlob(1, record->token_hash.data(), record->token_hash.size());
+  stmt->Bind(2, core::RoleName(record->role));
+  record->observer_code.empty() ? stmt->BindNull(3) : stmt->Bind(3, record->observer_code);
+  stmt->Bind(4, record->label).Bind(5, FormatRfc3339(record->created_at));
+  record->expires_at ? stmt->Bind(6, FormatRfc3339(*record->expires_at)) : stmt->BindNull(6);
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  record->id = sqlite3_last_insert_rowid(tx.db().handle());
+  json::object detail{{"role", core::RoleName(record->role)}, {"label", record->label}};
+  if (!record->observer_code.empty()) detail["observer"] = record->observer_code;
+  if (record->expires_at) detail["expires_at"] = FormatRfc3339(*record->expires_at);
+  if (auto seq = tx.Audit(actor.name, "token.create", "token:" + std::to_string(record->id),
+                          json::serialize(detail));
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::optional<TokenRecord>> SqliteStore::FindToken(const Sha256& token_hash) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT id, role, observer_code, label, created_at, expires_at, revoked_at FROM tokens "
+      "WHERE token_hash = ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->BindBlob(1, token_hash.data(), token_hash.size());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return std::optional<TokenRecord>{};
+  TokenRecord t;
+  t.id = stmt->Int(0);
+  t.token_hash = token_hash;
+  auto role = core::ParseRole(stmt->Text(1));
+  if (!role)
+    return Fail(Status::DataLoss("token " + std::to_string(t.id) + " has an unknown role"));
+  t.role = *role;
+  t.observer_code = stmt->Text(2);
+  t.label = stmt->Text(3);
+  auto created = ParseStoredTime(stmt->Text(4));
+  if (!created) return Fail(created.error());
+  t.created_at = *created;
+  if (!stmt->IsNull(5)) {
+    auto expires = ParseStoredTime(stmt->Text(5));
+    if (!expires) return Fail(expires.error());
+    t.expires_at = *expires;
+  }
+  if (!stmt->IsNull(6)) {
+    auto revoked = ParseStoredTime(stmt->Text(6));
+    if (!revoked) return Fail(revoked.error());
+    t.revoked_at = *revoked;
+  }
+  return std::optional<TokenRecord>(std::move(t));
+}
+
+// ---- Submissions -----------------------------------------------------------
+
+Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
+    std::span<const PendingSubmission> batch) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  Database& db = tx.db();
+  auto find = db.Prepare(
+      "SELECT content_hash, chain_id, superseded_by, form_code FROM submissions WHERE instance_id "
+      "= ?");
+  auto supersede = db.Prepare("UPDATE submissions SET superseded_by = ? WHERE instance_id = ?");
+  auto insert = db.Prepare(
+      "INSERT INTO submissions(instance_id, chain_id, replaces, form_code, form_version, "
+      "station_code, "
+      "observer_code, received_at, actor, content_hash, body, audit_seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!find) return Fail(find.error());
+  if (!supersede) return Fail(supersede.error());
+  if (!insert) return Fail(insert.error());
+
+  std::vector<CommitOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const PendingSubmission& p : batch) {
+    const core::Submission& s = p.submission;
+    // Same instance_id stored before (possibly earlier in this batch)?
+    find->Bind(1, s.instance_id);
+    auto row = find->Step();
+    if (!row) return Fail(row.error());
+    if (*row) {
+      const bool same =
+          find->Blob(0) == std::string_view(reinterpret_cast<const char*>(p.content_hash.data()),
+                                            p.content_hash.size());
+      find->Reset();
+      outcomes.push_back(same ? CommitOutcome::kDuplicate : CommitOutcome::kConflict);
+      continue;
+    }
+    find->Reset();
+
+    std::string chain_id = s.instance_id;
+    if (!s.replaces.empty()) {
+      find->Bind(1, s.replaces);
+      auto prior = find->Step();
+      if (!prior) return Fail(prior.error());
+      CommitOutcome problem = CommitOutcome::kStored;
+      if (!*prior) {
+        problem = CommitOutcome::kReplacesUnknown;
+      } else if (!find->IsNull(2)) {
+        problem = CommitOutcome::kReplacesSuperseded;
+      } else if (find->Text(3) != s.form_code) {
+        problem = CommitOutcome::kReplacesMismatch;
+      } else {
+        chain_id = find->Text(1);
+      }
+      find->Reset();
+      if (problem != CommitOutcome::kStored) {
+        outcomes.push_back(problem);
+        continue;
+      }
+      VIGIL_RETURN_IF_ERROR(supersede->Bind(1, s.instance_id).Bind(2, s.replaces).Run());
+    }
+
+    const std::string hash_hex = ToHex(p.content_hash);
+    json::object detail{
+        {"content_sha256", hash_hex}, {"form", s.form_code}, {"station", s.station_code}};
+    if (!s.replaces.empty()) detail["replaces"] = s.replaces;
+    auto seq = tx.Audit(p.actor, s.replaces.empty() ? "submission.create" : "submission.edit",
+                        s.instance_id, json::serialize(detail), p.received_at);
+    if (!seq) return Fail(seq.error());
+
+    insert->Bind(1, s.instance_id).Bind(2, chain_id);
+    s.replaces.empty() ? insert->BindNull(3) : insert->Bind(3, s.replaces);
+    insert->Bind(4, s.form_code)
+        .Bind(5, s.form_version)
+        .Bind(6, s.station_code)
+        .Bind(7, s.observer_code);
+    insert->Bind(8, FormatRfc3339(p.received_at)).Bind(9, p.actor);
+    insert->BindBlob(10, p.content_hash.data(), p.content_hash.size());
+    insert->Bind(11, p.canonical_json).Bind(12, *seq);
+    VIGIL_RETURN_IF_ERROR(insert->Run());
+    outcomes.push_back(CommitOutcome::kStored);
+  }
+  // Statements must be finalised before COMMIT can release their locks.
+  find = Statement();
+  supersede = Statement();
+  insert = Statement();
+  VIGIL_RETURN_IF_ERROR(tx.Commit());
+  return outcomes;
+}
+
+Result<std::optional<SubmissionHistory>> SqliteStore::GetSubmission(
+    const std::string& instance_id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare(std::string("SELECT ") + kSubmissionColumns +
+                          " FROM submissions WHERE chain_id = "
+                          "(SELECT chain_id FROM submissions WHERE instance_id = ?) ORDER BY seq");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, instance_id);
+  SubmissionHistory history;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    auto s = ReadSubmissionRow(*stmt);
+    if (!s) return Fail(s.error());
+    history.versions.push_back(std::move(*s));
+  }
+  if (history.versions.empty()) return std::optional<SubmissionHistory>{};
+  return std::optional<SubmissionHistory>(std::move(history));
+}
+
+Status SqliteStore::ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) {
+  auto lease = AcquireReader();
+  if (!lease) return lease.error();
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kSubmissionColumns +
+                                  " FROM submissions ORDER BY seq");
+  if (!stmt) return stmt.error();
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto s = ReadSubmissionRow(*stmt);
+    if (!s) return s.error();
+    VIGIL_RETURN_IF_ERROR(visit(*s));
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> SqliteStore::CountSubmissions() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare("SELECT count(*) FROM submissions");
+  if (!stmt) return Fail(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Fail(row.error());
+  return stmt->Int(0);
+}
+
+Result<std::vector<StationReports>> SqliteStore::CountReportsByStation(
+    const std::string& form_code) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT station_code, count(*) FROM submissions WHERE form_code = ? AND superseded_by IS "
+      "NULL "
+      "GROUP BY station_code");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, form_code);
+  std::vector<StationReports> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    out.push_back({std::string(stmt->Text(0)), stmt->Int(1)});
+  }
+  return out;
+}
+
+// ---- Audit -------------------------------------------------------------------
+
+Status SqliteStore::ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) {
+  auto lease = AcquireReader();
+  if (!lease) return lease.error();
+  auto stmt = lease->db().Prepare(
+      "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY "
+      "seq");
+  if (!stmt) return stmt.error();
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    core::AuditEntry e;
+    e.seq = stmt->Int(0);
+    // An unparseable time is tampering too; keep the entry so the verifier
+    // reports it as a hash mismatch at its seq.
+    e.at = ParseRfc3339(stmt->Text(1)).value_or(Timestamp{});
+    e.actor = stmt->Text(2);
+    e.action = stmt->Text(3);
+    e.subject = stmt->Text(4);
+    e.detail = stmt->Text(5);
+    e.prev_hash = BlobToHash(stmt->Blob(6));
+    e.hash = BlobToHash(stmt->Blob(7));
+    VIGIL_RETURN_IF_ERROR(visit(e));
+  }
+  return Status::Ok();
+}
+
+}  // namespace vigil::storage::sqlite

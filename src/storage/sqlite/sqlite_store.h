@@ -1,0 +1,62 @@
+// The embedded SQLite implementation of storage::Store: one file,
+// DIR/vigil.db, in WAL mode. Writes are serialised on one connection (SQLite
+// allows one writer); reads use a small pool of connections and never wait
+// for writes.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/store.h"
+
+namespace vigil::storage::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the database file at `path`, creating it if `create`, and migrates
+  // it to the latest schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, bool create);
+
+  Result<core::Election> GetElection() override;
+  Status SaveElection(const core::Election& election, const Actor& actor) override;
+  Status UpsertLocations(std::span<const core::Location> locations, const Actor& actor,
+                         const std::string& source) override;
+  Result<std::vector<core::Location>> ListLocations() override;
+  Status UpsertObservers(std::span<const core::Observer> observers, const Actor& actor,
+                         const std::string& source) override;
+  Result<std::vector<core::Observer>> ListObservers() override;
+  Status InstallForm(const core::Form& form, const Actor& actor) override;
+  Result<std::vector<core::Form>> ListForms() override;
+  Result<std::int64_t> SetupVersion() override;
+  Status CreateToken(TokenRecord* record, const Actor& actor) override;
+  Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) override;
+  Result<std::vector<CommitOutcome>> CommitSubmissions(
+      std::span<const PendingSubmission> batch) override;
+  Result<std::optional<SubmissionHistory>> GetSubmission(const std::string& instance_id) override;
+  Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) override;
+  Result<std::int64_t> CountSubmissions() override;
+  Result<std::vector<StationReports>> CountReportsByStation(const std::string& form_code) override;
+  Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
+
+ private:
+  class ReadLease;
+  class WriteTransaction;
+
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Result<ReadLease> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Database> db);
+
+  std::string path_;
+
+  std::mutex write_mu_;
+  Database writer_;  // GUARDED_BY(write_mu_)
+
+  std::mutex read_mu_;
+  std::vector<std::unique_ptr<Database>> idle_readers_;  // GUARDED_BY(read_mu_)
+};
+
+}  // namespace vigil::storage::sqlite

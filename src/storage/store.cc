@@ -1,0 +1,29 @@
+#include "storage/store.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace vigil::storage {
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (options.create) {
+    fs::create_directories(options.data_dir, ec);
+    if (ec)
+      return Fail(Status::InvalidArgument("cannot create data directory " + options.data_dir +
+                                          ": " + ec.message()));
+  } else if (!fs::is_directory(options.data_dir, ec)) {
+    return Fail(Status::NotFound("data directory " + options.data_dir +
+                                 " does not exist (run `vigil init --data " + options.data_dir +
+                                 "` first)"));
+  }
+  auto store =
+      sqlite::SqliteStore::Open((fs::path(options.data_dir) / "vigil.db").string(), options.create);
+  if (!store) return Fail(store.error());
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+}  // namespace vigil::storage

@@ -1,0 +1,139 @@
+// The mission store: everything vigil keeps, behind one interface with one
+// implementation per database (sqlite/ now, postgres/ next). Every method is
+// thread-safe. Every write is one transaction that also appends its audit
+// entries, so a write and its audit record exist together or not at all.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/status.h"
+#include "common/time.h"
+#include "core/audit.h"
+#include "core/election.h"
+#include "core/form.h"
+#include "core/role.h"
+#include "core/submission.h"
+
+namespace vigil::storage {
+
+// Who performs a write, as recorded in the audit log.
+struct Actor {
+  std::string name;  // "token:3/admin", "cli:root"
+};
+
+struct TokenRecord {
+  std::int64_t id = 0;  // assigned by the store
+  Sha256 token_hash{};  // SHA-256 of the bearer token; the token itself is never stored
+  core::Role role = core::Role::kViewer;
+  std::string observer_code;  // for observer tokens: whom they act for
+  std::string label;
+  Timestamp created_at;
+  std::optional<Timestamp> expires_at;
+  std::optional<Timestamp> revoked_at;
+};
+
+// A validated submission waiting to be committed.
+struct PendingSubmission {
+  core::Submission submission;
+  std::string canonical_json;  // core::CanonicalJson(submission)
+  Sha256 content_hash{};       // HashSha256(canonical_json)
+  std::string actor;
+  Timestamp received_at;
+};
+
+enum class CommitOutcome {
+  kStored,              // new version stored
+  kDuplicate,           // the same instance_id with identical content was stored before
+  kConflict,            // the instance_id exists with different content
+  kReplacesUnknown,     // `replaces` names no stored version
+  kReplacesSuperseded,  // `replaces` names a version that was already replaced
+  kReplacesMismatch,    // `replaces` names a version of another form or station
+};
+
+struct StoredSubmission {
+  core::Submission submission;
+  std::string canonical_json;
+  Sha256 content_hash{};
+  Timestamp received_at;
+  std::string actor;
+  std::string superseded_by;  // instance_id of the version that replaced this, or empty
+  std::int64_t audit_seq = 0;
+};
+
+// A version chain, oldest first; the last element is the current version.
+struct SubmissionHistory {
+  std::vector<StoredSubmission> versions;
+};
+
+struct StationReports {
+  std::string station_code;
+  std::int64_t current_submissions = 0;  // versions not superseded
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Mission set-up ----------------------------------------------------
+  virtual Result<core::Election> GetElection() = 0;
+  virtual Status SaveElection(const core::Election& election, const Actor& actor) = 0;
+  // Adds or updates (by code) all locations in one transaction. REQUIRES: the
+  // caller has checked that every parent exists in the batch or the store.
+  virtual Status UpsertLocations(std::span<const core::Location> locations, const Actor& actor,
+                                 const std::string& source) = 0;
+  virtual Result<std::vector<core::Location>> ListLocations() = 0;
+  // Adds or updates (by code) observers and replaces their assignments.
+  virtual Status UpsertObservers(std::span<const core::Observer> observers, const Actor& actor,
+                                 const std::string& source) = 0;
+  virtual Result<std::vector<core::Observer>> ListObservers() = 0;
+  // Stores a new form version; AlreadyExists if (code, version) is taken.
+  virtual Status InstallForm(const core::Form& form, const Actor& actor) = 0;
+  // Every version of every form, in installation order.
+  virtual Result<std::vector<core::Form>> ListForms() = 0;
+  // Increases with every change to the election, locations, observers or
+  // forms, from any process; cheap to call.
+  virtual Result<std::int64_t> SetupVersion() = 0;
+
+  // ---- Tokens ------------------------------------------------------------
+  // Stores the token and sets record->id.
+  virtual Status CreateToken(TokenRecord* record, const Actor& actor) = 0;
+  virtual Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) = 0;
+
+  // ---- Submissions -------------------------------------------------------
+  // Commits a batch in one durable transaction (group commit): on success the
+  // data is on disk and outcomes[i] says what happened to batch[i]. On
+  // failure nothing of the batch is stored.
+  virtual Result<std::vector<CommitOutcome>> CommitSubmissions(
+      std::span<const PendingSubmission> batch) = 0;
+  // The version chain that `instance_id` belongs to, or nullopt.
+  virtual Result<std::optional<SubmissionHistory>> GetSubmission(
+      const std::string& instance_id) = 0;
+  // Every stored version in commit order. Stops at the first non-OK status
+  // returned by `visit` and returns it.
+  virtual Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) = 0;
+  virtual Result<std::int64_t> CountSubmissions() = 0;
+  virtual Result<std::vector<StationReports>> CountReportsByStation(
+      const std::string& form_code) = 0;
+
+  // ---- Audit -------------------------------------------------------------
+  // Every entry in seq order, as stored (not verified).
+  virtual Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) = 0;
+};
+
+struct StoreOptions {
+  std::string data_dir;  // the mission's data directory
+  bool create = false;   // create the store if missing (else NotFound)
+};
+
+// Opens the store in options.data_dir (SQLite: DIR/vigil.db) and applies any
+// pending migrations.
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options);
+
+}  // namespace vigil::storage
