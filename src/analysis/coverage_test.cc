@@ -1,0 +1,158 @@
+// Tests for coverage counting (analysis/coverage.h) on a hand-built mission
+// whose expected numbers are worked out by hand in the comments.
+#include "analysis/coverage.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vigil::analysis {
+namespace {
+
+using Reports = std::vector<std::pair<std::string, std::int64_t>>;
+
+core::Location Place(std::string code, std::string name, std::string parent) {
+  core::Location l;
+  l.code = std::move(code);
+  l.name = std::move(name);
+  l.parent_code = std::move(parent);
+  return l;
+}
+
+// Depth 0: regions N (North) and S (South).
+// Depth 1: districts N-1, N-2 (in N) and S-1 (in S).
+// Depth 2: stations PS-1, PS-2 (in N-1), PS-3 (in N-2), PS-4, PS-5, PS-6 (in S-1).
+// The order of the set-up deliberately interleaves levels.
+core::MissionIndex TwoRegions() {
+  return core::MissionIndex(
+      core::Election{"Test election", "Testland", "2026-06-01", true},
+      {Place("N", "North", ""), Place("N-1", "North 1", "N"), Place("PS-1", "Station 1", "N-1"),
+       Place("PS-2", "Station 2", "N-1"), Place("S", "South", ""), Place("N-2", "North 2", "N"),
+       Place("PS-3", "Station 3", "N-2"), Place("S-1", "South 1", "S"),
+       Place("PS-4", "Station 4", "S-1"), Place("PS-5", "Station 5", "S-1"),
+       Place("PS-6", "Station 6", "S-1")},
+      {}, {});
+}
+
+// PS-1: 2 reports, PS-3: 1, PS-4: 0 (listed but empty), PS-5: 3;
+// PS-2 and PS-6 are not listed. Reported: PS-1, PS-3, PS-5.
+Reports SomeReports() { return {{"PS-1", 2}, {"PS-3", 1}, {"PS-4", 0}, {"PS-5", 3}}; }
+
+void ExpectArea(const AreaCoverage& area, const std::string& code, const std::string& name,
+                std::int64_t stations, std::int64_t reported) {
+  SCOPED_TRACE(code);
+  EXPECT_EQ(area.code, code);
+  EXPECT_EQ(area.name, name);
+  EXPECT_EQ(area.stations, stations);
+  EXPECT_EQ(area.reported, reported);
+}
+
+TEST(ComputeCoverage, CountsStationsReportedAndReportsInTotal) {
+  const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 0);
+  EXPECT_EQ(c.stations, 6);
+  EXPECT_EQ(c.reported, 3);  // PS-1, PS-3, PS-5
+  EXPECT_EQ(c.reports, 6);   // 2 + 1 + 0 + 3
+}
+
+TEST(ComputeCoverage, DepthZeroGivesTopLevelAreasInSetUpOrder) {
+  const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 0);
+  ASSERT_EQ(c.areas.size(), 2u);
+  ExpectArea(c.areas[0], "N", "North", 3, 2);  // PS-1, PS-2, PS-3; PS-1 and PS-3 reported
+  ExpectArea(c.areas[1], "S", "South", 3, 1);  // PS-4, PS-5, PS-6; PS-5 reported
+}
+
+TEST(ComputeCoverage, DepthOneGivesDistrictsInSetUpOrder) {
+  const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 1);
+  ASSERT_EQ(c.areas.size(), 3u);
+  ExpectArea(c.areas[0], "N-1", "North 1", 2, 1);  // PS-1 reported, PS-2 not
+  ExpectArea(c.areas[1], "N-2", "North 2", 1, 1);  // PS-3 reported
+  ExpectArea(c.areas[2], "S-1", "South 1", 3, 1);  // PS-5 reported, PS-4 has 0, PS-6 none
+}
+
+TEST(ComputeCoverage, TotalsDoNotDependOnDepth) {
+  const Coverage top = ComputeCoverage(TwoRegions(), SomeReports(), 0);
+  const Coverage districts = ComputeCoverage(TwoRegions(), SomeReports(), 1);
+  EXPECT_EQ(districts.stations, top.stations);
+  EXPECT_EQ(districts.reported, top.reported);
+  EXPECT_EQ(districts.reports, top.reports);
+}
+
+TEST(ComputeCoverage, StationWithZeroReportsIsNotReported) {
+  const Coverage c = ComputeCoverage(TwoRegions(), {{"PS-4", 0}}, 1);
+  EXPECT_EQ(c.reported, 0);
+  EXPECT_EQ(c.reports, 0);
+  ASSERT_EQ(c.areas.size(), 3u);
+  ExpectArea(c.areas[2], "S-1", "South 1", 3, 0);
+}
+
+TEST(ComputeCoverage, IgnoresReportsForUnknownStations) {
+  Reports reports = SomeReports();
+  reports.emplace_back("PS-99", 5);
+  const Coverage c = ComputeCoverage(TwoRegions(), reports, 0);
+  EXPECT_EQ(c.stations, 6);
+  EXPECT_EQ(c.reported, 3);
+  EXPECT_EQ(c.reports, 6);
+  ExpectArea(c.areas[0], "N", "North", 3, 2);
+  ExpectArea(c.areas[1], "S", "South", 3, 1);
+}
+
+TEST(ComputeCoverage, IgnoresReportsForAreasThatAreNotStations) {
+  const Coverage c = ComputeCoverage(TwoRegions(), {{"N-2", 4}, {"S", 1}}, 0);
+  EXPECT_EQ(c.reported, 0);
+  EXPECT_EQ(c.reports, 0);
+  ExpectArea(c.areas[0], "N", "North", 3, 0);
+  ExpectArea(c.areas[1], "S", "South", 3, 0);
+}
+
+TEST(ComputeCoverage, AddsUpRepeatedEntriesForOneStation) {
+  const Coverage c = ComputeCoverage(TwoRegions(), {{"PS-2", 1}, {"PS-2", 2}}, 1);
+  EXPECT_EQ(c.reported, 1);
+  EXPECT_EQ(c.reports, 3);
+  ExpectArea(c.areas[0], "N-1", "North 1", 2, 1);
+}
+
+TEST(ComputeCoverage, NoReportsGivesZeroReportedEverywhere) {
+  const Coverage c = ComputeCoverage(TwoRegions(), {}, 0);
+  EXPECT_EQ(c.stations, 6);
+  EXPECT_EQ(c.reported, 0);
+  EXPECT_EQ(c.reports, 0);
+  ExpectArea(c.areas[0], "N", "North", 3, 0);
+  ExpectArea(c.areas[1], "S", "South", 3, 0);
+}
+
+TEST(ComputeCoverage, DepthOfTheStationsHasNoAreas) {
+  // Depth 2 holds only polling stations, which are not areas.
+  const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 2);
+  EXPECT_TRUE(c.areas.empty());
+  EXPECT_EQ(c.stations, 6);
+  EXPECT_EQ(c.reported, 3);
+}
+
+TEST(ComputeCoverage, StationAboveTheDepthCountsOnlyInTotals) {
+  // PS-7 hangs directly off region S (depth 1), so it has no district.
+  std::vector<core::Location> locations = TwoRegions().locations();
+  locations.push_back(Place("PS-7", "Station 7", "S"));
+  const core::MissionIndex mission(core::Election{}, std::move(locations), {}, {});
+  const Coverage c = ComputeCoverage(mission, {{"PS-7", 1}}, 1);
+  EXPECT_EQ(c.stations, 7);
+  EXPECT_EQ(c.reported, 1);
+  EXPECT_EQ(c.reports, 1);
+  ASSERT_EQ(c.areas.size(), 3u);
+  for (const AreaCoverage& area : c.areas) EXPECT_EQ(area.reported, 0) << area.code;
+  const Coverage top = ComputeCoverage(mission, {{"PS-7", 1}}, 0);
+  ExpectArea(top.areas[1], "S", "South", 4, 1);
+}
+
+TEST(ComputeCoverage, EmptyMissionHasNothingToCover) {
+  const core::MissionIndex mission(core::Election{}, {}, {}, {});
+  const Coverage c = ComputeCoverage(mission, {{"PS-1", 1}}, 0);
+  EXPECT_EQ(c.stations, 0);
+  EXPECT_EQ(c.reported, 0);
+  EXPECT_EQ(c.reports, 0);
+  EXPECT_TRUE(c.areas.empty());
+}
+
+}  // namespace
+}  // namespace vigil::analysis

@@ -73,9 +73,11 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
-    if (ec) return OnReadError(ec);
     busy_ = true;
     start_ = std::chrono::steady_clock::now();
+    // Beast checks Content-Length against the body limit with the header.
+    if (ec == http::error::body_limit) return RejectOversized();
+    if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
     if (parser_->content_length() && *parser_->content_length() > server_.options_.max_body_bytes) {
       return RejectOversized();
@@ -103,6 +105,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
+    busy_ = false;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::eof ||
         ec == net::error::connection_reset) {
@@ -110,7 +113,6 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     }
     // A malformed request: answer 400 and close, since the stream position is lost.
     busy_ = true;
-    start_ = std::chrono::steady_clock::now();
     request_ = parser_->release();
     keep_alive_ = false;
     Send({PlainError(http::status::bad_request, "malformed HTTP request: " + ec.message()),
@@ -118,6 +120,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void RejectOversized() {
+    busy_ = true;
     request_ = parser_->release();
     keep_alive_ = false;
     discard_after_write_ = true;

@@ -43,6 +43,7 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   server->service_ = std::move(*service);
   auto access_log = MakeAccessLog(options.data_dir, options.access_log);
   if (!access_log) return Fail(access_log.error());
+  server->access_log_ = *access_log;
   spdlog::flush_every(std::chrono::seconds(1));
   server->router_ =
       std::make_unique<Router>(ApiRoutes(*server->service_, server->metrics_), *server->service_);
@@ -52,7 +53,7 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
       [router](Request& request, const std::string& remote, Responder respond) {
         router->Handle(request, remote, std::move(respond));
       },
-      *access_log, server->metrics_);
+      server->access_log_, server->metrics_);
   return server;
 }
 
@@ -65,6 +66,7 @@ Status VigilServer::Start() { return http_->Start(); }
 void VigilServer::Run() {
   http_->Run();
   service_->Drain();
+  access_log_->flush();
 }
 
 }  // namespace vigil::api

@@ -10,6 +10,10 @@
 #include "common/metrics.h"
 #include "service/mission_service.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace vigil::api {
 
 struct VigilServerOptions {
@@ -37,6 +41,7 @@ class VigilServer {
   VigilServer() = default;
 
   MetricsRegistry metrics_;
+  std::shared_ptr<spdlog::logger> access_log_;
   std::unique_ptr<service::MissionService> service_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;

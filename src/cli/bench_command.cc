@@ -1,6 +1,7 @@
 // `vigil bench ingest`: a built-in load generator that posts valid voting-form
 // submissions to a running server over keep-alive connections and reports
-// submissions per second and response latency (see cli/bench_ingest.h).
+// submissions per second and response latency (the engine is
+// cli/bench_ingest.h).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -48,11 +49,10 @@ void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
         (statuses.empty() ? "\"" : ",\"") + std::to_string(status) + "\":" + std::to_string(count);
   }
   std::printf(
-      "{\"mode\":\"%s\",\"clients\":%d,\"duration_s\":%.3f,\"warmup_s\":%.3f,\"requests\":%lld,"
-      "\"ok\":%lld,"
-      "\"errors\":%lld,\"network_errors\":%lld,\"per_second\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,"
-      "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"statuses\":{%s},\"form\":%s,\"form_version\":%s,"
-      "\"client_cpu_s\":%.2f}\n",
+      "{\"mode\":\"%s\",\"clients\":%d,\"duration_s\":%.3f,\"warmup_s\":%.3f,"
+      "\"requests\":%lld,\"ok\":%lld,\"errors\":%lld,\"network_errors\":%lld,"
+      "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
+      "\"statuses\":{%s},\"form\":%s,\"form_version\":%s,\"client_cpu_s\":%.2f}\n",
       r.echo ? "echo" : "store", r.clients, r.duration_s, r.warmup_s,
       static_cast<long long>(r.requests), static_cast<long long>(r.ok),
       static_cast<long long>(r.errors), static_cast<long long>(r.network_errors), r.per_second(),
@@ -116,9 +116,9 @@ void RegisterBench(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<BenchIngestFlags>();
   CLI::App* ingest = bench->add_subcommand(
       "ingest",
-      "Post generated, valid submissions over keep-alive connections (one request in flight each) "
-      "and "
-      "report submissions/s and latency percentiles. Every submission is stored unless --echo.");
+      "Post generated, valid submissions over keep-alive connections (one request in flight "
+      "each) and report submissions/s and latency percentiles. Every submission is stored "
+      "unless --echo.");
   ingest->add_option("--url", flags->options.url, "The server, e.g. http://127.0.0.1:8080")
       ->required()
       ->check([](const std::string& url) {

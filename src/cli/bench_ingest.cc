@@ -12,7 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
-#include <optional>
+#include <memory>
 
 #include "api/http_client.h"
 #include "core/form.h"
@@ -64,12 +64,6 @@ void LatencyHistogram::Record(std::int64_t micros) {
   ++counts_[BucketOf(micros)];
   ++count_;
   max_ = std::max(max_, micros);
-}
-
-void LatencyHistogram::Merge(const LatencyHistogram& other) {
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
-  count_ += other.count_;
-  max_ = std::max(max_, other.max_);
 }
 
 std::int64_t LatencyHistogram::ValueAtQuantile(double q) const {
@@ -140,71 +134,82 @@ void AppendUuid(std::mt19937_64& rng, std::string* out) {
 
 }  // namespace
 
-struct SubmissionBodyGenerator::QuestionPlan {
-  std::string key;  // `"V1":`
-  core::QuestionType type = core::QuestionType::kYesNo;
-  bool required = false;
-  std::vector<std::string> usual;     // quoted values that report no problem
-  std::vector<std::string> problems;  // quoted values that report one
-  std::string not_applicable;         // `"na"` for yes/no/n.a.
-  double low = 0;                     // numeric bounds, inclusive
-  double high = 0;
-  double usual_high = 0;         // numbers up to this are the common, unproblematic answers
-  std::size_t max_chars = 2000;  // text
+struct SubmissionBodyGenerator::Plan {
+  struct Question {
+    std::string key;  // `"V1":`
+    core::QuestionType type = core::QuestionType::kYesNo;
+    bool required = false;
+    std::vector<std::string> usual;     // quoted values that report no problem
+    std::vector<std::string> problems;  // quoted values that report one
+    std::string not_applicable;         // `"na"` for yes/no/n.a.
+    double low = 0;                     // numeric bounds, inclusive
+    double high = 0;
+    double usual_high = 0;         // numbers up to this are the common, unproblematic answers
+    std::size_t max_chars = 2000;  // text
+  };
+  std::string form_prefix;  // `"form":"V","form_version":"2026.1",`
+  std::vector<Question> questions;
+  std::vector<StationAssignment> assignments;  // codes as quoted JSON strings
 };
 
+SubmissionBodyGenerator::SubmissionBodyGenerator(std::shared_ptr<const Plan> plan,
+                                                 std::uint64_t seed)
+    : plan_(std::move(plan)), rng_(seed) {}
+
+SubmissionBodyGenerator SubmissionBodyGenerator::WithSeed(std::uint64_t seed) const {
+  return SubmissionBodyGenerator(plan_, seed);
+}
+
 SubmissionBodyGenerator::SubmissionBodyGenerator(const core::Form& form,
-                                                 std::vector<StationAssignment> assignments,
+                                                 const std::vector<StationAssignment>& assignments,
                                                  std::uint64_t seed)
     : rng_(seed) {
-  form_prefix_ =
+  auto plan = std::make_shared<Plan>();
+  plan->form_prefix =
       "\"form\":" + Quoted(form.code) + ",\"form_version\":" + Quoted(form.version) + ",";
-  for (StationAssignment& a : assignments) {
-    assignments_.push_back({Quoted(a.observer), Quoted(a.station)});
+  for (const StationAssignment& a : assignments) {
+    plan->assignments.push_back({Quoted(a.observer), Quoted(a.station)});
   }
   for (const core::Question& q : form.questions) {
-    QuestionPlan plan;
-    plan.key = Quoted(q.code) + ":";
-    plan.type = q.type;
-    plan.required = q.required;
+    Plan::Question question;
+    question.key = Quoted(q.code) + ":";
+    question.type = q.type;
+    question.required = q.required;
     std::vector<std::string> negative = q.negative_values;
-    if (q.type == core::QuestionType::kAssessment && negative.empty())
+    if (q.type == core::QuestionType::kAssessment && negative.empty()) {
       negative = {"bad", "very_bad"};
+    }
     for (const std::string& value : core::Form::AllowedValues(q)) {
       if (q.type == core::QuestionType::kYesNoNa && value == "na") {
-        plan.not_applicable = Quoted(value);
+        question.not_applicable = Quoted(value);
       } else if (std::find(negative.begin(), negative.end(), value) != negative.end()) {
-        plan.problems.push_back(Quoted(value));
+        question.problems.push_back(Quoted(value));
       } else {
-        plan.usual.push_back(Quoted(value));
+        question.usual.push_back(Quoted(value));
       }
     }
-    if (plan.usual.empty()) std::swap(plan.usual, plan.problems);
+    if (question.usual.empty()) std::swap(question.usual, question.problems);
     if (q.type == core::QuestionType::kInteger) {
-      plan.low = q.min ? std::ceil(*q.min) : (q.max ? std::min(0.0, std::floor(*q.max)) : 0.0);
-      plan.high = q.max ? std::floor(*q.max) : plan.low + 1000;
+      question.low = q.min ? std::ceil(*q.min) : (q.max ? std::min(0.0, std::floor(*q.max)) : 0.0);
+      question.high = q.max ? std::floor(*q.max) : question.low + 1000;
     } else {
-      plan.low = q.min ? *q.min : (q.max ? std::min(0.0, *q.max) : 0.0);
-      plan.high = q.max ? *q.max : plan.low + 1000;
+      question.low = q.min ? *q.min : (q.max ? std::min(0.0, *q.max) : 0.0);
+      question.high = q.max ? *q.max : question.low + 1000;
     }
     // Bounds far beyond what any question means keep the integer casts defined.
     constexpr double kLimit = 1e15;
-    plan.low = std::clamp(plan.low, -kLimit, kLimit);
-    plan.high = std::clamp(std::max(plan.high, plan.low), -kLimit, kLimit);
-    plan.usual_high = q.negative_above
-                          ? std::clamp(std::floor(*q.negative_above), plan.low, plan.high)
-                          : std::min(plan.high, plan.low + 10);
+    question.low = std::clamp(question.low, -kLimit, kLimit);
+    question.high = std::clamp(std::max(question.high, question.low), -kLimit, kLimit);
+    question.usual_high =
+        q.negative_above ? std::clamp(std::floor(*q.negative_above), question.low, question.high)
+                         : std::min(question.high, question.low + 10);
     if (q.type == core::QuestionType::kText && q.max) {
-      plan.max_chars = static_cast<std::size_t>(std::max(0.0, *q.max));
+      question.max_chars = static_cast<std::size_t>(std::max(0.0, *q.max));
     }
-    questions_.push_back(std::move(plan));
+    plan->questions.push_back(std::move(question));
   }
+  plan_ = std::move(plan);
 }
-
-SubmissionBodyGenerator::~SubmissionBodyGenerator() = default;
-SubmissionBodyGenerator::SubmissionBodyGenerator(SubmissionBodyGenerator&&) noexcept = default;
-SubmissionBodyGenerator& SubmissionBodyGenerator::operator=(SubmissionBodyGenerator&&) noexcept =
-    default;
 
 void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
   using core::QuestionType;
@@ -213,20 +218,21 @@ void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
   const auto pick = [&rng](const std::vector<std::string>& values) -> const std::string& {
     return values[rng() % values.size()];
   };
-  const StationAssignment& where = assignments_[rng() % assignments_.size()];
+  const Plan& plan = *plan_;
+  const StationAssignment& where = plan.assignments[rng() % plan.assignments.size()];
   const Timestamp started = now - std::chrono::seconds(Between(rng, 120, 1200));
 
   body->clear();
   body->append("{\"instance_id\":\"uuid:");
   AppendUuid(rng, body);
-  body->append("\",").append(form_prefix_);
+  body->append("\",").append(plan.form_prefix);
   body->append("\"station\":").append(where.station);
   body->append(",\"observer\":").append(where.observer);
   body->append(",\"started_at\":\"").append(FormatRfc3339(started));
   body->append("\",\"submitted_at\":\"").append(FormatRfc3339(now));
   body->append("\",\"answers\":{");
   bool first = true;
-  for (const QuestionPlan& q : questions_) {
+  for (const Plan::Question& q : plan.questions) {
     if (q.type == QuestionType::kText && !q.required && percent() >= 25)
       continue;  // usually left blank
     if (!first) body->push_back(',');
@@ -379,11 +385,13 @@ Result<BenchSetup> FetchSetup(const IngestBenchOptions& options) {
     if (observer == nullptr) continue;
     const json::value* code = observer->if_contains("code");
     const json::value* stations = observer->if_contains("stations");
-    if (code == nullptr || !code->is_string() || stations == nullptr || !stations->is_array())
+    if (code == nullptr || !code->is_string() || stations == nullptr || !stations->is_array()) {
       continue;
+    }
     for (const json::value& s : stations->get_array()) {
-      if (s.is_string())
+      if (s.is_string()) {
         setup.assignments.push_back({std::string(code->get_string()), std::string(s.get_string())});
+      }
     }
   }
   if (setup.assignments.empty()) {
@@ -489,8 +497,9 @@ class IngestLoad {
 
   void OnNetworkError(const char* what, beast::error_code ec) {
     if (stopping_) return;  // our own cancellation at the end
-    if (report_->first_error.empty())
+    if (report_->first_error.empty()) {
       report_->first_error = std::string(what) + ": " + ec.message();
+    }
     if (!measuring_) return;
     ++report_->requests;
     ++report_->errors;
@@ -670,11 +679,12 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   // instance ids stay unique without any coordination.
   std::random_device entropy;
   const std::uint64_t base_seed = (std::uint64_t{entropy()} << 32) ^ entropy();
+  const SubmissionBodyGenerator prototype(setup->form, setup->assignments, base_seed);
   std::vector<SubmissionBodyGenerator> generators;
   generators.reserve(static_cast<std::size_t>(options.clients));
-  for (int i = 0; i < options.clients; ++i) {
-    generators.emplace_back(setup->form, setup->assignments,
-                            base_seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(i + 1));
+  for (int i = 1; i <= options.clients; ++i) {
+    generators.push_back(
+        prototype.WithSeed(base_seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(i)));
   }
 
   const std::clock_t cpu_before = std::clock();

@@ -1,9 +1,9 @@
 // The load generator behind `vigil bench ingest`: N keep-alive connections,
 // all driven by one thread running one asio io_context, each posting a
-// freshly generated, valid voting-form submission as soon as the previous
-// response arrives (a closed loop), so the generator itself costs little CPU
-// on a machine it shares with the server. It measures what the server
-// sustains, not what a fixed offered rate would see.
+// freshly generated, valid submission as soon as the previous response
+// arrives (a closed loop), so the generator itself costs little CPU on a
+// machine it shares with the server. It measures what the server sustains,
+// not what a fixed offered rate would see.
 //
 // Thread-safety: none of these types are thread-safe; RunIngestBench uses
 // only the calling thread.
@@ -34,10 +34,10 @@ struct IngestBenchOptions {
   std::chrono::milliseconds warmup{2000};     // run but not measured
   std::chrono::milliseconds duration{10000};  // measured, after the warm-up
   bool echo = false;  // POST /api/v1/submissions/validate (nothing stored) instead of storing
-  std::chrono::milliseconds request_timeout{
-      30000};  // one request; then it counts as a network error
-  std::chrono::milliseconds drain_timeout{
-      5000};  // after the run, wait this long for requests in flight
+  // A request unanswered this long counts as a network error.
+  std::chrono::milliseconds request_timeout{30000};
+  // At the end, how long requests in flight may take before they are abandoned.
+  std::chrono::milliseconds drain_timeout{5000};
 };
 
 // Response latencies in microseconds, in log-linear buckets (at most 0.2%
@@ -47,7 +47,6 @@ class LatencyHistogram {
  public:
   LatencyHistogram();
   void Record(std::int64_t micros);
-  void Merge(const LatencyHistogram& other);
   std::int64_t count() const { return count_; }
   std::int64_t max() const { return max_; }  // exact
   // The nearest-rank quantile (q in [0, 1]), as the middle of its bucket
@@ -93,20 +92,20 @@ struct StationAssignment {
 class SubmissionBodyGenerator {
  public:
   // `assignments` must not be empty.
-  SubmissionBodyGenerator(const core::Form& form, std::vector<StationAssignment> assignments,
+  SubmissionBodyGenerator(const core::Form& form, const std::vector<StationAssignment>& assignments,
                           std::uint64_t seed);
-  ~SubmissionBodyGenerator();
-  SubmissionBodyGenerator(SubmissionBodyGenerator&&) noexcept;
-  SubmissionBodyGenerator& operator=(SubmissionBodyGenerator&&) noexcept;
+  // Another generator over the same form and assignments (shared, not
+  // copied) with its own random stream.
+  SubmissionBodyGenerator WithSeed(std::uint64_t seed) const;
 
   // Replaces `*body` with the JSON of a new submission submitted at `now`.
   void Next(Timestamp now, std::string* body);
 
  private:
-  struct QuestionPlan;
-  std::string form_prefix_;  // `"form":"V","form_version":"2026.1",`
-  std::vector<QuestionPlan> questions_;
-  std::vector<StationAssignment> assignments_;  // codes as quoted JSON strings
+  struct Plan;  // what every body draws from, prepared once
+  SubmissionBodyGenerator(std::shared_ptr<const Plan> plan, std::uint64_t seed);
+
+  std::shared_ptr<const Plan> plan_;
   std::mt19937_64 rng_;
 };
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -155,6 +156,12 @@ Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress)
   core::AuditChainVerifier verifier;
   // seq -> SHA-256(instance_id "\n" content hash) of each recorded submission.
   std::unordered_map<std::int64_t, Sha256> recorded;
+  // What the store marks as replaced, and what the (hashed) edits say they
+  // replace: instance_id -> the version that replaces it.
+  std::map<std::string, std::string> marked_replaced;
+  std::map<std::string, std::string> replaced;
+  // form -> station -> current versions, from the submissions themselves.
+  std::map<std::string, std::map<std::string, std::int64_t>> current;
   auto total = store.CountSubmissions();
   if (!total) return Fail(total.error());
   VIGIL_RETURN_IF_ERROR(store.ForEachAuditEntry([&](const core::AuditEntry& e) {
@@ -179,6 +186,9 @@ Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress)
       progress(report.submissions_checked, *total);
     const std::string body_hash = ToHex(HashSha256(s.canonical_json));
     const std::string& id = s.submission.instance_id;
+    if (!s.superseded_by.empty()) marked_replaced[id] = s.superseded_by;
+    if (!s.submission.replaces.empty()) replaced[s.submission.replaces] = id;
+    if (s.superseded_by.empty()) ++current[s.submission.form_code][s.submission.station_code];
     if (body_hash != ToHex(s.content_hash)) {
       report.problems.push_back("submission " + id +
                                 ": stored content does not match its content hash (altered)");
@@ -202,6 +212,34 @@ Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress)
   for (const auto& [seq, hash] : recorded) {
     report.problems.push_back("audit entry " + std::to_string(seq) +
                               " records a submission that is missing from the store (deleted)");
+  }
+  // Which version is current decides what is counted, so it must follow from
+  // the edits, and the store's counts from the submissions.
+  for (const auto& [id, by] : replaced) {
+    auto it = marked_replaced.find(id);
+    if (it == marked_replaced.end() || it->second != by) {
+      report.problems.push_back("submission " + id + ": replaced by " + by +
+                                " but not marked so in the store (altered)");
+    }
+    if (it != marked_replaced.end()) marked_replaced.erase(it);
+  }
+  for (const auto& [id, by] : marked_replaced) {
+    report.problems.push_back("submission " + id + ": marked as replaced by " + by +
+                              ", which does not replace it (altered)");
+  }
+  for (const auto& [form, held] : current) {
+    auto counted = store.CountReportsByStation(form);
+    if (!counted) return Fail(counted.error());
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> stations;  // counted, held
+    for (const storage::StationReports& r : *counted)
+      stations[r.station_code].first = r.current_submissions;
+    for (const auto& [station, n] : held) stations[station].second = n;
+    for (const auto& [station, n] : stations) {
+      if (n.first == n.second) continue;
+      report.problems.push_back(
+          "form " + form + " station " + station + ": the store counts " + std::to_string(n.first) +
+          " current reports, its submissions hold " + std::to_string(n.second) + " (altered)");
+    }
   }
   std::sort(report.problems.begin(), report.problems.end());
   if (progress) progress(report.submissions_checked, *total);

@@ -88,10 +88,12 @@ class Store {
   // caller has checked that every parent exists in the batch or the store.
   virtual Status UpsertLocations(std::span<const core::Location> locations, const Actor& actor,
                                  const std::string& source) = 0;
+  // In the order codes were first added.
   virtual Result<std::vector<core::Location>> ListLocations() = 0;
   // Adds or updates (by code) observers and replaces their assignments.
   virtual Status UpsertObservers(std::span<const core::Observer> observers, const Actor& actor,
                                  const std::string& source) = 0;
+  // In the order codes were first added; each observer's stations in no set order.
   virtual Result<std::vector<core::Observer>> ListObservers() = 0;
   // Stores a new form version; AlreadyExists if (code, version) is taken.
   virtual Status InstallForm(const core::Form& form, const Actor& actor) = 0;

@@ -42,19 +42,21 @@ Sha256 BlobToHash(std::string_view blob) {
 
 // Reads a submissions row selected with kSubmissionColumns.
 constexpr const char* kSubmissionColumns =
-    "body, content_hash, received_at, actor, superseded_by, audit_seq";
+    "body, content_hash, received_at, actor, superseded_by, audit_seq, instance_id";
 
 Result<StoredSubmission> ReadSubmissionRow(const Statement& row) {
   StoredSubmission s;
   s.canonical_json = std::string(row.Text(0));
+  // Name the row, so that an audit can point at a corrupted or tampered one.
+  const std::string what = "stored submission " + std::string(row.Text(6));
   std::vector<core::FieldError> errors;
   boost::system::error_code ec;
   json::value body = json::parse(s.canonical_json, ec);
-  if (ec) return Fail(Status::DataLoss("stored submission is not valid JSON: " + ec.message()));
+  if (ec) return Fail(Status::DataLoss(what + " is not valid JSON: " + ec.message()));
   auto sub = core::SubmissionFromJson(body, &errors);
   if (!sub) {
     return Fail(Status::DataLoss(
-        "stored submission does not parse: " +
+        what + " does not parse: " +
         (errors.empty() ? sub.error().message() : errors[0].field + ": " + errors[0].problem)));
   }
   s.submission = std::move(*sub);

@@ -1,0 +1,326 @@
+// The HTTP API end to end: a real server on a free port, a real client.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+
+#include "support/test_mission.h"
+
+namespace vigil::testing {
+namespace {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mission_.Create();
+    server_ = std::make_unique<RunningServer>(mission_.dir.path() + "/mission");
+  }
+
+  std::int64_t StoredCount() { return *server_->server().service().store().CountSubmissions(); }
+
+  TestMission mission_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(ApiTest, HealthzNeedsNoToken) {
+  auto res = server_->Client("")->Get("/healthz");
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body).at("status"), "ok");
+}
+
+TEST_F(ApiTest, SubmissionIsStoredAndReturned201) {
+  auto client = server_->Client(mission_.admin_token);
+  auto res = client->PostJson("/api/v1/submissions", ValidSubmission("uuid:a1"));
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(json::parse(res->body).at("status"), "stored");
+  EXPECT_EQ(res->headers["location"], "/api/v1/submissions/uuid:a1");
+  EXPECT_EQ(StoredCount(), 1);
+}
+
+TEST_F(ApiTest, IdenticalRetryIs201AndStoredOnce) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:r1"))->status, 201);
+  auto again = client->PostJson("/api/v1/submissions", ValidSubmission("uuid:r1"));
+  EXPECT_EQ(again->status, 201);
+  EXPECT_EQ(json::parse(again->body).at("status"), "duplicate");
+  EXPECT_EQ(StoredCount(), 1);
+}
+
+TEST_F(ApiTest, RetryWithReorderedKeysIsStillADuplicate) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:r2"))->status, 201);
+  json::value v = json::parse(ValidSubmission("uuid:r2"));
+  json::object reordered;
+  for (auto it = v.as_object().end(); it != v.as_object().begin();) {
+    --it;
+    reordered[it->key()] = it->value();
+  }
+  EXPECT_EQ(client->PostJson("/api/v1/submissions", json::serialize(reordered))->status, 201);
+  EXPECT_EQ(StoredCount(), 1);
+}
+
+TEST_F(ApiTest, SameInstanceIdWithDifferentBodyIs409) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:c1"))->status, 201);
+  auto res =
+      client->PostJson("/api/v1/submissions", ValidSubmission("uuid:c1", "OBS-1", "PS-01", 5));
+  EXPECT_EQ(res->status, 409);
+  EXPECT_EQ(json::parse(res->body).at("error"), "CONFLICT");
+  EXPECT_EQ(StoredCount(), 1);
+}
+
+TEST_F(ApiTest, InvalidSubmissionIs422WithFieldErrorsAndNothingStored) {
+  auto client = server_->Client(mission_.admin_token);
+  std::string body = ValidSubmission("uuid:v1", "OBS-1", "PS-99", 9999);
+  auto res = client->PostJson("/api/v1/submissions", body);
+  ASSERT_EQ(res->status, 422) << res->body;
+  const json::value v = json::parse(res->body);
+  std::set<std::string> fields;
+  for (const auto& f : v.at("fields").as_array())
+    fields.insert(std::string(f.at("field").as_string()));
+  EXPECT_TRUE(fields.contains("station"));
+  EXPECT_TRUE(fields.contains("answers.V7"));
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, UnknownQuestionAndWrongTypeAreNamed) {
+  auto client = server_->Client(mission_.admin_token);
+  json::value v = json::parse(ValidSubmission("uuid:v2"));
+  v.as_object()["answers"].as_object()["ZZ9"] = "yes";
+  v.as_object()["answers"].as_object()["V1"] = 1;
+  auto res = client->PostJson("/api/v1/submissions", json::serialize(v));
+  ASSERT_EQ(res->status, 422);
+  const std::string body = res->body;
+  EXPECT_NE(body.find("answers.ZZ9"), std::string::npos);
+  EXPECT_NE(body.find("unknown question code"), std::string::npos);
+  EXPECT_NE(body.find("answers.V1"), std::string::npos);
+}
+
+TEST_F(ApiTest, ObserverNotAssignedToStationIs422) {
+  auto client = server_->Client(mission_.admin_token);
+  auto res = client->PostJson("/api/v1/submissions", ValidSubmission("uuid:v3", "OBS-1", "PS-15"));
+  ASSERT_EQ(res->status, 422);
+  EXPECT_NE(res->body.find("is not assigned to station"), std::string::npos);
+}
+
+TEST_F(ApiTest, MalformedJsonIs400AndNothingStored) {
+  auto client = server_->Client(mission_.admin_token);
+  auto res = client->PostJson("/api/v1/submissions", R"({"instance_id": "uuid:x", )");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, WrongContentTypeIs415) {
+  auto client = server_->Client(mission_.admin_token);
+  auto res =
+      client->Send(verb::post, "/api/v1/submissions", ValidSubmission("uuid:t1"), "text/plain");
+  EXPECT_EQ(res->status, 415);
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, TenMegabyteBodyIs413AndNothingStored) {
+  auto client = server_->Client(mission_.admin_token);
+  std::string huge = ValidSubmission("uuid:big");
+  huge.insert(huge.size() - 2, ",\"VC\":\"" + std::string(10 << 20, 'x') + "\"");
+  auto res = client->PostJson("/api/v1/submissions", huge);
+  ASSERT_TRUE(res.has_value()) << res.error().ToString();
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(StoredCount(), 0);
+  // The server is fine afterwards.
+  EXPECT_EQ(server_->Client(mission_.admin_token)->Get("/healthz")->status, 200);
+}
+
+TEST_F(ApiTest, MissingTokenIs401WithChallenge) {
+  auto res = server_->Client("")->PostJson("/api/v1/submissions", ValidSubmission("uuid:n1"));
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->headers["www-authenticate"], "Bearer realm=\"vigil\"");
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, InvalidTokenIs401AndNothingStored) {
+  auto res = server_->Client("vgl_" + std::string(43, 'A'))
+                 ->PostJson("/api/v1/submissions", ValidSubmission("uuid:n2"));
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(json::parse(res->body).at("message"), "invalid or expired token");
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, ViewerMayNotSubmit) {
+  auto res = server_->Client(mission_.viewer_token)
+                 ->PostJson("/api/v1/submissions", ValidSubmission("uuid:n3"));
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, ObserverTokenSubmitsOnlyAsItsObserver) {
+  auto client = server_->Client(mission_.observer1_token);
+  EXPECT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:o1"))->status, 201);
+  auto res = client->PostJson("/api/v1/submissions", ValidSubmission("uuid:o2", "OBS-2"));
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(StoredCount(), 1);
+}
+
+TEST_F(ApiTest, EditCreatesNewVersionAndKeepsHistory) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:e1"))->status, 201);
+  json::value edit = json::parse(ValidSubmission("uuid:e2", "OBS-1", "PS-01", 3));
+  edit.as_object()["replaces"] = "uuid:e1";
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", json::serialize(edit))->status, 201);
+
+  for (const std::string id : {"uuid:e1", "uuid:e2"}) {
+    auto res = client->Get("/api/v1/submissions/" + id);
+    ASSERT_EQ(res->status, 200);
+    const json::value v = json::parse(res->body);
+    EXPECT_EQ(v.at("instance_id"), "uuid:e2");
+    EXPECT_EQ(v.at("current").at("answers").at("V7"), 3);
+    ASSERT_EQ(v.at("history").as_array().size(), 2u);
+    EXPECT_EQ(v.at("history").at(0).at("superseded_by"), "uuid:e2");
+  }
+}
+
+TEST_F(ApiTest, EditingAReplacedVersionIs409) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:f1"))->status, 201);
+  json::value edit = json::parse(ValidSubmission("uuid:f2", "OBS-1", "PS-01", 3));
+  edit.as_object()["replaces"] = "uuid:f1";
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", json::serialize(edit))->status, 201);
+  edit.as_object()["instance_id"] = "uuid:f3";
+  EXPECT_EQ(client->PostJson("/api/v1/submissions", json::serialize(edit))->status, 409);
+}
+
+TEST_F(ApiTest, UnknownSubmissionIs404) {
+  EXPECT_EQ(server_->Client(mission_.admin_token)->Get("/api/v1/submissions/uuid:none")->status,
+            404);
+}
+
+TEST_F(ApiTest, ObserverCannotReadOthersSubmissions) {
+  ASSERT_EQ(server_->Client(mission_.admin_token)
+                ->PostJson("/api/v1/submissions", ValidSubmission("uuid:p1", "OBS-2"))
+                ->status,
+            201);
+  EXPECT_EQ(server_->Client(mission_.observer1_token)->Get("/api/v1/submissions/uuid:p1")->status,
+            404);
+  EXPECT_EQ(server_->Client(mission_.analyst_token)->Get("/api/v1/submissions/uuid:p1")->status,
+            200);
+}
+
+TEST_F(ApiTest, ValidateRouteChecksButStoresNothing) {
+  auto client = server_->Client(mission_.admin_token);
+  auto ok = client->PostJson("/api/v1/submissions/validate", ValidSubmission("uuid:d1"));
+  EXPECT_EQ(ok->status, 200);
+  auto bad = client->PostJson("/api/v1/submissions/validate",
+                              ValidSubmission("uuid:d2", "OBS-1", "PS-01", -1));
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_EQ(StoredCount(), 0);
+}
+
+TEST_F(ApiTest, FormsAreListedWithQuestions) {
+  auto client = server_->Client(mission_.viewer_token);
+  auto list = client->Get("/api/v1/forms");
+  ASSERT_EQ(list->status, 200);
+  EXPECT_EQ(json::parse(list->body).at("forms").at(0).at("code"), "V");
+  auto form = client->Get("/api/v1/forms/V");
+  ASSERT_EQ(form->status, 200);
+  const json::value v = json::parse(form->body);
+  EXPECT_EQ(v.at("questions").at(1).at("code"), "V1");
+  EXPECT_EQ(client->Get("/api/v1/forms/NOPE")->status, 404);
+  EXPECT_EQ(client->Get("/api/v1/forms/V?version=0.0")->status, 404);
+}
+
+TEST_F(ApiTest, CoverageCountsCurrentReportsByRegion) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(
+      client->PostJson("/api/v1/submissions", ValidSubmission("uuid:g1", "OBS-1", "PS-01"))->status,
+      201);
+  ASSERT_EQ(
+      client->PostJson("/api/v1/submissions", ValidSubmission("uuid:g2", "OBS-2", "PS-01"))->status,
+      201);
+  ASSERT_EQ(
+      client->PostJson("/api/v1/submissions", ValidSubmission("uuid:g3", "OBS-3", "PS-12"))->status,
+      201);
+  auto res = server_->Client(mission_.viewer_token)->Get("/api/v1/coverage?depth=0");
+  ASSERT_EQ(res->status, 200);
+  const json::value v = json::parse(res->body);
+  EXPECT_EQ(v.at("stations"), 20);
+  EXPECT_EQ(v.at("reported"), 2);
+  EXPECT_EQ(v.at("reports"), 3);
+  EXPECT_EQ(v.at("areas").at(0).at("reported"), 1);
+  EXPECT_EQ(v.at("areas").at(1).at("reported"), 1);
+  EXPECT_EQ(server_->Client(mission_.viewer_token)->Get("/api/v1/coverage?depth=x")->status, 422);
+}
+
+TEST_F(ApiTest, MetricsNeedAdminAndCountSubmissions) {
+  ASSERT_EQ(server_->Client(mission_.admin_token)
+                ->PostJson("/api/v1/submissions", ValidSubmission("uuid:m1"))
+                ->status,
+            201);
+  EXPECT_EQ(server_->Client(mission_.viewer_token)->Get("/metrics")->status, 403);
+  auto res = server_->Client(mission_.admin_token)->Get("/metrics");
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("vigil_submissions_stored_total 1"), std::string::npos);
+  EXPECT_NE(res->body.find("vigil_commit_batch_size_bucket"), std::string::npos);
+  EXPECT_NE(res->body.find("http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(res->body.find(
+                R"(http_requests_total{route="/api/v1/submissions",method="POST",code="201"} 1)"),
+            std::string::npos);
+}
+
+TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405) {
+  auto client = server_->Client(mission_.admin_token);
+  EXPECT_EQ(client->Get("/api/v1/nothing")->status, 404);
+  auto res = client->Send(verb::delete_, "/api/v1/submissions");
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->headers["allow"], "POST");
+}
+
+TEST_F(ApiTest, AccessLogHasOneJsonLinePerRequestAndNoToken) {
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", ValidSubmission("uuid:l1"))->status, 201);
+  server_->Stop();
+  std::ifstream in(mission_.dir.path() + "/mission/access.log");
+  std::string line, all;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    all += line;
+    const json::value v = json::parse(line);
+    EXPECT_TRUE(v.as_object().contains("status"));
+  }
+  EXPECT_GE(lines, 1);
+  EXPECT_NE(all.find("\"route\":\"/api/v1/submissions\""), std::string::npos);
+  EXPECT_EQ(all.find(mission_.admin_token), std::string::npos);
+}
+
+TEST_F(ApiTest, ShutdownCompletesRequestsInFlight) {
+  // Many submissions queued at once; Stop() must not lose any acknowledged one.
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      auto client = api::HttpClient::Connect(server_->url());
+      if (!client) return;
+      (*client)->set_bearer_token(mission_.admin_token);
+      for (int i = 0; i < 50; ++i) {
+        auto res = (*client)->PostJson(
+            "/api/v1/submissions",
+            ValidSubmission("uuid:s" + std::to_string(c) + "-" + std::to_string(i)));
+        if (res && res->status == 201) ++created;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server_->Stop();
+  for (auto& t : clients) t.join();
+  auto store = mission_.OpenStore();
+  EXPECT_GE(*store->CountSubmissions(), created.load());
+}
+
+}  // namespace
+}  // namespace vigil::testing

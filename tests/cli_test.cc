@@ -1,0 +1,557 @@
+// End-to-end tests of the `vigil` command line: each test runs the real
+// binary (RunVigil) on a mission in a temporary directory and checks its exit
+// code, standard output and standard error. Input files are in tests/data.
+#include "cli/cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "service/mission_service.h"
+#include "support/test_mission.h"
+#include "support/vigil_process.h"
+
+namespace vigil::testing {
+namespace {
+
+namespace json = boost::json;
+using cli::kExitBadInput;
+using cli::kExitNotFound;
+using cli::kExitOk;
+using cli::kExitTampered;
+using cli::kExitUsage;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+std::string TestData(const std::string& name) {
+  return std::string(VIGIL_TEST_DATA_DIR) + "/" + name;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// Splits `text` at each `separator`; a trailing separator ends the last part.
+std::vector<std::string> Split(const std::string& text, const std::string& separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    parts.push_back(text.substr(start, end - start));
+    start = end + separator.size();
+  }
+  return parts;
+}
+
+// Shows a child's output when an expectation about it fails.
+std::string Describe(const ProcessResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out + "--- stderr:\n" +
+         r.err;
+}
+
+// A fresh, empty temporary directory; Data() is where the mission goes.
+class CliTest : public ::testing::Test {
+ protected:
+  std::string Data() const { return dir_.path() + "/mission"; }
+
+  // `vigil init` on Data(); fails the test if it does not succeed.
+  void Init() {
+    const ProcessResult r = RunVigil({"init", "--data", Data()});
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+
+  ProcessResult Import(const std::string& kind, const std::string& file) {
+    return RunVigil({"import", kind, file, "--data", Data()});
+  }
+
+  TempDir dir_;
+};
+
+// ------------------------------------------------------------------ general
+
+TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
+  const ProcessResult r = RunVigil({"--help"});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo"}) {
+    EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
+        << command << " missing from:\n"
+        << r.out;
+  }
+  EXPECT_THAT(r.out, HasSubstr("Exit codes: 0 ok, 1 failure, 2 bad command line, 3 input refused"));
+}
+
+TEST(Cli, UnknownSubcommandExitsUsage) {
+  const ProcessResult r = RunVigil({"frobnicate"});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+  // CLI11 reports the missing subcommand rather than the unknown word.
+  EXPECT_THAT(r.err, HasSubstr("Run with --help for more information."));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, NoSubcommandExitsUsage) {
+  const ProcessResult r = RunVigil({});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("A subcommand is required"));
+}
+
+TEST_F(CliTest, EveryCommandOnAMissingMissionExitsNotFoundAndSuggestsInit) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"import", "stations", TestData("stations_good.csv")},
+      {"import", "observers", TestData("observers_good.csv")},
+      {"export", "submissions"},
+      {"token", "create", "--role", "admin"},
+      {"audit", "verify"},
+  };
+  for (std::vector<std::string> args : commands) {
+    SCOPED_TRACE(args[0] + " " + args[1]);
+    args.insert(args.end(), {"--data", Data()});
+    const ProcessResult r = RunVigil(args);
+    EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+    EXPECT_EQ(r.err, "vigil: data directory " + Data() +
+                         " does not exist (run `vigil init --data " + Data() + "` first)\n");
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_FALSE(std::filesystem::exists(Data()));
+}
+
+TEST_F(CliTest, EmptyDataDirectoryIsNotAMissionAndIsLeftEmpty) {
+  std::filesystem::create_directories(Data());
+  const ProcessResult r = Import("stations", TestData("stations_good.csv"));
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_THAT(r.err, StartsWith("vigil: no vigil store at " + Data() + "/vigil.db"));
+  EXPECT_THAT(r.err, HasSubstr("run `vigil init --data DIR` first"));
+  EXPECT_TRUE(std::filesystem::is_empty(Data()));
+}
+
+// --------------------------------------------------------------------- init
+
+TEST_F(CliTest, InitCreatesTheMission) {
+  const ProcessResult r = RunVigil({"init", "--data", Data(), "--name", "Test election"});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, StartsWith("Created mission \"Test election\" in " + Data() +
+                                " with the default forms.\n"));
+  EXPECT_TRUE(std::filesystem::exists(Data() + "/vigil.db"));
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto election = (*store)->GetElection();
+  ASSERT_TRUE(election.has_value());
+  EXPECT_EQ(election->name, "Test election");
+  auto forms = (*store)->ListForms();
+  ASSERT_TRUE(forms.has_value());
+  EXPECT_FALSE(forms->empty());
+}
+
+TEST_F(CliTest, SecondInitExitsBadInputAndKeepsTheMission) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);
+  const ProcessResult r = RunVigil({"init", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: " + Data() + " already holds a mission (vigil.db exists)\n");
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  EXPECT_EQ((*store)->ListLocations()->size(), 7u);
+}
+
+// ------------------------------------------------------------------- import
+
+TEST_F(CliTest, ImportStationsReportsHowManyLocations) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string file = TestData("stations_good.csv");
+  const ProcessResult r = Import("stations", file);
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "Imported 7 locations from " + file + ".\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, ImportStationsStoresTheHierarchy) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  auto locations = (*store)->ListLocations();
+  ASSERT_TRUE(locations.has_value());
+  ASSERT_EQ(locations->size(), 7u);
+  const auto school = std::find_if(locations->begin(), locations->end(),
+                                   [](const core::Location& l) { return l.code == "PS-001"; });
+  ASSERT_NE(school, locations->end());
+  EXPECT_EQ(school->name, "School No. 1, Main St");
+  EXPECT_EQ(school->parent_code, "R1-D1");
+  EXPECT_EQ(school->registered_voters, 1200);
+  EXPECT_EQ(school->settlement, core::Settlement::kUrban);
+}
+
+TEST_F(CliTest, BadStationsFileExitsBadInputListingEveryProblem) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const ProcessResult r = Import("stations", TestData("stations_bad.csv"));
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err,
+            "stations_bad.csv:3: registered_voters: expected a whole number >= 0, got 'abc'\n"
+            "stations_bad.csv:4: name: required value is empty\n"
+            "stations_bad.csv:4: urban_rural: expected urban, rural or nothing, got 'suburban'\n"
+            "stations_bad.csv:5: parent: unknown parent 'R9': not in this file nor in the mission\n"
+            "stations_bad.csv:6: code: duplicate code 'PS-101', first on line 3\n"
+            "stations_bad.csv:7: lat: expected a number from -90 to 90, got '95'\n"
+            "vigil: 6 problems in stations_bad.csv; nothing was imported\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliTest, BadStationsFileImportsNothing) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_bad.csv")).exit_code, kExitBadInput);
+  {
+    auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+    ASSERT_TRUE(store.has_value());
+    auto locations = (*store)->ListLocations();
+    ASSERT_TRUE(locations.has_value());
+    EXPECT_TRUE(locations->empty());
+  }
+  // PS-104 is a valid row of the bad file, so it would be a station had
+  // anything been imported.
+  const std::string observers = dir_.path() + "/observers.csv";
+  WriteFile(observers, "code,name,phone,role,stations\nOBS-9,Nobody,+37369000000,STO,PS-104\n");
+  const ProcessResult r = Import("observers", observers);
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("observers.csv:2: stations: 'PS-104' is not a polling station of "
+                               "the mission\n"));
+}
+
+TEST_F(CliTest, ImportObserversReportsHowMany) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);
+  const std::string file = TestData("observers_good.csv");
+  const ProcessResult r = Import("observers", file);
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "Imported 3 observers from " + file + ".\n");
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  auto stored = (*store)->ListObservers();
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 3u);
+  const auto ivan = std::find_if(stored->begin(), stored->end(),
+                                 [](const core::Observer& o) { return o.code == "OBS-2"; });
+  ASSERT_NE(ivan, stored->end());
+  EXPECT_EQ(ivan->phones, (std::vector<std::string>{"+37369123457", "+37322123456"}));
+  EXPECT_EQ(ivan->stations, (std::vector<std::string>{"PS-003"}));
+}
+
+TEST_F(CliTest, ImportObserversBeforeStationsExitsBadInput) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const ProcessResult r = Import("observers", TestData("observers_good.csv"));
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("observers_good.csv:2: stations: 'PS-001' is not a polling station "
+                               "of the mission\n"));
+  EXPECT_THAT(r.err, HasSubstr("; nothing was imported\n"));
+}
+
+TEST_F(CliTest, ImportOfAMissingFileExitsNotFound) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string file = dir_.path() + "/no-such.csv";
+  const ProcessResult r = Import("stations", file);
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_THAT(r.err, StartsWith("vigil: cannot read " + file));
+}
+
+TEST_F(CliTest, ImportWithoutKindExitsUsage) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const ProcessResult r = RunVigil({"import", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+}
+
+// -------------------------------------------------------------------- token
+
+// A mission with observers OBS-1..OBS-4 (support/test_mission.h).
+class CliMissionTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(mission_.Create()); }
+  std::string Data() const { return mission_.dir.path() + "/mission"; }
+
+  TestMission mission_;
+};
+
+TEST_F(CliMissionTest, TokenCreatePrintsOnlyTheTokenOnStdout) {
+  const ProcessResult r =
+      RunVigil({"token", "create", "--role", "observer", "--observer", "OBS-2", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  ASSERT_TRUE(r.out.ends_with("\n")) << r.out;
+  const std::string token = r.out.substr(0, r.out.size() - 1);
+  EXPECT_TRUE(std::regex_match(token, std::regex("vgl_[A-Za-z0-9_-]{43}"))) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("(observer) created. It is shown only this once"));
+  EXPECT_THAT(r.err, Not(HasSubstr(token)));
+}
+
+TEST_F(CliMissionTest, CreatedTokenIsStoredHashedForItsObserver) {
+  const ProcessResult r =
+      RunVigil({"token", "create", "--role", "observer", "--observer", "OBS-2", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const std::string token = r.out.substr(0, r.out.find('\n'));
+  auto store = mission_.OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto record = store->FindToken(service::HashBearerToken(token));
+  ASSERT_TRUE(record.has_value()) << record.error().ToString();
+  ASSERT_TRUE(record->has_value());
+  EXPECT_EQ((*record)->role, core::Role::kObserver);
+  EXPECT_EQ((*record)->observer_code, "OBS-2");
+}
+
+TEST_F(CliMissionTest, TwoTokensDiffer) {
+  const ProcessResult a = RunVigil({"token", "create", "--role", "viewer", "--data", Data()});
+  const ProcessResult b = RunVigil({"token", "create", "--role", "viewer", "--data", Data()});
+  ASSERT_EQ(a.exit_code, kExitOk) << Describe(a);
+  ASSERT_EQ(b.exit_code, kExitOk) << Describe(b);
+  EXPECT_NE(a.out, b.out);
+}
+
+TEST_F(CliMissionTest, ObserverTokenWithoutObserverExitsBadInput) {
+  const ProcessResult r = RunVigil({"token", "create", "--role", "observer", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: an observer token needs --observer CODE\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliMissionTest, ObserverOnANonObserverTokenExitsBadInput) {
+  const ProcessResult r =
+      RunVigil({"token", "create", "--role", "admin", "--observer", "OBS-1", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: --observer applies only to --role observer\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliMissionTest, ObserverTokenForAnUnknownObserverExitsNotFound) {
+  const ProcessResult r =
+      RunVigil({"token", "create", "--role", "observer", "--observer", "OBS-x", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: no observer 'OBS-x' (import observers first)\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliMissionTest, UnknownRoleExitsUsage) {
+  const ProcessResult r = RunVigil({"token", "create", "--role", "wizard", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--role"));
+  EXPECT_THAT(r.err, HasSubstr("wizard"));
+  EXPECT_EQ(r.out, "");
+}
+
+// ------------------------------------------------------------------- export
+
+// The mission with three submissions posted through the HTTP API: uuid:a
+// (PS-01, V7 = 0), uuid:b (PS-02, V7 = 3) and uuid:c, an edit of uuid:a
+// (V7 = 1). uuid:a is therefore no longer current.
+class CliSubmissionsTest : public CliMissionTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(CliMissionTest::SetUp());
+    RunningServer server(Data());
+    auto client = server.Client(mission_.observer1_token);
+    ASSERT_NE(client, nullptr);
+    std::string edit = ValidSubmission("uuid:c", "OBS-1", "PS-01", 1);
+    edit.insert(1, R"("replaces":"uuid:a",)");
+    for (const std::string& body : {ValidSubmission("uuid:a", "OBS-1", "PS-01", 0),
+                                    ValidSubmission("uuid:b", "OBS-1", "PS-02", 3), edit}) {
+      auto res = client->PostJson("/api/v1/submissions", body);
+      ASSERT_TRUE(res.has_value()) << res.error().ToString();
+      ASSERT_EQ(res->status, 201) << res->body;
+    }
+    // Hang up first: a keep-alive connection whose last response is still
+    // being finished when Stop() runs is otherwise kept open until the drain
+    // timeout (20 s).
+    client.reset();
+    server.Stop();
+  }
+
+  ProcessResult Export(std::vector<std::string> args) {
+    args.insert(args.begin(), {"export", "submissions", "--data", Data()});
+    return RunVigil(args);
+  }
+};
+
+// CSV rows (without line ends) split into fields; no field of these
+// submissions needs quoting.
+std::vector<std::vector<std::string>> CsvTable(const std::string& csv) {
+  std::vector<std::vector<std::string>> table;
+  for (const std::string& line : Split(csv, "\r\n")) table.push_back(Split(line + ",", ","));
+  return table;
+}
+
+std::size_t ColumnOf(const std::vector<std::string>& header, const std::string& name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  EXPECT_NE(it, header.end()) << "no column " << name;
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+TEST_F(CliSubmissionsTest, ExportsCsvWithEveryVersion) {
+  const ProcessResult r = Export({"--format", "csv"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  ASSERT_TRUE(r.out.ends_with("\r\n"));
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'),
+            std::count(r.out.begin(), r.out.end(), '\r'))
+      << "lines must end in CRLF";
+  const auto table = CsvTable(r.out);
+  ASSERT_EQ(table.size(), 4u) << r.out;
+  const std::vector<std::string>& header = table[0];
+  ASSERT_GE(header.size(), 10u);
+  EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 10),
+            (std::vector<std::string>{"instance_id", "form", "form_version", "station", "observer",
+                                      "started_at", "submitted_at", "received_at", "replaces",
+                                      "current"}));
+  const std::size_t v7 = ColumnOf(header, "V7");
+  const std::size_t v20 = ColumnOf(header, "V20");
+  std::map<std::string, std::vector<std::string>> rows;
+  for (std::size_t i = 1; i < table.size(); ++i) {
+    ASSERT_EQ(table[i].size(), header.size()) << "row " << i;
+    rows[table[i][0]] = table[i];
+  }
+  ASSERT_EQ(rows.size(), 3u);
+  const auto& a = rows["uuid:a"];
+  EXPECT_EQ(a[1], "V");
+  EXPECT_EQ(a[3], "PS-01");
+  EXPECT_EQ(a[4], "OBS-1");
+  EXPECT_EQ(a[5], "2026-06-01T08:00:00.000000Z");
+  EXPECT_EQ(a[6], "2026-06-01T08:40:00.000000Z");
+  EXPECT_EQ(a[8], "");
+  EXPECT_EQ(a[9], "false");
+  EXPECT_EQ(a[v7], "0");
+  EXPECT_EQ(a[v20], "good");
+  EXPECT_EQ(rows["uuid:b"][3], "PS-02");
+  EXPECT_EQ(rows["uuid:b"][9], "true");
+  EXPECT_EQ(rows["uuid:b"][v7], "3");
+  EXPECT_EQ(rows["uuid:c"][8], "uuid:a");
+  EXPECT_EQ(rows["uuid:c"][9], "true");
+  EXPECT_EQ(rows["uuid:c"][v7], "1");
+}
+
+TEST_F(CliSubmissionsTest, ExportsCsvOfCurrentVersionsOnly) {
+  const ProcessResult r = Export({"--format", "csv", "--current-only"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const auto table = CsvTable(r.out);
+  ASSERT_EQ(table.size(), 3u) << r.out;
+  std::vector<std::string> ids = {table[1][0], table[2][0]};
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"uuid:b", "uuid:c"}));
+}
+
+TEST_F(CliSubmissionsTest, ExportsJsonLines) {
+  const ProcessResult r = Export({"--format", "jsonl"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  ASSERT_TRUE(r.out.ends_with("\n"));
+  EXPECT_EQ(r.out.find('\r'), std::string::npos);
+  const std::vector<std::string> lines = Split(r.out, "\n");
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  std::map<std::string, json::object> by_id;
+  for (const std::string& line : lines) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    ASSERT_FALSE(ec) << line;
+    ASSERT_TRUE(v.is_object()) << line;
+    by_id[std::string(v.at("instance_id").as_string())] = v.as_object();
+  }
+  ASSERT_EQ(by_id.size(), 3u);
+  const json::object& a = by_id["uuid:a"];
+  EXPECT_EQ(a.at("station"), "PS-01");
+  EXPECT_EQ(a.at("answers").at("V7"), 0);
+  EXPECT_EQ(a.at("current"), false);
+  ASSERT_TRUE(a.at("received_at").is_string());
+  EXPECT_TRUE(std::regex_match(std::string(a.at("received_at").as_string()),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)")));
+  EXPECT_EQ(by_id["uuid:b"].at("current"), true);
+  EXPECT_EQ(by_id["uuid:c"].at("replaces"), "uuid:a");
+  EXPECT_EQ(by_id["uuid:c"].at("current"), true);
+  EXPECT_EQ(by_id["uuid:c"].at("answers").at("V7"), 1);
+}
+
+TEST_F(CliSubmissionsTest, ExportsToAFileAndSaysHowMany) {
+  const std::string file = mission_.dir.path() + "/export.csv";
+  const ProcessResult to_file = Export({"--format", "csv", "--output", file});
+  ASSERT_EQ(to_file.exit_code, kExitOk) << Describe(to_file);
+  EXPECT_EQ(to_file.out, "");
+  EXPECT_EQ(to_file.err, "Exported 3 submissions to " + file + ".\n");
+  const ProcessResult to_stdout = Export({"--format", "csv"});
+  ASSERT_EQ(to_stdout.exit_code, kExitOk);
+  EXPECT_EQ(ReadFile(file), to_stdout.out);
+}
+
+TEST_F(CliSubmissionsTest, UnknownExportFormatExitsUsage) {
+  const ProcessResult r = Export({"--format", "xlsx"});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("xlsx"));
+  EXPECT_EQ(r.out, "");
+}
+
+// -------------------------------------------------------------------- audit
+
+// Runs one SQL statement on the mission's database behind vigil's back; it
+// must change exactly one row.
+void TamperWith(const std::string& data_dir, const char* sql) {
+  sqlite3* db = nullptr;
+  const int open =
+      sqlite3_open_v2((data_dir + "/vigil.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  if (open != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open the database: " << sqlite3_errstr(open);
+    sqlite3_close(db);
+    return;
+  }
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK)
+      << (error != nullptr ? error : "");
+  sqlite3_free(error);
+  EXPECT_EQ(sqlite3_changes(db), 1) << sql;
+  sqlite3_close(db);
+}
+
+TEST_F(CliSubmissionsTest, AuditVerifyOnAnUntouchedMissionSaysOk) {
+  const ProcessResult r = RunVigil({"audit", "verify", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, StartsWith("OK: "));
+  EXPECT_THAT(r.out, HasSubstr(" audit entries, 3 submissions checked; head "));
+  EXPECT_THAT(r.out, Not(HasSubstr("BROKEN")));
+}
+
+TEST_F(CliSubmissionsTest, AuditVerifyAfterAnAuditEntryIsAlteredExitsTampered) {
+  TamperWith(Data(), "UPDATE audit_log SET actor = 'x' WHERE seq = 2");
+  const ProcessResult r = RunVigil({"audit", "verify", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitTampered) << Describe(r);
+  EXPECT_THAT(r.out, StartsWith("BROKEN: audit entry 2: "));
+  EXPECT_THAT(r.out, HasSubstr("\nFAILED: "));
+  EXPECT_THAT(r.out, Not(HasSubstr("OK:")));
+}
+
+TEST_F(CliSubmissionsTest, AuditVerifyAfterASubmissionIsAlteredExitsTampered) {
+  TamperWith(Data(),
+             "UPDATE submissions SET body = replace(body, '\"V7\":3', "
+             "'\"V7\":0') WHERE instance_id = 'uuid:b'");
+  const ProcessResult r = RunVigil({"audit", "verify", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitTampered) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("BROKEN: submission uuid:b: stored content does not match its "
+                               "content hash (altered)\n"));
+  EXPECT_THAT(r.out, HasSubstr("FAILED: "));
+}
+
+TEST_F(CliTest, AuditVerifyOnAFreshMissionSaysOk) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const ProcessResult r = RunVigil({"audit", "verify", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, StartsWith("OK: "));
+  EXPECT_THAT(r.out, HasSubstr(" 0 submissions checked"));
+}
+
+}  // namespace
+}  // namespace vigil::testing

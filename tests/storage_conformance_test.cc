@@ -1,0 +1,915 @@
+// The storage conformance suite: the behaviour every storage::Store backend
+// must share, written once and run against each backend (TEST_P). A new
+// backend is tested by appending its factory to Backends(); nothing here may
+// depend on how a backend stores its data (no SQL, no file names).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <span>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/time.h"
+#include "core/audit.h"
+#include "core/default_forms.h"
+#include "core/election.h"
+#include "core/form.h"
+#include "core/submission.h"
+#include "storage/store.h"
+#include "support/test_mission.h"
+
+namespace vigil::storage {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
+
+// ---- Backends ---------------------------------------------------------------
+
+struct Backend {
+  std::string name;  // the test-name suffix: "sqlite"
+  // Opens the store kept for `dir`: an empty one the first time, the same data
+  // on every later call with the same dir (also while another is open).
+  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+};
+
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+std::vector<Backend> Backends() {
+  return {
+      {"sqlite",
+       [](const std::string& dir) {
+         return OpenStore({.data_dir = dir + "/store", .create = true});
+       }},
+  };
+}
+
+// ---- Test data --------------------------------------------------------------
+
+Actor Admin() { return {"cli:root"}; }
+
+core::Location Place(const std::string& code, const std::string& parent) {
+  core::Location l;
+  l.code = code;
+  l.name = "Place " + code;
+  l.parent_code = parent;
+  return l;
+}
+
+core::Location Station(const std::string& code, const std::string& parent) {
+  core::Location l = Place(code, parent);
+  l.registered_voters = 1200;
+  l.settlement = core::Settlement::kRural;
+  l.lat = 47.0105;
+  l.lon = 28.8638;
+  return l;
+}
+
+core::Observer ObserverAt(const std::string& code, std::vector<std::string> stations) {
+  core::Observer o;
+  o.code = code;
+  o.name = "Observer " + code;
+  o.phones = {"+37369123456", "+37369654321"};
+  o.role = core::ObserverRole::kLongTerm;
+  o.team = "T-1";
+  o.language = "ro";
+  o.stations = std::move(stations);
+  return o;
+}
+
+// The voting form "V" of the default set, and an "O" form that differs only in code.
+core::Form VotingForm() { return core::DefaultForms().front(); }
+core::Form OpeningForm() {
+  core::Form form = VotingForm();
+  form.code = "O";
+  return form;
+}
+
+std::string Id(int n) {
+  char id[64];
+  std::snprintf(id, sizeof id, "uuid:00000000-0000-4000-8000-%012d", n);
+  return id;
+}
+
+struct SubmissionSpec {
+  int id = 1;
+  int replaces = 0;  // 0: a first version
+  std::string form = "V";
+  std::string station = "PS-01";
+  int voters_turned_away = 0;  // vary to change the content
+};
+
+// A submission ready to commit, built the way MissionService::Check does.
+PendingSubmission Pending(const SubmissionSpec& spec) {
+  core::Submission s;
+  s.instance_id = Id(spec.id);
+  if (spec.replaces != 0) s.replaces = Id(spec.replaces);
+  s.form_code = spec.form;
+  s.form_version = VotingForm().version;
+  s.station_code = spec.station;
+  s.observer_code = "OBS-1";
+  s.started_at = ParseRfc3339("2026-06-01T08:00:00Z").value();
+  s.submitted_at = ParseRfc3339("2026-06-01T08:40:00Z").value();
+  s.answers = {{"VA", "08:00"}, {"V1", "yes"}, {"V7", spec.voters_turned_away}, {"V20", "good"}};
+  PendingSubmission p;
+  p.canonical_json = core::CanonicalJson(s);
+  p.content_hash = HashSha256(p.canonical_json);
+  p.submission = std::move(s);
+  p.actor = "token:7/observer";
+  p.received_at = ParseRfc3339("2026-06-01T08:41:02.123456Z").value();
+  return p;
+}
+
+TokenRecord Token(const std::string& secret) {
+  TokenRecord t;
+  t.token_hash = HashSha256(secret);
+  t.role = core::Role::kObserver;
+  t.observer_code = "OBS-1";
+  t.label = "phone of " + secret;
+  t.created_at = ParseRfc3339("2026-05-30T10:00:00.000001Z").value();
+  return t;
+}
+
+auto LocationFields(const core::Location& l) {
+  return std::tie(l.code, l.name, l.parent_code, l.registered_voters, l.settlement, l.lat, l.lon);
+}
+
+auto ObserverFields(const core::Observer& o) {
+  return std::make_tuple(o.code, o.name, o.phones, o.role, o.team, o.language,
+                         std::set<std::string>(o.stations.begin(), o.stations.end()));
+}
+
+std::vector<std::string> Versions(const SubmissionHistory& history) {
+  std::vector<std::string> ids;
+  for (const StoredSubmission& v : history.versions) ids.push_back(v.submission.instance_id);
+  return ids;
+}
+
+// ---- Fixture ----------------------------------------------------------------
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  // Another handle on this test's store, as a second process would open it.
+  std::unique_ptr<Store> Open() {
+    auto store = GetParam().open(dir_.path());
+    if (!store) {
+      ADD_FAILURE() << "cannot open the " << GetParam().name
+                    << " store: " << store.error().ToString();
+      return nullptr;
+    }
+    return std::move(*store);
+  }
+
+  // Closes the store and opens it again.
+  void Reopen() {
+    store_.reset();
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  // The set-up submissions refer to: forms V and O, stations PS-01..PS-03,
+  // observer OBS-1.
+  void SetUpMission() {
+    ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+    ASSERT_TRUE(store_->InstallForm(OpeningForm(), Admin()).ok());
+    const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1"),
+                                                   Station("PS-02", "R1"), Station("PS-03", "R1")};
+    ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+    const std::vector<core::Observer> observers = {ObserverAt("OBS-1", {"PS-01", "PS-02"})};
+    ASSERT_TRUE(store_->UpsertObservers(observers, Admin(), "observers.csv").ok());
+  }
+
+  // Commits `batch` in one transaction; ADD_FAILUREs on error.
+  std::vector<CommitOutcome> Commit(const std::vector<SubmissionSpec>& batch) {
+    std::vector<PendingSubmission> pending;
+    for (const SubmissionSpec& spec : batch) pending.push_back(Pending(spec));
+    auto outcomes = store_->CommitSubmissions(pending);
+    if (!outcomes) {
+      ADD_FAILURE() << outcomes.error().ToString();
+      return {};
+    }
+    return *outcomes;
+  }
+
+  std::optional<SubmissionHistory> History(int id) {
+    auto history = store_->GetSubmission(Id(id));
+    if (!history) {
+      ADD_FAILURE() << history.error().ToString();
+      return std::nullopt;
+    }
+    return *history;
+  }
+
+  std::vector<core::AuditEntry> AuditLog() { return AuditLogOf(*store_); }
+
+  static std::vector<core::AuditEntry> AuditLogOf(Store& store) {
+    std::vector<core::AuditEntry> entries;
+    const Status s = store.ForEachAuditEntry([&](const core::AuditEntry& e) {
+      entries.push_back(e);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return entries;
+  }
+
+  std::int64_t SetupVersion() {
+    auto version = store_->SetupVersion();
+    EXPECT_TRUE(version.has_value()) << version.error().ToString();
+    return version.value_or(-1);
+  }
+
+  std::int64_t Count() {
+    auto count = store_->CountSubmissions();
+    EXPECT_TRUE(count.has_value()) << count.error().ToString();
+    return count.value_or(-1);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// Feeds the audit log to a verifier; ADD_FAILUREs at a break.
+void ExpectChainVerifies(const std::vector<core::AuditEntry>& entries) {
+  core::AuditChainVerifier verifier;
+  for (const core::AuditEntry& e : entries) verifier.Add(e);
+  EXPECT_FALSE(verifier.first_break().has_value())
+      << "entry " << verifier.first_break()->seq << ": " << verifier.first_break()->problem;
+  EXPECT_EQ(verifier.entries(), static_cast<std::int64_t>(entries.size()));
+}
+
+// ---- Election ---------------------------------------------------------------
+
+TEST_P(StoreConformance, SaveElectionThenGetElectionRoundTrips) {
+  const core::Election saved{"Parliamentary elections 2026", "Freedonia", "2026-06-01", false};
+  ASSERT_TRUE(store_->SaveElection(saved, Admin()).ok());
+
+  auto got = store_->GetElection();
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_EQ(got->name, saved.name);
+  EXPECT_EQ(got->country, saved.country);
+  EXPECT_EQ(got->date, saved.date);
+  EXPECT_EQ(got->enforce_assignments, saved.enforce_assignments);
+}
+
+TEST_P(StoreConformance, SaveElectionReplacesThePreviousElection) {
+  ASSERT_TRUE(store_->SaveElection({"First", "Freedonia", "2026-06-01", true}, Admin()).ok());
+  ASSERT_TRUE(store_->SaveElection({"Run-off", "Freedonia", "2026-06-15", true}, Admin()).ok());
+
+  auto got = store_->GetElection();
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_EQ(got->name, "Run-off");
+  EXPECT_EQ(got->date, "2026-06-15");
+}
+
+// ---- Locations and observers ------------------------------------------------
+
+TEST_P(StoreConformance, UpsertLocationsAddsLocationsWithAllTheirFields) {
+  const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+
+  auto listed = store_->ListLocations();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ(LocationFields((*listed)[0]), LocationFields(locations[0]));
+  EXPECT_EQ(LocationFields((*listed)[1]), LocationFields(locations[1]));
+}
+
+TEST_P(StoreConformance, UpsertLocationsUpdatesAnExistingCode) {
+  const std::vector<core::Location> first = {Place("R1", ""), Station("PS-01", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(first, Admin(), "locations.csv").ok());
+  core::Location renamed = Place("PS-01", "R1");  // loses its station fields too
+  renamed.name = "School No. 5";
+  const std::vector<core::Location> second = {renamed};
+  ASSERT_TRUE(store_->UpsertLocations(second, Admin(), "locations-fix.csv").ok());
+
+  auto listed = store_->ListLocations();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ(LocationFields((*listed)[1]), LocationFields(renamed));
+}
+
+TEST_P(StoreConformance, ListLocationsKeepsTheOrderInWhichCodesWereFirstAdded) {
+  const std::vector<core::Location> first = {Place("R2", ""), Place("R1", ""),
+                                             Station("PS-09", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(first, Admin(), "a.csv").ok());
+  const std::vector<core::Location> second = {Station("PS-01", "R2"), Place("R1", "")};
+  ASSERT_TRUE(store_->UpsertLocations(second, Admin(), "b.csv").ok());
+
+  auto listed = store_->ListLocations();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  EXPECT_THAT(
+      *listed,
+      ElementsAre(Field(&core::Location::code, "R2"), Field(&core::Location::code, "R1"),
+                  Field(&core::Location::code, "PS-09"), Field(&core::Location::code, "PS-01")));
+}
+
+TEST_P(StoreConformance, UpsertObserversAddsObserversWithAllTheirFields) {
+  const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1"),
+                                                 Station("PS-02", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+  const std::vector<core::Observer> observers = {ObserverAt("OBS-1", {"PS-02", "PS-01"}),
+                                                 ObserverAt("OBS-2", {})};
+  ASSERT_TRUE(store_->UpsertObservers(observers, Admin(), "observers.csv").ok());
+
+  auto listed = store_->ListObservers();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ(ObserverFields((*listed)[0]), ObserverFields(observers[0]));
+  EXPECT_EQ(ObserverFields((*listed)[1]), ObserverFields(observers[1]));
+}
+
+TEST_P(StoreConformance, UpsertObserversReplacesAssignments) {
+  const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1"),
+                                                 Station("PS-02", "R1"), Station("PS-03", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+  const std::vector<core::Observer> first = {ObserverAt("OBS-1", {"PS-01", "PS-02"}),
+                                             ObserverAt("OBS-2", {"PS-01"})};
+  ASSERT_TRUE(store_->UpsertObservers(first, Admin(), "observers.csv").ok());
+  const std::vector<core::Observer> second = {ObserverAt("OBS-1", {"PS-03"})};
+  ASSERT_TRUE(store_->UpsertObservers(second, Admin(), "observers-fix.csv").ok());
+
+  auto listed = store_->ListObservers();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_THAT((*listed)[0].stations, ElementsAre("PS-03"));
+  EXPECT_THAT((*listed)[1].stations, ElementsAre("PS-01"));  // untouched
+}
+
+// ---- Forms ------------------------------------------------------------------
+
+TEST_P(StoreConformance, InstallFormThenListFormsRoundTrips) {
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+
+  auto forms = store_->ListForms();
+  ASSERT_TRUE(forms.has_value()) << forms.error().ToString();
+  ASSERT_THAT(*forms, SizeIs(1));
+  EXPECT_EQ(core::FormToJson((*forms)[0]), core::FormToJson(VotingForm()));
+}
+
+TEST_P(StoreConformance, InstallFormRefusesATakenCodeAndVersion) {
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  core::Form changed = VotingForm();
+  changed.questions.pop_back();
+
+  const Status s = store_->InstallForm(changed, Admin());
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  auto forms = store_->ListForms();
+  ASSERT_TRUE(forms.has_value()) << forms.error().ToString();
+  ASSERT_THAT(*forms, SizeIs(1));
+  EXPECT_EQ(core::FormToJson((*forms)[0]), core::FormToJson(VotingForm()));
+}
+
+TEST_P(StoreConformance, RefusedInstallFormChangesNothing) {
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  const std::int64_t version = SetupVersion();
+  const std::size_t audited = AuditLog().size();
+
+  ASSERT_EQ(store_->InstallForm(VotingForm(), Admin()).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(SetupVersion(), version);
+  EXPECT_EQ(AuditLog().size(), audited);
+}
+
+TEST_P(StoreConformance, InstallFormAcceptsANewVersionAndListsItAfterTheOld) {
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  core::Form next = VotingForm();
+  next.version = "2026.2";
+  next.questions.pop_back();
+
+  ASSERT_TRUE(store_->InstallForm(next, Admin()).ok());
+  auto forms = store_->ListForms();
+  ASSERT_TRUE(forms.has_value()) << forms.error().ToString();
+  ASSERT_THAT(*forms, SizeIs(2));
+  EXPECT_EQ(core::FormToJson((*forms)[0]), core::FormToJson(VotingForm()));
+  EXPECT_EQ(core::FormToJson((*forms)[1]), core::FormToJson(next));
+}
+
+// ---- Set-up version ---------------------------------------------------------
+
+TEST_P(StoreConformance, SetupVersionIncreasesWithEverySetUpWrite) {
+  std::int64_t last = SetupVersion();
+  const auto expect_increase = [&](const char* write) {
+    const std::int64_t now = SetupVersion();
+    EXPECT_GT(now, last) << "after " << write;
+    last = now;
+  };
+  ASSERT_TRUE(store_->SaveElection({"E", "Freedonia", "2026-06-01", true}, Admin()).ok());
+  expect_increase("SaveElection");
+  const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+  expect_increase("UpsertLocations");
+  const std::vector<core::Observer> observers = {ObserverAt("OBS-1", {"PS-01"})};
+  ASSERT_TRUE(store_->UpsertObservers(observers, Admin(), "observers.csv").ok());
+  expect_increase("UpsertObservers");
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  expect_increase("InstallForm");
+}
+
+TEST_P(StoreConformance, SetupVersionSeesWritesThroughAnotherOpenStore) {
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+  const std::int64_t before = SetupVersion();
+
+  ASSERT_TRUE(other->InstallForm(VotingForm(), Admin()).ok());
+  EXPECT_GT(SetupVersion(), before);
+}
+
+// ---- Tokens -----------------------------------------------------------------
+
+TEST_P(StoreConformance, CreateTokenAssignsDistinctIds) {
+  TokenRecord a = Token("a");
+  TokenRecord b = Token("b");
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+  ASSERT_TRUE(store_->CreateToken(&b, Admin()).ok());
+
+  EXPECT_GT(a.id, 0);
+  EXPECT_GT(b.id, 0);
+  EXPECT_NE(a.id, b.id);
+}
+
+TEST_P(StoreConformance, FindTokenFindsTheRecordByHash) {
+  TokenRecord a = Token("a");
+  TokenRecord b = Token("b");
+  b.role = core::Role::kAnalyst;
+  b.observer_code.clear();
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+  ASSERT_TRUE(store_->CreateToken(&b, Admin()).ok());
+
+  auto found = store_->FindToken(HashSha256("b"));
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  const TokenRecord& t = **found;
+  EXPECT_EQ(t.id, b.id);
+  EXPECT_EQ(t.token_hash, b.token_hash);
+  EXPECT_EQ(t.role, core::Role::kAnalyst);
+  EXPECT_EQ(t.observer_code, "");
+  EXPECT_EQ(t.label, b.label);
+  EXPECT_EQ(t.created_at, b.created_at);
+  EXPECT_FALSE(t.expires_at.has_value());
+  EXPECT_FALSE(t.revoked_at.has_value());
+}
+
+TEST_P(StoreConformance, FindTokenKeepsTheObserverAndExpiry) {
+  TokenRecord a = Token("a");
+  a.expires_at = ParseRfc3339("2026-06-02T06:00:00.654321Z").value();
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+
+  auto found = store_->FindToken(HashSha256("a"));
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->observer_code, "OBS-1");
+  EXPECT_EQ((*found)->expires_at, a.expires_at);
+}
+
+TEST_P(StoreConformance, FindTokenReturnsNulloptForAnUnknownHash) {
+  TokenRecord a = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+
+  auto found = store_->FindToken(HashSha256("not issued"));
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  EXPECT_FALSE(found->has_value());
+}
+
+TEST_P(StoreConformance, CreateTokenRefusesATakenHash) {
+  TokenRecord a = Token("a");
+  TokenRecord again = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+
+  EXPECT_EQ(store_->CreateToken(&again, Admin()).code(), StatusCode::kAlreadyExists);
+}
+
+// ---- Submissions ------------------------------------------------------------
+
+TEST_P(StoreConformance, CommitStoresANewSubmission) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  const PendingSubmission p = Pending({.id = 1});
+
+  auto outcomes = store_->CommitSubmissions(std::span(&p, 1));
+  ASSERT_TRUE(outcomes.has_value()) << outcomes.error().ToString();
+  EXPECT_THAT(*outcomes, ElementsAre(CommitOutcome::kStored));
+  const std::optional<SubmissionHistory> history = History(1);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_THAT(history->versions, SizeIs(1));
+  const StoredSubmission& s = history->versions[0];
+  EXPECT_EQ(s.submission.instance_id, Id(1));
+  EXPECT_EQ(s.submission.station_code, "PS-01");
+  EXPECT_EQ(core::CanonicalJson(s.submission), p.canonical_json);
+  EXPECT_EQ(s.canonical_json, p.canonical_json);
+  EXPECT_EQ(s.content_hash, p.content_hash);
+  EXPECT_EQ(s.received_at, p.received_at);
+  EXPECT_EQ(s.actor, p.actor);
+  EXPECT_EQ(s.superseded_by, "");
+}
+
+TEST_P(StoreConformance, CommitReportsAnIdenticalRetryAsDuplicate) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kDuplicate));
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(StoreConformance, CommitReportsAnIdenticalRetryWithinOneBatchAsDuplicate) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+
+  EXPECT_THAT(Commit({{.id = 1}, {.id = 1}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kDuplicate));
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(StoreConformance, CommitReportsTheSameIdWithOtherContentAsConflict) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 1, .voters_turned_away = 3}}), ElementsAre(CommitOutcome::kConflict));
+  const std::optional<SubmissionHistory> history = History(1);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_THAT(history->versions, SizeIs(1));
+  EXPECT_EQ(history->versions[0].content_hash, Pending({.id = 1}).content_hash);
+}
+
+TEST_P(StoreConformance, CommitReportsTheSameIdWithOtherContentWithinOneBatchAsConflict) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+
+  EXPECT_THAT(Commit({{.id = 1}, {.id = 1, .voters_turned_away = 3}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kConflict));
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(StoreConformance, EditStoresANewVersionAndSupersedesTheOld) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 2, .replaces = 1, .voters_turned_away = 4}}),
+              ElementsAre(CommitOutcome::kStored));
+  const std::optional<SubmissionHistory> history = History(2);
+  ASSERT_TRUE(history.has_value());
+  EXPECT_THAT(Versions(*history), ElementsAre(Id(1), Id(2)));
+  EXPECT_EQ(history->versions[0].superseded_by, Id(2));
+  EXPECT_EQ(history->versions[1].superseded_by, "");
+  EXPECT_EQ(history->versions[1].submission.replaces, Id(1));
+}
+
+TEST_P(StoreConformance, GetSubmissionOfAnyVersionReturnsTheWholeChainOldestFirst) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  ASSERT_THAT(Commit({{.id = 2}}), ElementsAre(CommitOutcome::kStored));  // another chain
+  ASSERT_THAT(Commit({{.id = 3, .replaces = 1, .voters_turned_away = 1}}),
+              ElementsAre(CommitOutcome::kStored));
+  ASSERT_THAT(Commit({{.id = 4, .replaces = 3, .voters_turned_away = 2}}),
+              ElementsAre(CommitOutcome::kStored));
+
+  for (int id : {1, 3, 4}) {
+    SCOPED_TRACE("GetSubmission(" + Id(id) + ")");
+    const std::optional<SubmissionHistory> history = History(id);
+    ASSERT_TRUE(history.has_value());
+    EXPECT_THAT(Versions(*history), ElementsAre(Id(1), Id(3), Id(4)));
+    ASSERT_THAT(history->versions, SizeIs(3));
+    EXPECT_EQ(history->versions[0].superseded_by, Id(3));
+    EXPECT_EQ(history->versions[1].superseded_by, Id(4));
+    EXPECT_EQ(history->versions[2].superseded_by, "");
+  }
+}
+
+TEST_P(StoreConformance, GetSubmissionReturnsNulloptForAnUnknownId) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_FALSE(History(2).has_value());
+}
+
+TEST_P(StoreConformance, EditWithinTheBatchOfItsOriginalIsStored) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+
+  EXPECT_THAT(Commit({{.id = 1}, {.id = 2, .replaces = 1, .voters_turned_away = 1}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kStored));
+  const std::optional<SubmissionHistory> history = History(1);
+  ASSERT_TRUE(history.has_value());
+  EXPECT_THAT(Versions(*history), ElementsAre(Id(1), Id(2)));
+}
+
+TEST_P(StoreConformance, EditOfAReplacedVersionIsReplacesSuperseded) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  ASSERT_THAT(Commit({{.id = 2, .replaces = 1, .voters_turned_away = 1}}),
+              ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 3, .replaces = 1, .voters_turned_away = 2}}),
+              ElementsAre(CommitOutcome::kReplacesSuperseded));
+  EXPECT_FALSE(History(3).has_value());
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_P(StoreConformance, TwoEditsOfOneVersionInOneBatchStoreOnlyTheFirst) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 2, .replaces = 1, .voters_turned_away = 1},
+                      {.id = 3, .replaces = 1, .voters_turned_away = 2}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kReplacesSuperseded));
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_P(StoreConformance, EditOfAnUnknownVersionIsReplacesUnknown) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 2, .replaces = 9}}), ElementsAre(CommitOutcome::kReplacesUnknown));
+  EXPECT_FALSE(History(2).has_value());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(StoreConformance, EditThatChangesTheFormIsReplacesMismatch) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  EXPECT_THAT(Commit({{.id = 2, .replaces = 1, .form = "O"}}),
+              ElementsAre(CommitOutcome::kReplacesMismatch));
+  EXPECT_FALSE(History(2).has_value());
+  const std::optional<SubmissionHistory> original = History(1);
+  ASSERT_TRUE(original.has_value());
+  EXPECT_EQ(original->versions[0].superseded_by, "");
+}
+
+TEST_P(StoreConformance, RefusedCommitsAppendNoAuditEntry) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  const std::size_t audited = AuditLog().size();
+
+  EXPECT_THAT(Commit({{.id = 1},
+                      {.id = 1, .voters_turned_away = 5},
+                      {.id = 2, .replaces = 9},
+                      {.id = 3, .replaces = 1, .form = "O"}}),
+              ElementsAre(CommitOutcome::kDuplicate, CommitOutcome::kConflict,
+                          CommitOutcome::kReplacesUnknown, CommitOutcome::kReplacesMismatch));
+  EXPECT_EQ(AuditLog().size(), audited);
+}
+
+TEST_P(StoreConformance, ForEachSubmissionVisitsEveryVersionInCommitOrder) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 5}, {.id = 2}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 9, .replaces = 5, .voters_turned_away = 1}, {.id = 1}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 3}}), SizeIs(1));
+
+  std::vector<std::string> visited;
+  const Status s = store_->ForEachSubmission([&](const StoredSubmission& v) {
+    visited.push_back(v.submission.instance_id);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_THAT(visited, ElementsAre(Id(5), Id(2), Id(9), Id(1), Id(3)));
+}
+
+TEST_P(StoreConformance, ForEachSubmissionStopsAtTheFirstErrorAndReturnsIt) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 3}}), SizeIs(3));
+
+  int visits = 0;
+  const Status s = store_->ForEachSubmission([&](const StoredSubmission&) {
+    return ++visits == 2 ? Status::Unavailable("disk full") : Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "disk full");
+  EXPECT_EQ(visits, 2);
+}
+
+TEST_P(StoreConformance, CountSubmissionsCountsEveryStoredVersion) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  EXPECT_EQ(Count(), 0);
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 1}}), SizeIs(3));
+  ASSERT_THAT(Commit({{.id = 3, .replaces = 1, .voters_turned_away = 1}}), SizeIs(1));
+
+  EXPECT_EQ(Count(), 3);
+}
+
+TEST_P(StoreConformance, CountReportsByStationExcludesSupersededVersions) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1, .station = "PS-01"},
+                      {.id = 2, .station = "PS-02"},
+                      {.id = 3, .station = "PS-02", .voters_turned_away = 1}}),
+              SizeIs(3));
+  ASSERT_THAT(Commit({{.id = 4, .replaces = 1, .voters_turned_away = 1}}), SizeIs(1));
+  ASSERT_THAT(Commit({{.id = 5, .replaces = 4, .voters_turned_away = 2}}), SizeIs(1));
+
+  auto counts = store_->CountReportsByStation("V");
+  ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
+  EXPECT_THAT(*counts, UnorderedElementsAre(AllOf(Field(&StationReports::station_code, "PS-01"),
+                                                  Field(&StationReports::current_submissions, 1)),
+                                            AllOf(Field(&StationReports::station_code, "PS-02"),
+                                                  Field(&StationReports::current_submissions, 2))));
+}
+
+TEST_P(StoreConformance, CountReportsByStationCountsOnlyTheNamedForm) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1, .form = "O", .station = "PS-01"},
+                      {.id = 2, .form = "V", .station = "PS-02"}}),
+              SizeIs(2));
+
+  auto counts = store_->CountReportsByStation("O");
+  ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
+  EXPECT_THAT(*counts, ElementsAre(AllOf(Field(&StationReports::station_code, "PS-01"),
+                                         Field(&StationReports::current_submissions, 1))));
+  auto none = store_->CountReportsByStation("X");
+  ASSERT_TRUE(none.has_value()) << none.error().ToString();
+  EXPECT_THAT(*none, IsEmpty());
+}
+
+// ---- Audit log --------------------------------------------------------------
+
+TEST_P(StoreConformance, EveryWriteAppendsOneEntryNamingItsAction) {
+  struct Expected {
+    std::string action;
+    std::string subject;
+  };
+  std::vector<Expected> expected;
+  const auto expect_appended = [&](const Expected& e) {
+    expected.push_back(e);
+    const std::vector<core::AuditEntry> log = AuditLog();
+    ASSERT_EQ(log.size(), expected.size()) << "after " << e.action;
+    EXPECT_EQ(log.back().action, e.action);
+    EXPECT_EQ(log.back().subject, e.subject) << e.action;
+  };
+  ASSERT_TRUE(store_->SaveElection({"E", "Freedonia", "2026-06-01", true}, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"election.save", "E"}));
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"form.install", "V"}));
+  const std::vector<core::Location> locations = {Place("R1", ""), Station("PS-01", "R1")};
+  ASSERT_TRUE(store_->UpsertLocations(locations, Admin(), "locations.csv").ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"locations.import", "locations.csv"}));
+  const std::vector<core::Observer> observers = {ObserverAt("OBS-1", {"PS-01"})};
+  ASSERT_TRUE(store_->UpsertObservers(observers, Admin(), "observers.csv").ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"observers.import", "observers.csv"}));
+  TokenRecord token = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&token, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"token.create", "token:" + std::to_string(token.id)}));
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"submission.create", Id(1)}));
+  ASSERT_THAT(Commit({{.id = 2, .replaces = 1, .voters_turned_away = 1}}),
+              ElementsAre(CommitOutcome::kStored));
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"submission.edit", Id(2)}));
+}
+
+TEST_P(StoreConformance, AuditEntriesRecordTheActor) {
+  ASSERT_TRUE(store_->SaveElection({"E", "Freedonia", "2026-06-01", true}, {"token:3/admin"}).ok());
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());  // as cli:root
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.front().actor, "token:3/admin");
+  EXPECT_EQ(log.back().actor, Pending({.id = 1}).actor);
+}
+
+TEST_P(StoreConformance, AuditEntriesFormAChainThatVerifies) {
+  ASSERT_TRUE(store_->SaveElection({"E", "Freedonia", "2026-06-01", true}, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  TokenRecord token = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&token, Admin()).ok());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 3, .replaces = 1, .voters_turned_away = 1}}),
+              SizeIs(3));
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  EXPECT_THAT(log, SizeIs(9));
+  for (std::size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].seq, std::int64_t(i) + 1);
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, StoredSubmissionPointsAtTheEntryThatRecordedIt) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2, .station = "PS-02"}}), SizeIs(2));
+
+  const std::optional<SubmissionHistory> history = History(2);
+  ASSERT_TRUE(history.has_value());
+  const StoredSubmission& s = history->versions[0];
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_GE(s.audit_seq, 1);
+  ASSERT_LE(s.audit_seq, static_cast<std::int64_t>(log.size()));
+  const core::AuditEntry& entry = log[s.audit_seq - 1];
+  EXPECT_EQ(entry.action, "submission.create");
+  EXPECT_EQ(entry.subject, Id(2));
+  EXPECT_EQ(entry.actor, s.actor);
+  EXPECT_THAT(entry.detail, HasSubstr(ToHex(s.content_hash)));
+}
+
+TEST_P(StoreConformance, TwoOpenStoresExtendOneAuditChain) {
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+
+  ASSERT_TRUE(store_->InstallForm(VotingForm(), Admin()).ok());
+  ASSERT_TRUE(other->InstallForm(OpeningForm(), Admin()).ok());
+  TokenRecord token = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&token, Admin()).ok());
+
+  const std::vector<core::AuditEntry> log = AuditLogOf(*other);
+  EXPECT_THAT(log, SizeIs(3));
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, ConcurrentCommitsFormOneChain) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  constexpr int kThreads = 2;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const PendingSubmission p = Pending({.id = 1 + t * kPerThread + i});
+        auto outcomes = store_->CommitSubmissions(std::span(&p, 1));
+        if (!outcomes || outcomes->front() != CommitOutcome::kStored) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count(), kThreads * kPerThread);
+  ExpectChainVerifies(AuditLog());
+}
+
+// ---- Durability -------------------------------------------------------------
+
+TEST_P(StoreConformance, DataSurvivesClosingAndReopening) {
+  ASSERT_TRUE(store_->SaveElection({"E", "Freedonia", "2026-06-01", false}, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  TokenRecord token = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&token, Admin()).ok());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2, .replaces = 1, .voters_turned_away = 1}}), SizeIs(2));
+  const std::int64_t version = SetupVersion();
+  const std::vector<core::AuditEntry> log = AuditLog();
+
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto election = store_->GetElection();
+  ASSERT_TRUE(election.has_value()) << election.error().ToString();
+  EXPECT_EQ(election->name, "E");
+  EXPECT_FALSE(election->enforce_assignments);
+  auto locations = store_->ListLocations();
+  ASSERT_TRUE(locations.has_value()) << locations.error().ToString();
+  EXPECT_THAT(*locations, SizeIs(4));
+  auto observers = store_->ListObservers();
+  ASSERT_TRUE(observers.has_value()) << observers.error().ToString();
+  EXPECT_THAT(*observers, ElementsAre(Field(&core::Observer::code, "OBS-1")));
+  auto forms = store_->ListForms();
+  ASSERT_TRUE(forms.has_value()) << forms.error().ToString();
+  EXPECT_THAT(*forms, ElementsAre(Field(&core::Form::code, "V"), Field(&core::Form::code, "O")));
+  EXPECT_EQ(SetupVersion(), version);
+  auto found = store_->FindToken(token.token_hash);
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, token.id);
+  const std::optional<SubmissionHistory> history = History(1);
+  ASSERT_TRUE(history.has_value());
+  EXPECT_THAT(Versions(*history), ElementsAre(Id(1), Id(2)));
+  EXPECT_EQ(history->versions[0].superseded_by, Id(2));
+  const std::vector<core::AuditEntry> reopened = AuditLog();
+  ASSERT_EQ(reopened.size(), log.size());
+  EXPECT_EQ(reopened.back().hash, log.back().hash);
+}
+
+TEST_P(StoreConformance, AuditChainContinuesAfterReopening) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  const std::size_t before = AuditLog().size();
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), before + 1);
+  EXPECT_EQ(log.back().seq, static_cast<std::int64_t>(before) + 1);
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, DuplicateIsRecognisedAfterReopening) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  EXPECT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kDuplicate));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param.name;
+                         });
+
+}  // namespace
+}  // namespace vigil::storage
