@@ -161,7 +161,8 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     busy_ = false;
     if (ec) return Close();
     if (discard_after_write_) return DiscardThenClose();
-    if (!keep) return Close();
+    // A connection kept alive when shutdown began must not wait for another request.
+    if (!keep || server_.shutting_down_.load()) return Close();
     ReadHeader();
   }
 

@@ -36,7 +36,8 @@ void RegisterToken(CLI::App& app, Context& ctx) {
       return;
     }
     std::optional<Timestamp> expires;
-    if (opts->expires_in_days > 0) expires = Now() + std::chrono::hours(24 * opts->expires_in_days);
+    if (opts->expires_in_days > 0)
+      expires = Now() + std::chrono::hours(24 * static_cast<std::int64_t>(opts->expires_in_days));
     auto token = service::IssueToken(**store, *core::ParseRole(opts->role), opts->observer,
                                      opts->label, expires, LocalActor());
     if (!token) {

@@ -1,6 +1,7 @@
 #include "report/submission_export.h"
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <set>
 
 namespace vigil::report {
@@ -33,6 +34,12 @@ std::string AnswerText(const json::value& v, bool* is_number) {
   *is_number = v.is_number();
   if (v.is_string()) return std::string(v.get_string());
   if (v.is_null()) return {};
+  if (v.is_double()) {
+    // Plain decimal notation ("0.5", not Boost.JSON's "5E-1").
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v.get_double());
+    return buf;
+  }
   if (v.is_array()) {
     std::string out;
     for (const json::value& item : v.get_array()) {

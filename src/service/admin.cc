@@ -152,6 +152,9 @@ Status ExportSubmissions(storage::Store& store, report::ExportFormat format, boo
 }
 
 Result<AuditReport> VerifyAudit(storage::Store& store, const Progress& progress) {
+  // One consistent state, even while a server keeps writing.
+  auto snapshot = store.PinSnapshot();
+  if (!snapshot) return Fail(snapshot.error());
   AuditReport report;
   core::AuditChainVerifier verifier;
   // seq -> SHA-256(instance_id "\n" content hash) of each recorded submission.

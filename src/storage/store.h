@@ -77,6 +77,12 @@ struct StationReports {
   std::int64_t current_submissions = 0;  // versions not superseded
 };
 
+// See Store::PinSnapshot.
+class ReadSnapshot {
+ public:
+  virtual ~ReadSnapshot() = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -123,6 +129,12 @@ class Store {
   virtual Result<std::int64_t> CountSubmissions() = 0;
   virtual Result<std::vector<StationReports>> CountReportsByStation(
       const std::string& form_code) = 0;
+
+  // Until the returned object is destroyed, every read made by the calling
+  // thread sees the store as it was when this was called, whatever is written
+  // meanwhile (used to verify the audit log against a running server).
+  // REQUIRES: no snapshot is pinned on this thread already.
+  virtual Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() = 0;
 
   // ---- Audit -------------------------------------------------------------
   // Every entry in seq order, as stored (not verified).

@@ -36,7 +36,7 @@ void TestMission::Create() {
       locations.push_back({district, "District " + district, region, {}, {}, {}, {}});
       for (int s = 1; s <= 5; ++s) {
         const int n = (r - 1) * 10 + (d - 1) * 5 + s;
-        char code[8];
+        char code[16];
         std::snprintf(code, sizeof code, "PS-%02d", n);
         locations.push_back({code,
                              std::string("Station ") + code,
@@ -59,7 +59,7 @@ void TestMission::Create() {
                        "en",
                        {}};
     for (int s = 1; s <= 10; ++s) {
-      char code[8];
+      char code[16];
       std::snprintf(code, sizeof code, "PS-%02d", o <= 2 ? s : s + 10);
       obs.stations.push_back(code);
     }

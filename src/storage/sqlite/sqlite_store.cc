@@ -75,17 +75,54 @@ Result<StoredSubmission> ReadSubmissionRow(const Statement& row) {
 // A read connection borrowed from the pool for the lifetime of the lease.
 class SqliteStore::ReadLease {
  public:
-  ReadLease(SqliteStore* store, std::unique_ptr<Database> db) : store_(store), db_(std::move(db)) {}
+  ReadLease(SqliteStore* store, std::unique_ptr<Database> db)
+      : store_(store), owned_(std::move(db)), db_(owned_.get()) {}
+  // A lease on the connection this thread pinned with PinSnapshot().
+  explicit ReadLease(Database* pinned) : store_(nullptr), db_(pinned) {}
   ReadLease(ReadLease&&) = default;
   ~ReadLease() {
-    if (db_) store_->ReleaseReader(std::move(db_));
+    if (owned_) store_->ReleaseReader(std::move(owned_));
   }
   Database& db() { return *db_; }
 
  private:
   SqliteStore* store_;
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<Database> owned_;
+  Database* db_;
 };
+
+namespace {
+// The connection the current thread pinned, per store.
+thread_local std::vector<std::pair<const void*, Database*>> pinned_readers;
+}  // namespace
+
+// Holds one read transaction open on one connection; while it lives, reads of
+// the pinning thread use it and so see a single state of the database.
+class SqliteStore::Snapshot final : public ReadSnapshot {
+ public:
+  Snapshot(SqliteStore* store, ReadLease lease) : store_(store), lease_(std::move(lease)) {
+    pinned_readers.emplace_back(store_, &lease_.db());
+  }
+  ~Snapshot() override {
+    std::erase_if(pinned_readers, [&](const auto& p) { return p.first == store_; });
+    (void)lease_.db().Exec("COMMIT");
+  }
+
+ private:
+  SqliteStore* store_;
+  ReadLease lease_;
+};
+
+Result<std::unique_ptr<ReadSnapshot>> SqliteStore::PinSnapshot() {
+  for (const auto& [store, db] : pinned_readers) {
+    if (store == this) return Fail(Status::Internal("a snapshot is already pinned on this thread"));
+  }
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  // BEGIN is deferred: the snapshot is taken by the first read, made here.
+  VIGIL_RETURN_IF_ERROR(lease->db().Exec("BEGIN; SELECT count(*) FROM audit_log;"));
+  return std::unique_ptr<ReadSnapshot>(std::make_unique<Snapshot>(this, std::move(*lease)));
+}
 
 // BEGIN IMMEDIATE on the write connection, holding write_mu_; rolls back
 // unless Commit() succeeded. Appends audit entries chained to the stored head,
@@ -170,6 +207,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 }
 
 Result<SqliteStore::ReadLease> SqliteStore::AcquireReader() {
+  for (const auto& [store, db] : pinned_readers) {
+    if (store == this) return ReadLease(db);
+  }
   {
     std::lock_guard lock(read_mu_);
     if (!idle_readers_.empty()) {

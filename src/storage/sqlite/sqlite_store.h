@@ -40,9 +40,11 @@ class SqliteStore final : public Store {
   Result<std::int64_t> CountSubmissions() override;
   Result<std::vector<StationReports>> CountReportsByStation(const std::string& form_code) override;
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
+  Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() override;
 
  private:
   class ReadLease;
+  class Snapshot;
   class WriteTransaction;
 
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
