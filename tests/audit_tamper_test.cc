@@ -34,6 +34,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::testing::UnorderedElementsAre;
 
 const char* const kFirst = "uuid:00000000-0000-4000-8000-000000000001";
 const char* const kSecond = "uuid:00000000-0000-4000-8000-000000000002";
@@ -172,9 +173,9 @@ class AuditTamper : public ::testing::Test {
   void InsertForgedSubmission(std::int64_t audit_seq) {
     const storage::PendingSubmission forged = Forge(kForged, "PS-04");
     Tamper(
-        "INSERT INTO submissions(instance_id, chain_id, form_code, form_version, station_code, "
+        "INSERT INTO submissions(instance_id, chain_seq, form_code, form_version, station_code, "
         "observer_code, received_at, actor, content_hash, body, audit_seq) VALUES ('" +
-            std::string(kForged) + "', '" + kForged + "', 'V', '" + forged.submission.form_version +
+            std::string(kForged) + "', 1000, 'V', '" + forged.submission.form_version +
             "', 'PS-04', 'OBS-1', '" + FormatRfc3339(forged.received_at) + "', '" + forged.actor +
             "', ?, CAST(? AS TEXT), " + std::to_string(audit_seq) + ")",
         {Bytes(forged.content_hash), forged.canonical_json});
@@ -430,8 +431,10 @@ TEST_F(AuditTamper, DeletedSubmissionIsNamedByItsAuditEntry) {
   ASSERT_TRUE(report.has_value());
   EXPECT_FALSE(report->chain_break.has_value());
   EXPECT_THAT(report->problems,
-              ElementsAre(AllOf(HasSubstr("audit entry " + std::to_string(SeqOf(kSecond))),
-                                HasSubstr("deleted"))));
+              UnorderedElementsAre(AllOf(HasSubstr("audit entry " + std::to_string(SeqOf(kSecond))),
+                                         HasSubstr("deleted")),
+                                   HasSubstr("station PS-02: the store counts 1 current reports, "
+                                             "its submissions hold 0")));
 }
 
 TEST_F(AuditTamper, SubmissionInsertedOutsideVigilIsReported) {
@@ -441,7 +444,9 @@ TEST_F(AuditTamper, SubmissionInsertedOutsideVigilIsReported) {
   ASSERT_TRUE(report.has_value());
   EXPECT_FALSE(report->chain_break.has_value());
   EXPECT_THAT(report->problems,
-              ElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry"))));
+              UnorderedElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry")),
+                                   HasSubstr("station PS-04: the store counts 0 current reports, "
+                                             "its submissions hold 1")));
 }
 
 TEST_F(AuditTamper, SubmissionInsertedUnderAnotherSubmissionsEntryIsReported) {
@@ -451,7 +456,9 @@ TEST_F(AuditTamper, SubmissionInsertedUnderAnotherSubmissionsEntryIsReported) {
   ASSERT_TRUE(report.has_value());
   EXPECT_FALSE(report->chain_break.has_value());
   EXPECT_THAT(report->problems,
-              ElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry"))));
+              UnorderedElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry")),
+                                   HasSubstr("station PS-04: the store counts 0 current reports, "
+                                             "its submissions hold 1")));
 }
 
 TEST_F(AuditTamper, RevivedSupersededVersionIsReported) {
@@ -463,7 +470,10 @@ TEST_F(AuditTamper, RevivedSupersededVersionIsReported) {
   const std::optional<service::AuditReport> report = Verify();
   ASSERT_TRUE(report.has_value());
   EXPECT_THAT(report->problems,
-              ElementsAre(AllOf(HasSubstr(kFirst), HasSubstr("not marked"), HasSubstr("altered"))));
+              UnorderedElementsAre(
+                  AllOf(HasSubstr(kFirst), HasSubstr("not marked"), HasSubstr("altered")),
+                  HasSubstr("station PS-01: the store counts 1 current reports, its submissions "
+                            "hold 2")));
 }
 
 TEST_F(AuditTamper, CurrentVersionMarkedAsReplacedIsReported) {
@@ -474,7 +484,10 @@ TEST_F(AuditTamper, CurrentVersionMarkedAsReplacedIsReported) {
   const std::optional<service::AuditReport> report = Verify();
   ASSERT_TRUE(report.has_value());
   EXPECT_THAT(report->problems,
-              ElementsAre(AllOf(HasSubstr(kSecond), HasSubstr("does not replace it"))));
+              UnorderedElementsAre(
+                  AllOf(HasSubstr(kSecond), HasSubstr("does not replace it")),
+                  HasSubstr("station PS-02: the store counts 1 current reports, its submissions "
+                            "hold 0")));
 }
 
 TEST_F(AuditTamper, SubmissionMovedToAnotherStationIsReported) {
@@ -483,10 +496,25 @@ TEST_F(AuditTamper, SubmissionMovedToAnotherStationIsReported) {
       Tamper(std::string("UPDATE submissions SET station_code = 'PS-09' WHERE instance_id = '") +
              kSecond + "'"));
 
+  auto store = mission_.OpenStore();
+  ASSERT_NE(store, nullptr);
+  const auto report = service::VerifyAudit(*store, {});
+  ASSERT_FALSE(report.has_value()) << "a moved submission went unnoticed";
+  EXPECT_EQ(report.error().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(report.error().message(),
+              AllOf(HasSubstr(kSecond), HasSubstr("station_code says 'PS-09'"),
+                    HasSubstr("content says 'PS-02'")));
+}
+
+TEST_F(AuditTamper, StationCountAlteredIsReported) {
+  ASSERT_NO_FATAL_FAILURE(
+      Tamper("UPDATE station_reports SET current = 5 WHERE station_code = 'PS-03'"));
+
   const std::optional<service::AuditReport> report = Verify();
   ASSERT_TRUE(report.has_value());
-  EXPECT_THAT(report->problems, ElementsAre(HasSubstr("form V station PS-02: the store counts 0"),
-                                            HasSubstr("form V station PS-09: the store counts 1")));
+  EXPECT_THAT(report->problems,
+              ElementsAre(HasSubstr("form V station PS-03: the store counts 5 current reports, "
+                                    "its submissions hold 1 (altered)")));
 }
 
 }  // namespace

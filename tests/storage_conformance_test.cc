@@ -718,6 +718,20 @@ TEST_P(StoreConformance, CountReportsByStationExcludesSupersededVersions) {
                                                   Field(&StationReports::current_submissions, 2))));
 }
 
+TEST_P(StoreConformance, CountReportsByStationFollowsAnEditToAnotherStation) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1, .station = "PS-01"}, {.id = 2, .station = "PS-02"}}), SizeIs(2));
+  // The observer corrects the station of report 1; a refused edit changes nothing.
+  ASSERT_THAT(Commit({{.id = 3, .replaces = 1, .station = "PS-02"},
+                      {.id = 4, .replaces = 1, .station = "PS-03"}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kReplacesSuperseded));
+
+  auto counts = store_->CountReportsByStation("V");
+  ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
+  EXPECT_THAT(*counts, ElementsAre(AllOf(Field(&StationReports::station_code, "PS-02"),
+                                         Field(&StationReports::current_submissions, 2))));
+}
+
 TEST_P(StoreConformance, CountReportsByStationCountsOnlyTheNamedForm) {
   ASSERT_NO_FATAL_FAILURE(SetUpMission());
   ASSERT_THAT(Commit({{.id = 1, .form = "O", .station = "PS-01"},

@@ -2,6 +2,7 @@
 // submissions to a running server over keep-alive connections and reports
 // submissions per second and response latency (the engine is
 // cli/bench_ingest.h).
+#include <boost/json.hpp>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,6 +15,8 @@ namespace vigil::cli {
 
 namespace {
 
+namespace json = boost::json;
+
 struct BenchIngestFlags {
   IngestBenchOptions options;
   double duration_s = 10;
@@ -23,42 +26,27 @@ struct BenchIngestFlags {
 
 double Ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 
-// Escapes for a JSON string literal (the only free text is the form code).
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x",
-                    static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "\"";
-}
-
 void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
-  std::string statuses;
-  for (const auto& [status, count] : r.statuses) {
-    statuses +=
-        (statuses.empty() ? "\"" : ",\"") + std::to_string(status) + "\":" + std::to_string(count);
-  }
-  std::printf(
-      "{\"mode\":\"%s\",\"clients\":%d,\"duration_s\":%.3f,\"warmup_s\":%.3f,"
-      "\"requests\":%lld,\"ok\":%lld,\"errors\":%lld,\"network_errors\":%lld,"
-      "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
-      "\"statuses\":{%s},\"form\":%s,\"form_version\":%s,\"client_cpu_s\":%.2f}\n",
-      r.echo ? "echo" : "store", r.clients, r.duration_s, r.warmup_s,
-      static_cast<long long>(r.requests), static_cast<long long>(r.ok),
-      static_cast<long long>(r.errors), static_cast<long long>(r.network_errors), r.per_second(),
-      Ms(r.latency.ValueAtQuantile(0.50)), Ms(r.latency.ValueAtQuantile(0.95)),
-      Ms(r.latency.ValueAtQuantile(0.99)), Ms(r.latency.max()), statuses.c_str(),
-      JsonString(flags.options.form).c_str(), JsonString(r.form_version).c_str(), r.client_cpu_s);
+  json::object statuses;
+  for (const auto& [status, count] : r.statuses) statuses[std::to_string(status)] = count;
+  const json::object out{{"mode", r.echo ? "echo" : "store"},
+                         {"clients", r.clients},
+                         {"duration_s", r.duration_s},
+                         {"warmup_s", r.warmup_s},
+                         {"requests", r.requests},
+                         {"ok", r.ok},
+                         {"errors", r.errors},
+                         {"network_errors", r.network_errors},
+                         {"per_second", r.per_second()},
+                         {"p50_ms", Ms(r.latency.ValueAtQuantile(0.50))},
+                         {"p95_ms", Ms(r.latency.ValueAtQuantile(0.95))},
+                         {"p99_ms", Ms(r.latency.ValueAtQuantile(0.99))},
+                         {"max_ms", Ms(r.latency.max())},
+                         {"statuses", std::move(statuses)},
+                         {"form", flags.options.form},
+                         {"form_version", r.form_version},
+                         {"client_cpu_s", r.client_cpu_s}};
+  std::printf("%s\n", json::serialize(out).c_str());
 }
 
 void PrintSummary(const BenchIngestFlags& flags, const IngestBenchReport& r) {

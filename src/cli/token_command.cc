@@ -28,7 +28,7 @@ void RegisterToken(CLI::App& app, Context& ctx) {
   create->add_option("--label", opts->label, "A note on what the token is for");
   create
       ->add_option("--expires-in", opts->expires_in_days, "Days until the token expires (0: never)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 36500));
   create->callback([opts, &ctx] {
     auto store = storage::OpenStore({.data_dir = opts->data_dir, .create = false});
     if (!store) {

@@ -64,12 +64,13 @@ CREATE TABLE tokens (
   revoked_at    TEXT
 ) STRICT;
 
--- One row per submitted version. chain_id is the instance_id of the first
--- version; superseded_by is set when a later version replaces this one.
+-- One row per submitted version. chain_seq is the seq of the first version
+-- (so the index on it grows at its end, like seq); superseded_by is set when
+-- a later version replaces this one. seq is assigned by the writer.
 CREATE TABLE submissions (
   seq           INTEGER PRIMARY KEY,
   instance_id   TEXT NOT NULL UNIQUE,
-  chain_id      TEXT NOT NULL,
+  chain_seq     INTEGER NOT NULL,
   replaces      TEXT,
   superseded_by TEXT,
   form_code     TEXT NOT NULL,
@@ -82,8 +83,17 @@ CREATE TABLE submissions (
   body          TEXT NOT NULL,
   audit_seq     INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX submissions_chain ON submissions(chain_id);
-CREATE INDEX submissions_current ON submissions(form_code, station_code) WHERE superseded_by IS NULL;
+CREATE INDEX submissions_chain ON submissions(chain_seq);
+
+-- Current (not superseded) submissions per form and station, kept by the
+-- writer in the same transaction. A small table that stays in the page cache
+-- costs each commit far less than an index over every submission would.
+CREATE TABLE station_reports (
+  form_code    TEXT NOT NULL,
+  station_code TEXT NOT NULL,
+  current      INTEGER NOT NULL,
+  PRIMARY KEY (form_code, station_code)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE audit_log (
   seq       INTEGER PRIMARY KEY,

@@ -42,7 +42,8 @@ Sha256 BlobToHash(std::string_view blob) {
 
 // Reads a submissions row selected with kSubmissionColumns.
 constexpr const char* kSubmissionColumns =
-    "body, content_hash, received_at, actor, superseded_by, audit_seq, instance_id";
+    "body, content_hash, received_at, actor, superseded_by, audit_seq, instance_id, form_code, "
+    "form_version, station_code, observer_code, coalesce(replaces, '')";
 
 Result<StoredSubmission> ReadSubmissionRow(const Statement& row) {
   StoredSubmission s;
@@ -58,6 +59,19 @@ Result<StoredSubmission> ReadSubmissionRow(const Statement& row) {
     return Fail(Status::DataLoss(
         what + " does not parse: " +
         (errors.empty() ? sub.error().message() : errors[0].field + ": " + errors[0].problem)));
+  }
+  // The columns repeat the body for indexing; they must say what it says.
+  const std::pair<const char*, const std::string*> columns[] = {
+      {"instance_id", &sub->instance_id},     {"form_code", &sub->form_code},
+      {"form_version", &sub->form_version},   {"station_code", &sub->station_code},
+      {"observer_code", &sub->observer_code}, {"replaces", &sub->replaces}};
+  for (int i = 0; i < 6; ++i) {
+    const auto& [column, in_body] = columns[i];
+    if (row.Text(6 + i) != *in_body) {
+      return Fail(Status::DataLoss(what + ": column " + column + " says '" +
+                                   std::string(row.Text(6 + i)) + "' but its content says '" +
+                                   *in_body + "' (altered)"));
+    }
   }
   s.submission = std::move(*sub);
   s.content_hash = BlobToHash(row.Blob(1));
@@ -203,6 +217,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   std::unique_ptr<SqliteStore> store(new SqliteStore(path));
   VIGIL_RETURN_IF_ERROR(store->writer_.Open(path, create));
   VIGIL_RETURN_IF_ERROR(Migrate(store->writer_));
+  auto checkpointer = WalCheckpointer::Start(path, store->writer_);
+  if (!checkpointer) return Fail(checkpointer.error());
+  store->checkpointer_ = std::move(*checkpointer);
   return store;
 }
 
@@ -516,18 +533,24 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
   Database& db = tx.db();
+  auto last_seq = db.Prepare("SELECT coalesce(max(seq), 0) FROM submissions");
   auto find = db.Prepare(
-      "SELECT content_hash, chain_id, superseded_by, form_code FROM submissions WHERE instance_id "
-      "= ?");
+      "SELECT content_hash, chain_seq, superseded_by, form_code, station_code FROM submissions "
+      "WHERE instance_id = ?");
   auto supersede = db.Prepare("UPDATE submissions SET superseded_by = ? WHERE instance_id = ?");
   auto insert = db.Prepare(
-      "INSERT INTO submissions(instance_id, chain_id, replaces, form_code, form_version, "
-      "station_code, "
-      "observer_code, received_at, actor, content_hash, body, audit_seq) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!find) return Fail(find.error());
-  if (!supersede) return Fail(supersede.error());
-  if (!insert) return Fail(insert.error());
+      "INSERT INTO submissions(seq, instance_id, chain_seq, replaces, form_code, form_version, "
+      "station_code, observer_code, received_at, actor, content_hash, body, audit_seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto count = db.Prepare(
+      "INSERT INTO station_reports(form_code, station_code, current) VALUES (?, ?, ?) "
+      "ON CONFLICT DO UPDATE SET current = current + excluded.current");
+  for (auto* stmt : {&last_seq, &find, &supersede, &insert, &count}) {
+    if (!*stmt) return Fail(stmt->error());
+  }
+  auto last = last_seq->Step();
+  if (!last) return Fail(last.error());
+  std::int64_t seq = last_seq->Int(0);
 
   std::vector<CommitOutcome> outcomes;
   outcomes.reserve(batch.size());
@@ -547,12 +570,14 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
     }
     find->Reset();
 
-    std::string chain_id = s.instance_id;
+    ++seq;
+    std::int64_t chain_seq = seq;
     if (!s.replaces.empty()) {
       find->Bind(1, s.replaces);
       auto prior = find->Step();
       if (!prior) return Fail(prior.error());
       CommitOutcome problem = CommitOutcome::kStored;
+      std::string prior_station;
       if (!*prior) {
         problem = CommitOutcome::kReplacesUnknown;
       } else if (!find->IsNull(2)) {
@@ -560,40 +585,44 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
       } else if (find->Text(3) != s.form_code) {
         problem = CommitOutcome::kReplacesMismatch;
       } else {
-        chain_id = find->Text(1);
+        chain_seq = find->Int(1);
+        prior_station = std::string(find->Text(4));
       }
       find->Reset();
       if (problem != CommitOutcome::kStored) {
+        --seq;
         outcomes.push_back(problem);
         continue;
       }
       VIGIL_RETURN_IF_ERROR(supersede->Bind(1, s.instance_id).Bind(2, s.replaces).Run());
+      VIGIL_RETURN_IF_ERROR(
+          count->Bind(1, s.form_code).Bind(2, prior_station).Bind(3, std::int64_t{-1}).Run());
     }
+    VIGIL_RETURN_IF_ERROR(
+        count->Bind(1, s.form_code).Bind(2, s.station_code).Bind(3, std::int64_t{1}).Run());
 
     const std::string hash_hex = ToHex(p.content_hash);
     json::object detail{
         {"content_sha256", hash_hex}, {"form", s.form_code}, {"station", s.station_code}};
     if (!s.replaces.empty()) detail["replaces"] = s.replaces;
-    auto seq = tx.Audit(p.actor, s.replaces.empty() ? "submission.create" : "submission.edit",
-                        s.instance_id, json::serialize(detail), p.received_at);
-    if (!seq) return Fail(seq.error());
+    auto audit_seq = tx.Audit(p.actor, s.replaces.empty() ? "submission.create" : "submission.edit",
+                              s.instance_id, json::serialize(detail), p.received_at);
+    if (!audit_seq) return Fail(audit_seq.error());
 
-    insert->Bind(1, s.instance_id).Bind(2, chain_id);
-    s.replaces.empty() ? insert->BindNull(3) : insert->Bind(3, s.replaces);
-    insert->Bind(4, s.form_code)
-        .Bind(5, s.form_version)
-        .Bind(6, s.station_code)
-        .Bind(7, s.observer_code);
-    insert->Bind(8, FormatRfc3339(p.received_at)).Bind(9, p.actor);
-    insert->BindBlob(10, p.content_hash.data(), p.content_hash.size());
-    insert->Bind(11, p.canonical_json).Bind(12, *seq);
+    insert->Bind(1, seq).Bind(2, s.instance_id).Bind(3, chain_seq);
+    s.replaces.empty() ? insert->BindNull(4) : insert->Bind(4, s.replaces);
+    insert->Bind(5, s.form_code)
+        .Bind(6, s.form_version)
+        .Bind(7, s.station_code)
+        .Bind(8, s.observer_code);
+    insert->Bind(9, FormatRfc3339(p.received_at)).Bind(10, p.actor);
+    insert->BindBlob(11, p.content_hash.data(), p.content_hash.size());
+    insert->Bind(12, p.canonical_json).Bind(13, *audit_seq);
     VIGIL_RETURN_IF_ERROR(insert->Run());
     outcomes.push_back(CommitOutcome::kStored);
   }
   // Statements must be finalised before COMMIT can release their locks.
-  find = Statement();
-  supersede = Statement();
-  insert = Statement();
+  for (auto* stmt : {&last_seq, &find, &supersede, &insert, &count}) *stmt = Statement();
   VIGIL_RETURN_IF_ERROR(tx.Commit());
   return outcomes;
 }
@@ -604,8 +633,8 @@ Result<std::optional<SubmissionHistory>> SqliteStore::GetSubmission(
   if (!lease) return Fail(lease.error());
   auto stmt =
       lease->db().Prepare(std::string("SELECT ") + kSubmissionColumns +
-                          " FROM submissions WHERE chain_id = "
-                          "(SELECT chain_id FROM submissions WHERE instance_id = ?) ORDER BY seq");
+                          " FROM submissions WHERE chain_seq = "
+                          "(SELECT chain_seq FROM submissions WHERE instance_id = ?) ORDER BY seq");
   if (!stmt) return Fail(stmt.error());
   stmt->Bind(1, instance_id);
   SubmissionHistory history;
@@ -653,9 +682,8 @@ Result<std::vector<StationReports>> SqliteStore::CountReportsByStation(
   auto lease = AcquireReader();
   if (!lease) return Fail(lease.error());
   auto stmt = lease->db().Prepare(
-      "SELECT station_code, count(*) FROM submissions WHERE form_code = ? AND superseded_by IS "
-      "NULL "
-      "GROUP BY station_code");
+      "SELECT station_code, current FROM station_reports WHERE form_code = ? AND current > 0 "
+      "ORDER BY station_code");
   if (!stmt) return Fail(stmt.error());
   stmt->Bind(1, form_code);
   std::vector<StationReports> out;

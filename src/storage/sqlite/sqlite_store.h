@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/wal_checkpointer.h"
 #include "storage/store.h"
 
 namespace vigil::storage::sqlite {
@@ -55,7 +56,8 @@ class SqliteStore final : public Store {
   std::string path_;
 
   std::mutex write_mu_;
-  Database writer_;  // GUARDED_BY(write_mu_)
+  Database writer_;                                // GUARDED_BY(write_mu_)
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // after writer_: hooks into it
 
   std::mutex read_mu_;
   std::vector<std::unique_ptr<Database>> idle_readers_;  // GUARDED_BY(read_mu_)
