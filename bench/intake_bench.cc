@@ -62,7 +62,8 @@ void BM_CanonicalAndHash(benchmark::State& state) {
   }
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(HashSha256(core::CanonicalJson(submissions[i++ % submissions.size()])));
+    benchmark::DoNotOptimize(
+        HashSha256(core::CanonicalJson(submissions[i++ % submissions.size()])));
   }
   state.SetItemsProcessed(state.iterations());
 }

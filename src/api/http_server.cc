@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "common/thread_name.h"
 #include "common/time.h"
 
 namespace vigil::api {
@@ -280,7 +281,12 @@ void HttpServer::Run() {
                           ? options_.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
+  for (int i = 1; i < threads; ++i) {
+    pool.emplace_back([this] {
+      SetThreadName("vigil-http");
+      ioc_.run();
+    });
+  }
   ioc_.run();
   for (std::thread& t : pool) t.join();
 }

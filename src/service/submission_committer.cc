@@ -3,6 +3,8 @@
 #include <chrono>
 #include <vector>
 
+#include "common/thread_name.h"
+
 namespace vigil::service {
 
 SubmissionCommitter::SubmissionCommitter(storage::Store& store, MetricsRegistry& metrics,
@@ -19,7 +21,10 @@ SubmissionCommitter::SubmissionCommitter(storage::Store& store, MetricsRegistry&
       commit_seconds_(metrics.GetHistogram(
           "vigil_commit_duration_seconds", "Time to write and fsync one group commit",
           {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1})),
-      thread_([this] { Run(); }) {}
+      thread_([this] {
+        SetThreadName("vigil-commit");
+        Run();
+      }) {}
 
 SubmissionCommitter::~SubmissionCommitter() { Stop(); }
 

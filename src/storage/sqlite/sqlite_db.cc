@@ -5,6 +5,7 @@
 namespace vigil::storage::sqlite {
 
 Database::~Database() {
+  cached_.clear();  // finalise before closing
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
@@ -56,6 +57,18 @@ Result<Statement> Database::Prepare(std::string_view sql) {
     return Fail(Error("prepare " + std::string(sql.substr(0, 80))));
   }
   return Statement(stmt, db_);
+}
+
+Result<Statement*> Database::Cached(const std::string& sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    auto stmt = Prepare(sql);
+    if (!stmt) return Fail(stmt.error());
+    it = cached_.emplace(sql, std::move(*stmt)).first;
+  } else {
+    it->second.Reset();
+  }
+  return &it->second;
 }
 
 Statement::~Statement() {

@@ -8,32 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/status.h"
 
 namespace vigil::storage::sqlite {
-
-class Statement;
-
-class Database {
- public:
-  Database() = default;
-  ~Database();
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-
-  // Opens (or creates) the file and sets the pragmas every connection needs:
-  // WAL, synchronous=FULL (a commit is on disk when it returns), foreign keys,
-  // busy timeout.
-  Status Open(const std::string& path, bool create);
-  Status Exec(std::string_view sql);
-  Result<Statement> Prepare(std::string_view sql);
-  sqlite3* handle() const { return db_; }
-  Status Error(std::string_view context) const;
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class Statement {
  public:
@@ -68,6 +47,32 @@ class Statement {
  private:
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
+};
+
+class Database {
+ public:
+  Database() = default;
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Opens (or creates) the file and sets the pragmas every connection needs:
+  // WAL, synchronous=FULL (a commit is on disk when it returns), foreign keys,
+  // busy timeout.
+  Status Open(const std::string& path, bool create);
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  // A statement prepared once per connection and kept for reuse (the hot
+  // paths run the same few statements thousands of times a second), reset
+  // and with no bindings. Valid until the connection closes; the caller
+  // must Reset() it (Run() does) before the transaction ends.
+  Result<Statement*> Cached(const std::string& sql);
+  sqlite3* handle() const { return db_; }
+  Status Error(std::string_view context) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, Statement> cached_;
 };
 
 }  // namespace vigil::storage::sqlite

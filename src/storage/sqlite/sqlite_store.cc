@@ -152,20 +152,21 @@ class SqliteStore::WriteTransaction {
   Status Begin() {
     VIGIL_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
     open_ = true;
-    auto head = db_.Prepare("SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    auto head = db_.Cached("SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (!head) return head.error();
-    auto row = head->Step();
+    auto row = (*head)->Step();
     if (!row) return row.error();
     if (*row) {
-      head_.seq = head->Int(0);
-      head_.hash = BlobToHash(head->Blob(2));
+      head_.seq = (*head)->Int(0);
+      head_.hash = BlobToHash((*head)->Blob(2));
       has_head_ = true;
     }
-    auto insert = db_.Prepare(
+    (*head)->Reset();
+    auto insert = db_.Cached(
         "INSERT INTO audit_log(seq, at, actor, action, subject, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!insert) return insert.error();
-    insert_audit_ = std::move(*insert);
+    insert_audit_ = *insert;
     return Status::Ok();
   }
 
@@ -179,11 +180,11 @@ class SqliteStore::WriteTransaction {
     e.subject = std::move(subject);
     e.detail = std::move(detail);
     core::ChainAuditEntry(has_head_ ? &head_ : nullptr, &e);
-    insert_audit_.Bind(1, e.seq).Bind(2, FormatRfc3339(e.at)).Bind(3, e.actor).Bind(4, e.action);
-    insert_audit_.Bind(5, e.subject).Bind(6, e.detail);
-    insert_audit_.BindBlob(7, e.prev_hash.data(), e.prev_hash.size())
+    insert_audit_->Bind(1, e.seq).Bind(2, FormatRfc3339(e.at)).Bind(3, e.actor).Bind(4, e.action);
+    insert_audit_->Bind(5, e.subject).Bind(6, e.detail);
+    insert_audit_->BindBlob(7, e.prev_hash.data(), e.prev_hash.size())
         .BindBlob(8, e.hash.data(), e.hash.size());
-    VIGIL_RETURN_IF_ERROR(insert_audit_.Run());
+    VIGIL_RETURN_IF_ERROR(insert_audit_->Run());
     head_ = std::move(e);
     has_head_ = true;
     return head_.seq;
@@ -196,7 +197,6 @@ class SqliteStore::WriteTransaction {
   }
 
   Status Commit() {
-    insert_audit_ = Statement();
     VIGIL_RETURN_IF_ERROR(db_.Exec("COMMIT"));
     open_ = false;
     return Status::Ok();
@@ -210,10 +210,15 @@ class SqliteStore::WriteTransaction {
   bool open_ = false;
   bool has_head_ = false;
   core::AuditEntry head_;
-  Statement insert_audit_;
+  Statement* insert_audit_ = nullptr;  // cached on db_
 };
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, bool create) {
+  // Memory statistics take a global mutex on every allocation, which every
+  // connection's thread would contend on. Only possible before SQLite
+  // initialises; if something opened a database earlier, it stays on.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::unique_ptr<SqliteStore> store(new SqliteStore(path));
   VIGIL_RETURN_IF_ERROR(store->writer_.Open(path, create));
   VIGIL_RETURN_IF_ERROR(Migrate(store->writer_));
@@ -533,24 +538,30 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
   Database& db = tx.db();
-  auto last_seq = db.Prepare("SELECT coalesce(max(seq), 0) FROM submissions");
-  auto find = db.Prepare(
+  auto last_seq_stmt = db.Cached("SELECT coalesce(max(seq), 0) FROM submissions");
+  auto find_stmt = db.Cached(
       "SELECT content_hash, chain_seq, superseded_by, form_code, station_code FROM submissions "
       "WHERE instance_id = ?");
-  auto supersede = db.Prepare("UPDATE submissions SET superseded_by = ? WHERE instance_id = ?");
-  auto insert = db.Prepare(
+  auto supersede_stmt = db.Cached("UPDATE submissions SET superseded_by = ? WHERE instance_id = ?");
+  auto insert_stmt = db.Cached(
       "INSERT INTO submissions(seq, instance_id, chain_seq, replaces, form_code, form_version, "
       "station_code, observer_code, received_at, actor, content_hash, body, audit_seq) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto count = db.Prepare(
+  auto count_stmt = db.Cached(
       "INSERT INTO station_reports(form_code, station_code, current) VALUES (?, ?, ?) "
       "ON CONFLICT DO UPDATE SET current = current + excluded.current");
-  for (auto* stmt : {&last_seq, &find, &supersede, &insert, &count}) {
+  for (auto* stmt : {&last_seq_stmt, &find_stmt, &supersede_stmt, &insert_stmt, &count_stmt}) {
     if (!*stmt) return Fail(stmt->error());
   }
-  auto last = last_seq->Step();
+  Statement& last_seq = **last_seq_stmt;
+  Statement* find = *find_stmt;
+  Statement* supersede = *supersede_stmt;
+  Statement* insert = *insert_stmt;
+  Statement* count = *count_stmt;
+  auto last = last_seq.Step();
   if (!last) return Fail(last.error());
-  std::int64_t seq = last_seq->Int(0);
+  std::int64_t seq = last_seq.Int(0);
+  last_seq.Reset();
 
   std::vector<CommitOutcome> outcomes;
   outcomes.reserve(batch.size());
@@ -621,8 +632,6 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
     VIGIL_RETURN_IF_ERROR(insert->Run());
     outcomes.push_back(CommitOutcome::kStored);
   }
-  // Statements must be finalised before COMMIT can release their locks.
-  for (auto* stmt : {&last_seq, &find, &supersede, &insert, &count}) *stmt = Statement();
   VIGIL_RETURN_IF_ERROR(tx.Commit());
   return outcomes;
 }

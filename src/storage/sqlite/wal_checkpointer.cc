@@ -1,5 +1,7 @@
 #include "storage/sqlite/wal_checkpointer.h"
 
+#include "common/thread_name.h"
+
 namespace vigil::storage::sqlite {
 
 namespace {
@@ -15,10 +17,13 @@ constexpr int kInlineCheckpointPages = 100000;
 }  // namespace
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
-                                                                 Database& writer) {
+                                                                Database& writer) {
   std::unique_ptr<WalCheckpointer> c(new WalCheckpointer(writer));
   VIGIL_RETURN_IF_ERROR(c->db_.Open(path, false));
-  c->thread_ = std::thread([raw = c.get()] { raw->Run(); });
+  c->thread_ = std::thread([raw = c.get()] {
+    SetThreadName("vigil-checkpt");
+    raw->Run();
+  });
   sqlite3_wal_hook(writer.handle(), &WalCheckpointer::OnCommit, c.get());
   return c;
 }
