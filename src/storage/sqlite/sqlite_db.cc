@@ -59,12 +59,12 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return Statement(stmt, db_);
 }
 
-Result<Statement*> Database::Cached(const std::string& sql) {
+Result<Statement*> Database::Cached(std::string_view sql) {
   auto it = cached_.find(sql);
   if (it == cached_.end()) {
     auto stmt = Prepare(sql);
     if (!stmt) return Fail(stmt.error());
-    it = cached_.emplace(sql, std::move(*stmt)).first;
+    it = cached_.emplace(std::string(sql), std::move(*stmt)).first;
   } else {
     it->second.Reset();
   }

@@ -5,10 +5,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "common/status.h"
 
@@ -66,13 +66,14 @@ class Database {
   // paths run the same few statements thousands of times a second), reset
   // and with no bindings. Valid until the connection closes; the caller
   // must Reset() it (Run() does) before the transaction ends.
-  Result<Statement*> Cached(const std::string& sql);
+  Result<Statement*> Cached(std::string_view sql);
   sqlite3* handle() const { return db_; }
   Status Error(std::string_view context) const;
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, Statement> cached_;
+  // Looked up by the SQL text without copying it; a handful of entries.
+  std::map<std::string, Statement, std::less<>> cached_;
 };
 
 }  // namespace vigil::storage::sqlite

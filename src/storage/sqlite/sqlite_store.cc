@@ -586,8 +586,8 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
     }
     find->Reset();
 
-    ++seq;
-    std::int64_t chain_seq = seq;
+    const std::int64_t row_seq = seq + 1;
+    std::int64_t chain_seq = row_seq;
     if (!s.replaces.empty()) {
       find->Bind(1, s.replaces);
       auto prior = find->Step();
@@ -606,7 +606,6 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
       }
       find->Reset();
       if (problem != CommitOutcome::kStored) {
-        --seq;
         outcomes.push_back(problem);
         continue;
       }
@@ -625,7 +624,7 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
                               s.instance_id, json::serialize(detail), p.received_at);
     if (!audit_seq) return Fail(audit_seq.error());
 
-    insert->Bind(1, seq).Bind(2, s.instance_id).Bind(3, chain_seq);
+    insert->Bind(1, row_seq).Bind(2, s.instance_id).Bind(3, chain_seq);
     s.replaces.empty() ? insert->BindNull(4) : insert->Bind(4, s.replaces);
     insert->Bind(5, s.form_code)
         .Bind(6, s.form_version)
@@ -635,6 +634,7 @@ Result<std::vector<CommitOutcome>> SqliteStore::CommitSubmissions(
     insert->BindBlob(11, p.content_hash.data(), p.content_hash.size());
     insert->Bind(12, p.canonical_json).Bind(13, *audit_seq);
     VIGIL_RETURN_IF_ERROR(insert->Run());
+    seq = row_seq;
     outcomes.push_back(CommitOutcome::kStored);
   }
   VIGIL_RETURN_IF_ERROR(tx.Commit());
