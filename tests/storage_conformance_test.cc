@@ -701,6 +701,29 @@ TEST_P(StoreConformance, CountSubmissionsCountsEveryStoredVersion) {
   EXPECT_EQ(Count(), 3);
 }
 
+TEST_P(StoreConformance, WrittenBatchesAreVisibleAtOnceAndKeptOnceSynced) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  // One thread writes while another flushes, as the group committer does.
+  constexpr int kBatches = 50;
+  std::atomic<bool> writing = true;
+  std::thread syncer([&] {
+    while (writing) EXPECT_TRUE(store_->SyncWrites().ok());
+  });
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<PendingSubmission> batch = {Pending({.id = 2 * b + 1}), Pending({.id = 2 * b + 2})};
+    auto outcomes = store_->WriteSubmissions(batch);
+    ASSERT_TRUE(outcomes.has_value()) << outcomes.error().ToString();
+    EXPECT_THAT(*outcomes, ElementsAre(CommitOutcome::kStored, CommitOutcome::kStored));
+    EXPECT_EQ(Count(), 2 * (b + 1));  // visible before any flush
+  }
+  writing = false;
+  syncer.join();
+  ASSERT_TRUE(store_->SyncWrites().ok());
+
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_EQ(Count(), 2 * kBatches);
+}
+
 TEST_P(StoreConformance, CountReportsByStationExcludesSupersededVersions) {
   ASSERT_NO_FATAL_FAILURE(SetUpMission());
   ASSERT_THAT(Commit({{.id = 1, .station = "PS-01"},

@@ -70,7 +70,7 @@ class MissionService {
                      storage::PendingSubmission* pending);
 
   // Checks and stores a submission. `done` runs exactly once: inline when the
-  // submission is refused, else on the committer thread once it is durable.
+  // submission is refused, else on the committer's sync thread once it is durable.
   void Submit(const boost::json::value& body, const Principal& who,
               std::function<void(SubmitResult)> done);
 

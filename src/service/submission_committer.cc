@@ -1,11 +1,22 @@
 #include "service/submission_committer.h"
 
 #include <chrono>
-#include <vector>
+#include <utility>
 
 #include "common/thread_name.h"
 
 namespace vigil::service {
+
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+const std::vector<double> kSecondsBuckets = {0.0005, 0.001, 0.002, 0.005, 0.01,
+                                             0.025,  0.05,  0.1,   0.25,  1};
+
+}  // namespace
 
 SubmissionCommitter::SubmissionCommitter(storage::Store& store, MetricsRegistry& metrics,
                                          Options options)
@@ -15,15 +26,22 @@ SubmissionCommitter::SubmissionCommitter(storage::Store& store, MetricsRegistry&
                                  "Submission versions durably stored")),
       duplicates_(metrics.GetCounter("vigil_submissions_duplicate_total",
                                      "Retries of already stored submissions (stored once)")),
-      failures_(metrics.GetCounter("vigil_commit_failures_total", "Batches that failed to commit")),
+      failures_(metrics.GetCounter("vigil_commit_failures_total",
+                                   "Batches that failed to be written or flushed")),
       batch_size_(metrics.GetHistogram("vigil_commit_batch_size", "Submissions per group commit",
                                        {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048})),
-      commit_seconds_(metrics.GetHistogram(
-          "vigil_commit_duration_seconds", "Time to write and fsync one group commit",
-          {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1})),
-      thread_([this] {
+      write_seconds_(metrics.GetHistogram("vigil_commit_write_seconds",
+                                          "Time to write one group commit", kSecondsBuckets)),
+      sync_seconds_(metrics.GetHistogram("vigil_commit_sync_seconds",
+                                         "Time to flush written group commits to disk",
+                                         kSecondsBuckets)),
+      writer_([this] {
         SetThreadName("vigil-commit");
-        Run();
+        WriteLoop();
+      }),
+      syncer_([this] {
+        SetThreadName("vigil-sync");
+        SyncLoop();
       }) {}
 
 SubmissionCommitter::~SubmissionCommitter() { Stop(); }
@@ -31,13 +49,14 @@ SubmissionCommitter::~SubmissionCommitter() { Stop(); }
 Status SubmissionCommitter::Enqueue(storage::PendingSubmission p, Done done) {
   {
     std::lock_guard lock(mu_);
+    if (!broken_.empty()) return Status::Unavailable(broken_);
     if (stopping_) return Status::Unavailable("the server is shutting down; retry shortly");
     if (queue_.size() >= options_.max_queue) {
       return Status::Unavailable("too many submissions are waiting to be stored; retry shortly");
     }
     queue_.push_back({std::move(p), std::move(done)});
   }
-  wake_.notify_one();
+  wake_writer_.notify_one();
   return Status::Ok();
 }
 
@@ -46,43 +65,75 @@ void SubmissionCommitter::Stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  wake_writer_.notify_one();
+  if (writer_.joinable()) writer_.join();
+  if (syncer_.joinable()) syncer_.join();
 }
 
-void SubmissionCommitter::Run() {
+void SubmissionCommitter::WriteLoop() {
   std::vector<Item> batch;
   std::vector<storage::PendingSubmission> pending;
   while (true) {
     batch.clear();
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is committed
+      wake_writer_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {  // stopping, and everything is written
+        writer_done_ = true;
+        wake_syncer_.notify_one();
+        return;
+      }
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     pending.clear();
-    pending.reserve(batch.size());
     for (Item& item : batch) pending.push_back(std::move(item.pending));
 
     const auto start = std::chrono::steady_clock::now();
-    auto outcomes = store_.CommitSubmissions(pending);
-    commit_seconds_->Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    auto outcomes = store_.WriteSubmissions(pending);
+    write_seconds_->Observe(SecondsSince(start));
     batch_size_->Observe(static_cast<double>(batch.size()));
-    if (!outcomes) {
-      failures_->Increment();
-      for (Item& item : batch) item.done(Fail(outcomes.error()));
-      continue;
-    }
+    if (!outcomes) failures_->Increment();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const storage::CommitOutcome outcome = (*outcomes)[i];
-      if (outcome == storage::CommitOutcome::kStored) stored_->Increment();
-      if (outcome == storage::CommitOutcome::kDuplicate) duplicates_->Increment();
-      batch[i].done(outcome);
+      batch[i].outcome =
+          outcomes ? Result<storage::CommitOutcome>((*outcomes)[i]) : Fail(outcomes.error());
+    }
+    {
+      std::lock_guard lock(mu_);
+      for (Item& item : batch) written_.push_back(std::move(item));
+    }
+    wake_syncer_.notify_one();
+  }
+}
+
+void SubmissionCommitter::SyncLoop() {
+  std::vector<Item> group;
+  Status broken;
+  while (true) {
+    group.clear();
+    {
+      std::unique_lock lock(mu_);
+      wake_syncer_.wait(lock, [&] { return writer_done_ || !written_.empty(); });
+      if (written_.empty()) return;  // the writer has stopped, everything is synced
+      group.swap(written_);
+    }
+    if (broken.ok()) {
+      const auto start = std::chrono::steady_clock::now();
+      broken = store_.SyncWrites();
+      sync_seconds_->Observe(SecondsSince(start));
+      if (!broken.ok()) {
+        failures_->Increment();
+        std::lock_guard lock(mu_);
+        broken_ = broken.message() + "; submissions are refused until the server is restarted";
+      }
+    }
+    for (Item& item : group) {
+      if (item.outcome && !broken.ok()) item.outcome = Fail(broken);
+      if (item.outcome == storage::CommitOutcome::kStored) stored_->Increment();
+      if (item.outcome == storage::CommitOutcome::kDuplicate) duplicates_->Increment();
+      item.done(std::move(item.outcome));
     }
   }
 }

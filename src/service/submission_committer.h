@@ -1,15 +1,18 @@
 // Group commit for submissions. Request threads enqueue validated
-// submissions; one committer thread takes everything queued, commits it in
-// one durable transaction (one fsync for the whole batch) and then runs each
-// submission's completion. While a batch is being written the next one
-// gathers, so batches grow with load and the fsync cost is shared.
+// submissions; the writer thread takes everything queued and writes it in
+// one transaction; the sync thread flushes what has been written to disk
+// (one fsync for every batch written since the last) and then runs each
+// submission's completion. Batches grow with load, so the fsync cost is
+// shared, and the next batch is written while the last one is flushed.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "common/metrics.h"
 #include "storage/store.h"
@@ -28,20 +31,22 @@ class SubmissionCommitter {
   SubmissionCommitter(storage::Store& store, MetricsRegistry& metrics, Options options);
   ~SubmissionCommitter();  // calls Stop()
 
-  // Queues `p`; `done` runs on the committer thread after the batch holding
-  // `p` is durable (or failed). Returns Unavailable, without calling `done`,
+  // Queues `p`; `done` runs on the sync thread after the batch holding `p`
+  // is durable (or failed). Returns Unavailable, without calling `done`,
   // when the queue is full or the committer is stopping.
   Status Enqueue(storage::PendingSubmission p, Done done);
 
-  // Commits everything already queued, then stops the thread. Idempotent.
+  // Commits everything already queued, then stops the threads. Idempotent.
   void Stop();
 
  private:
   struct Item {
     storage::PendingSubmission pending;
     Done done;
+    Result<storage::CommitOutcome> outcome = storage::CommitOutcome::kStored;
   };
-  void Run();
+  void WriteLoop();
+  void SyncLoop();
 
   storage::Store& store_;
   Options options_;
@@ -49,13 +54,21 @@ class SubmissionCommitter {
   Counter* duplicates_;
   Counter* failures_;
   Histogram* batch_size_;
-  Histogram* commit_seconds_;
+  Histogram* write_seconds_;
+  Histogram* sync_seconds_;
 
   std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Item> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;   // GUARDED_BY(mu_)
-  std::thread thread_;
+  std::condition_variable wake_writer_;
+  std::condition_variable wake_syncer_;
+  std::deque<Item> queue_;     // enqueued, not yet written; GUARDED_BY(mu_)
+  std::vector<Item> written_;  // written, not yet synced; GUARDED_BY(mu_)
+  bool stopping_ = false;      // GUARDED_BY(mu_)
+  bool writer_done_ = false;   // the writer has drained queue_; GUARDED_BY(mu_)
+  // After a failed fsync the kernel may have dropped the unflushed pages
+  // and a later fsync can succeed without them, so nothing more is accepted.
+  std::string broken_;  // GUARDED_BY(mu_)
+  std::thread writer_;
+  std::thread syncer_;
 };
 
 }  // namespace vigil::service

@@ -7,6 +7,14 @@
 
 namespace vigil::storage {
 
+Result<std::vector<CommitOutcome>> Store::CommitSubmissions(
+    std::span<const PendingSubmission> batch) {
+  auto outcomes = WriteSubmissions(batch);
+  if (!outcomes) return outcomes;
+  VIGIL_RETURN_IF_ERROR(SyncWrites());
+  return outcomes;
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;

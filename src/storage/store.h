@@ -115,11 +115,18 @@ class Store {
   virtual Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) = 0;
 
   // ---- Submissions -------------------------------------------------------
-  // Commits a batch in one durable transaction (group commit): on success the
-  // data is on disk and outcomes[i] says what happened to batch[i]. On
+  // Writes a batch in one transaction (group commit): on success
+  // outcomes[i] says what happened to batch[i], and the batch is visible to
+  // readers, but it is durable only once a later SyncWrites() returns OK. On
   // failure nothing of the batch is stored.
-  virtual Result<std::vector<CommitOutcome>> CommitSubmissions(
+  virtual Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) = 0;
+  // Flushes everything written so far to disk. Safe to call from another
+  // thread while WriteSubmissions runs, so that one batch is flushed while
+  // the next is written.
+  virtual Status SyncWrites() = 0;
+  // WriteSubmissions, then SyncWrites: on success the batch is on disk.
+  Result<std::vector<CommitOutcome>> CommitSubmissions(std::span<const PendingSubmission> batch);
   // The version chain that `instance_id` belongs to, or nullopt.
   virtual Result<std::optional<SubmissionHistory>> GetSubmission(
       const std::string& instance_id) = 0;

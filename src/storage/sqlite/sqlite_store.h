@@ -20,6 +20,7 @@ class SqliteStore final : public Store {
   // Opens the database file at `path`, creating it if `create`, and migrates
   // it to the latest schema.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, bool create);
+  ~SqliteStore() override;
 
   Result<core::Election> GetElection() override;
   Status SaveElection(const core::Election& election, const Actor& actor) override;
@@ -34,8 +35,9 @@ class SqliteStore final : public Store {
   Result<std::int64_t> SetupVersion() override;
   Status CreateToken(TokenRecord* record, const Actor& actor) override;
   Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) override;
-  Result<std::vector<CommitOutcome>> CommitSubmissions(
+  Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
+  Status SyncWrites() override;
   Result<std::optional<SubmissionHistory>> GetSubmission(const std::string& instance_id) override;
   Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) override;
   Result<std::int64_t> CountSubmissions() override;
@@ -58,6 +60,9 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;
   Database writer_;                                // GUARDED_BY(write_mu_)
   std::unique_ptr<WalCheckpointer> checkpointer_;  // after writer_: hooks into it
+  // The writer commits with synchronous=OFF; durability comes from
+  // fdatasync on this descriptor of its write-ahead log (see Open()).
+  int wal_fd_ = -1;
 
   std::mutex read_mu_;
   std::vector<std::unique_ptr<Database>> idle_readers_;  // GUARDED_BY(read_mu_)

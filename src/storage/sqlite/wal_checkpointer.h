@@ -2,11 +2,15 @@
 // back into the database file) off the commit path. SQLite's default runs a
 // checkpoint inside the commit that takes the log past 1,000 pages, so every
 // submission waiting on that group commit waits for it too. Here the
-// writer's commit hook only signals, and a thread with its own connection
-// runs PASSIVE checkpoints, which never block the writer or readers.
+// writer's commit hook only signals (or, if the log has grown far too long,
+// waits), and a thread with its own connection runs PASSIVE checkpoints,
+// which never block the writer or readers. That connection keeps
+// synchronous=FULL, so each checkpoint syncs the log before copying it and
+// the database file before the log is reused.
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,8 +39,11 @@ class WalCheckpointer {
 
   std::mutex mu_;
   std::condition_variable wake_;
-  bool pending_ = false;   // GUARDED_BY(mu_)
-  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::condition_variable done_;  // a checkpoint finished
+  bool pending_ = false;          // GUARDED_BY(mu_)
+  bool stopping_ = false;         // GUARDED_BY(mu_)
+  std::uint64_t started_ = 0;     // checkpoints begun; GUARDED_BY(mu_)
+  std::uint64_t finished_ = 0;    // checkpoints ended; GUARDED_BY(mu_)
   std::thread thread_;
 };
 
