@@ -91,7 +91,8 @@ class CliTest : public ::testing::Test {
 TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
-  for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo"}) {
+  for (const char* command :
+       {"init", "serve", "import", "export", "token", "audit", "demo", "forensics"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -551,6 +552,44 @@ TEST_F(CliTest, AuditVerifyOnAFreshMissionSaysOk) {
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
   EXPECT_THAT(r.out, StartsWith("OK: "));
   EXPECT_THAT(r.out, HasSubstr(" 0 submissions checked"));
+}
+
+// ---------------------------------------------------------------- forensics
+
+TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
+  const std::string out = dir_.path() + "/report.json";
+  const ProcessResult r =
+      RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by",
+                "tik", "--replicates", "200", "--seed", "7", "--json", out});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("40 stations read"));
+  EXPECT_THAT(r.out, HasSubstr("Integer percentages (Kobak et al. 2016)"));
+  const json::object report = json::parse(ReadFile(out)).as_object();
+  EXPECT_EQ(report.at("stations").as_int64(), 40);
+  EXPECT_EQ(report.at("by").as_string(), "tik");
+  const json::object& integer = report.at("integer_percentage").as_object();
+  EXPECT_EQ(integer.at("replicates").as_int64(), 200);
+  EXPECT_EQ(integer.at("seed").to_number<std::uint64_t>(), 7u);
+  EXPECT_EQ(integer.at("results").as_array().size(), 12u);
+  // Overall and per tik, each for turnout and the leader.
+  EXPECT_GT(report.at("digit_tests").as_array().size(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+}
+
+TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {
+  const ProcessResult r = RunVigil(
+      {"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by", "oik"});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--by oik: the file has no such area level (it has: region, tik)"));
+}
+
+TEST_F(CliTest, ForensicsRefusesABadFileNamingLineAndColumn) {
+  const std::string file = dir_.path() + "/results.csv";
+  WriteFile(file, "station,registered,vote:A\nPS-1,1000,12\nPS-2,lots,5\n");
+  const ProcessResult r = RunVigil({"forensics", file});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr(file + ":3: column 'registered': 'lots' is not a count"));
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

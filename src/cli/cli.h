@@ -32,6 +32,7 @@ void RegisterToken(CLI::App& app, Context& ctx);
 void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
 void RegisterBench(CLI::App& app, Context& ctx);
+void RegisterForensics(CLI::App& app, Context& ctx);
 
 // Prints "vigil: <message>" to stderr and returns the exit code for `status`.
 int ReportError(const Status& status);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterAudit(app, ctx);
   vigil::cli::RegisterDemo(app, ctx);
   vigil::cli::RegisterBench(app, ctx);
+  vigil::cli::RegisterForensics(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,146 @@
+#include "analysis/forensics.h"
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace vigil::analysis {
+
+namespace {
+
+// EFToolkit's "Turnout" candidate: ballots cast out of registered voters.
+std::vector<CountAndShare> TurnoutCounts(const std::vector<const core::StationResult*>& stations) {
+  std::vector<CountAndShare> out;
+  for (const core::StationResult* s : stations) {
+    const auto cast = s->BallotsCast();
+    if (!cast || !s->registered || *s->registered <= 0) continue;
+    out.push_back({*cast, static_cast<double>(*cast) / static_cast<double>(*s->registered)});
+  }
+  return out;
+}
+
+std::vector<CountAndShare> ContestantCounts(const std::vector<const core::StationResult*>& stations,
+                                            std::size_t contestant) {
+  std::vector<CountAndShare> out;
+  for (const core::StationResult* s : stations) {
+    const auto cast = s->BallotsCast();
+    if (!cast || contestant >= s->votes.size()) continue;
+    const double share =
+        *cast > 0 ? static_cast<double>(s->votes[contestant]) / static_cast<double>(*cast)
+                  : std::numeric_limits<double>::quiet_NaN();
+    out.push_back({s->votes[contestant], share});
+  }
+  return out;
+}
+
+void AddDigitGroups(const std::string& area,
+                    const std::vector<const core::StationResult*>& stations,
+                    const std::string& leader, int leader_index, const ForensicsOptions& options,
+                    std::vector<DigitTestGroup>* out) {
+  out->push_back(
+      {area, "Turnout", RunDigitTests(TurnoutCounts(stations), options.replicates, options.seed)});
+  if (leader_index >= 0) {
+    out->push_back(
+        {area, leader,
+         RunDigitTests(ContestantCounts(stations, static_cast<std::size_t>(leader_index)),
+                       options.replicates, options.seed)});
+  }
+}
+
+}  // namespace
+
+ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options) {
+  // Group the stations by area first, to know how many steps there are.
+  std::vector<const core::StationResult*> all;
+  for (const core::StationResult& s : table.stations) all.push_back(&s);
+  std::map<std::string, std::vector<const core::StationResult*>> by_area;
+  const bool by = options.by_level >= 0 &&
+                  static_cast<std::size_t>(options.by_level) < table.area_levels.size();
+  if (by) {
+    const auto level = static_cast<std::size_t>(options.by_level);
+    for (const core::StationResult& s : table.stations) {
+      if (level < s.areas.size()) by_area[s.areas[level]].push_back(&s);
+    }
+  }
+  const int steps = (options.integer_percentage ? 1 : 0) +
+                    (options.digit_tests ? 1 + static_cast<int>(by_area.size()) : 0);
+  int done = 0;
+  const auto step = [&] {
+    if (options.progress) options.progress(++done, steps);
+  };
+
+  ForensicsReport report;
+  report.stations = static_cast<std::int64_t>(table.stations.size());
+  const int leader = table.Leader();
+  if (leader >= 0) report.leader = table.contestants[static_cast<std::size_t>(leader)];
+
+  if (options.integer_percentage) {
+    report.integer_percentage = RunIntegerTest(
+        IntegerTestStations(table, leader),
+        {.replicates = options.replicates, .seed = options.seed, .threads = options.threads});
+    step();
+  }
+  if (!options.digit_tests) return report;
+
+  AddDigitGroups("", all, report.leader, leader, options, &report.digit_tests);
+  step();
+  if (by) report.by_level = table.area_levels[static_cast<std::size_t>(options.by_level)];
+  for (const auto& [area, stations] : by_area) {
+    AddDigitGroups(area, stations, report.leader, leader, options, &report.digit_tests);
+    step();
+  }
+  return report;
+}
+
+namespace {
+
+boost::json::value Number(double v) {
+  if (std::isnan(v)) return nullptr;
+  return v;
+}
+
+}  // namespace
+
+boost::json::object ForensicsToJson(const ForensicsReport& report) {
+  namespace json = boost::json;
+  json::array integer_results;
+  for (const IntegerTestResult& r : report.integer_percentage.results) {
+    integer_results.push_back(json::object{{"criterion", CriterionName(r.criterion)},
+                                           {"weight", WeightName(r.weight)},
+                                           {"observed", r.observed},
+                                           {"null_mean", r.null_mean},
+                                           {"null_sd", r.null_sd},
+                                           {"null_p999", r.null_p999},
+                                           {"excess", r.excess}});
+  }
+  json::array digit_groups;
+  for (const DigitTestGroup& g : report.digit_tests) {
+    json::array results;
+    for (const DigitTestResult& r : g.results) {
+      results.push_back(json::object{{"statistic", r.statistic},
+                                     {"expected", r.expected},
+                                     {"value", Number(r.value)},
+                                     {"n", r.n},
+                                     {"ci_low", Number(r.ci_low)},
+                                     {"ci_high", Number(r.ci_high)},
+                                     {"flagged", r.flagged}});
+    }
+    json::object group{{"quantity", g.quantity}, {"results", std::move(results)}};
+    if (!g.area.empty()) group["area"] = g.area;
+    digit_groups.push_back(std::move(group));
+  }
+  const IntegerTestReport& integer = report.integer_percentage;
+  json::object out{{"stations", report.stations}, {"leader", report.leader}};
+  if (!integer.results.empty()) {
+    out["integer_percentage"] = json::object{{"replicates", integer.replicates},
+                                             {"seed", integer.seed},
+                                             {"stations_used", integer.stations_used},
+                                             {"results", std::move(integer_results)}};
+  }
+  if (!digit_groups.empty()) out["digit_tests"] = std::move(digit_groups);
+  if (!report.by_level.empty()) out["by"] = report.by_level;
+  return out;
+}
+
+}  // namespace vigil::analysis

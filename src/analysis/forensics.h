@@ -1,0 +1,54 @@
+// Results forensics on one table of polling-station results: the methods
+// implemented so far, run together with one seed. Pure: no storage, so
+// `vigil forensics` runs on a file without a mission.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/digit_tests.h"
+#include "analysis/integer_percentage.h"
+#include "core/results.h"
+
+namespace vigil::analysis {
+
+struct ForensicsOptions {
+  std::uint64_t seed = 1;
+  int replicates = 1000;  // Monte Carlo and bootstrap replicates
+  int threads = 0;        // 0: one per core; results do not depend on it
+  // Also run the digit tests for each area at this level (an index into
+  // table.area_levels), or -1 for overall only.
+  int by_level = -1;
+  bool integer_percentage = true;  // run the integer-percentage test
+  bool digit_tests = true;         // run the digit and distribution tests
+  // Called after each step (the integer test, each group of digit tests)
+  // with the steps done and the steps in all.
+  std::function<void(int done, int total)> progress;
+};
+
+// Digit tests of one quantity ("Turnout": ballots cast / registered, or a
+// contestant: votes / ballots cast) over the stations of one area.
+struct DigitTestGroup {
+  std::string area;      // empty: all stations
+  std::string quantity;  // "Turnout" or the contestant's name
+  std::vector<DigitTestResult> results;
+};
+
+struct ForensicsReport {
+  std::int64_t stations = 0;  // in the table
+  std::string leader;         // the contestant with most votes
+  std::string by_level;       // empty unless ForensicsOptions::by_level >= 0
+  IntegerTestReport integer_percentage;
+  std::vector<DigitTestGroup> digit_tests;
+};
+
+ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options);
+
+// The report as JSON; docs/forensics.md documents the layout. Values that
+// could not be computed (no qualifying station) are null.
+boost::json::object ForensicsToJson(const ForensicsReport& report);
+
+}  // namespace vigil::analysis

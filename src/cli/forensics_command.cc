@@ -1,0 +1,149 @@
+// `vigil forensics FILE`: results forensics on a file of polling-station
+// results, without a mission.
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "analysis/forensics.h"
+#include "cli/cli.h"
+#include "ingest/results_reader.h"
+
+namespace vigil::cli {
+
+namespace {
+
+// Writes `text` to `path` through a temporary file and a rename, so that a
+// reader never sees half a report.
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text;
+    return Status::Ok();
+  }
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Status::InvalidArgument("cannot write " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Status::InvalidArgument("cannot write " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsReport& report) {
+  std::printf("%lld stations read", static_cast<long long>(report.stations));
+  if (read.skipped_without_votes > 0) {
+    std::printf(" (%zu without votes left out)", read.skipped_without_votes);
+  }
+  if (read.skipped_aggregates > 0) {
+    std::printf(" (%zu rows without a station number, such as remote electronic voting, left out)",
+                read.skipped_aggregates);
+  }
+  std::printf("; leader: %s\n", report.leader.c_str());
+  const auto& integer = report.integer_percentage;
+  if (!integer.results.empty()) {
+    std::printf(
+        "\nInteger percentages (Kobak et al. 2016), %lld stations, %d replicates, seed %llu\n",
+        static_cast<long long>(integer.stations_used), integer.replicates,
+        static_cast<unsigned long long>(integer.seed));
+    std::printf("  %-8s %-13s %12s %12s %10s %12s\n", "integer", "weighted by", "observed",
+                "null mean", "null SD", "excess");
+  }
+  for (const auto& r : integer.results) {
+    std::printf("  %-8s %-13s %12.0f %12.1f %10.1f %12.1f\n", analysis::CriterionName(r.criterion),
+                analysis::WeightName(r.weight), r.observed, r.null_mean, r.null_sd, r.excess);
+  }
+  for (const auto& group : report.digit_tests) {
+    if (!group.area.empty()) continue;
+    std::printf(
+        "\nDigit tests, %s (flag: the 95%% bootstrap interval excludes the expected value)\n",
+        group.quantity.c_str());
+    for (const auto& r : group.results) {
+      std::printf("  %-6s %9.3f  [%7.3f, %7.3f]  expected %6.3f  n %7lld  %s\n",
+                  r.statistic.c_str(), r.value, r.ci_low, r.ci_high, r.expected,
+                  static_cast<long long>(r.n), r.flagged ? "FLAG" : "");
+    }
+  }
+}
+
+}  // namespace
+
+void RegisterForensics(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "forensics",
+      "Statistical forensics of polling-station results (integer percentages, digit tests)");
+  struct Options {
+    std::string file;
+    std::string format = "generic";
+    std::string by;
+    std::string json;
+    std::uint64_t seed = 1;
+    int replicates = 1000;
+    int threads = 0;
+    std::string only;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
+  cmd->add_option("--format", opts->format, "generic or ru-cec")
+      ->check(CLI::IsMember({"generic", "ru-cec"}))
+      ->capture_default_str();
+  cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
+  cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
+  cmd->add_option("--seed", opts->seed, "Seed of every random draw (publish it)")
+      ->capture_default_str();
+  cmd->add_option("--replicates", opts->replicates, "Monte Carlo and bootstrap replicates")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--threads", opts->threads, "Worker threads (0: one per core)")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  cmd->add_option("--only", opts->only, "Run one analysis: integer or digits")
+      ->check(CLI::IsMember({"integer", "digits"}));
+  cmd->callback([opts, &ctx] {
+    auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format));
+    if (!read) {
+      ctx.exit_code = ReportError(read.error());
+      return;
+    }
+    for (const std::string& note : read->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+    analysis::ForensicsOptions options{
+        .seed = opts->seed,
+        .replicates = opts->replicates,
+        .threads = opts->threads,
+        .integer_percentage = opts->only.empty() || opts->only == "integer",
+        .digit_tests = opts->only.empty() || opts->only == "digits"};
+    if (!opts->by.empty()) {
+      const auto& levels = read->table.area_levels;
+      const auto it = std::find(levels.begin(), levels.end(), opts->by);
+      if (it == levels.end()) {
+        std::string known;
+        for (const std::string& l : levels) known += (known.empty() ? "" : ", ") + l;
+        ctx.exit_code = ReportError(Status::InvalidArgument(
+            "--by " + opts->by + ": the file has no such area level (it has: " +
+            (known.empty() ? "none" : known) + ")"));
+        return;
+      }
+      options.by_level = static_cast<int>(it - levels.begin());
+    }
+    analysis::ForensicsReport report;
+    {
+      ProgressBar bar("analysing");  // ends its line before the summary
+      options.progress = [&bar](int done, int total) { bar.Update(done, total); };
+      report = analysis::RunForensics(read->table, options);
+    }
+    if (!opts->json.empty()) {
+      Status s = WriteFileAtomically(
+          opts->json, boost::json::serialize(analysis::ForensicsToJson(report)) + "\n");
+      if (!s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    if (opts->json != "-") PrintSummary(*read, report);
+  });
+}
+
+}  // namespace vigil::cli

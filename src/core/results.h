@@ -1,0 +1,42 @@
+// Official election results per polling station, as an election commission
+// publishes them: the protocol figures and the votes for each contestant.
+// Read by ingest (results files), used by analysis (forensics, protocol
+// checks, PVT comparisons).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::core {
+
+struct StationResult {
+  std::string code;  // unique within the table, e.g. "region/tik/uik"
+  // Names of the areas holding the station, from the top level down; one
+  // per ResultsTable::area_levels entry.
+  std::vector<std::string> areas;
+  std::optional<std::int64_t> registered;        // voters on the list
+  std::optional<std::int64_t> ballots_received;  // by the station commission
+  std::optional<std::int64_t> issued;            // ballots given to voters
+  std::optional<std::int64_t> cancelled;         // unused ballots cancelled
+  std::optional<std::int64_t> in_boxes;          // ballots found in the boxes
+  std::optional<std::int64_t> valid;
+  std::optional<std::int64_t> invalid;
+  std::vector<std::int64_t> votes;  // per contestant, in ResultsTable order
+  std::size_t line = 0;             // where the station's row starts in its file
+
+  // valid + invalid when both are known, else ballots in boxes.
+  std::optional<std::int64_t> BallotsCast() const;
+};
+
+struct ResultsTable {
+  std::vector<std::string> area_levels;  // e.g. {"region", "tik"}
+  std::vector<std::string> contestants;
+  std::vector<StationResult> stations;
+
+  // The contestant with the most votes in all, or -1 if there is none.
+  int Leader() const;
+};
+
+}  // namespace vigil::core

@@ -1,0 +1,441 @@
+#include "ingest/results_reader.h"
+
+#include <zip.h>
+
+#include <charconv>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "ingest/csv_reader.h"
+
+namespace vigil::ingest {
+
+namespace {
+
+constexpr std::size_t kMaxProblems = 20;
+
+// What a column holds.
+struct Column {
+  enum Kind {
+    kIgnore,
+    kStation,  // the station's code (generic) or number within its area (ru-cec)
+    kArea,     // index: area level
+    kRegistered,
+    kBallotsReceived,
+    kIssued,  // summed over all such columns
+    kCancelled,
+    kInBoxes,  // summed over all such columns
+    kValid,
+    kInvalid,
+    kVote,  // index: contestant
+  };
+  Kind kind = kIgnore;
+  std::size_t index = 0;
+};
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool Contains(std::string_view s, std::string_view part) {
+  return s.find(part) != std::string_view::npos;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The column plan of a header, or a message saying why there is none.
+struct Plan {
+  std::vector<Column> columns;
+  std::vector<std::string> area_levels;
+  std::vector<std::string> contestants;
+  std::vector<std::string> notes;
+  bool issued_from_in_boxes = false;
+};
+
+// Notes the protocol figures no column provides: analyses that need them
+// leave the stations out, and the user should know why.
+void NoteMissingFigures(Plan* plan) {
+  const auto has = [&](Column::Kind kind) {
+    for (const Column& c : plan->columns) {
+      if (c.kind == kind) return true;
+    }
+    return false;
+  };
+  const std::pair<Column::Kind, const char*> needed[] = {
+      {Column::kRegistered, "registered voters"},
+      {Column::kIssued, "ballots issued"},
+      {Column::kValid, "valid ballots"},
+      {Column::kInvalid, "invalid ballots"},
+  };
+  for (const auto& [kind, what] : needed) {
+    if (!has(kind)) plan->notes.push_back(std::string("no column gives the ") + what);
+  }
+}
+
+Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
+  Plan plan;
+  bool has_station = false;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string_view h = header[i];
+    Column c;
+    if (h == "station") {
+      c.kind = Column::kStation;
+      has_station = true;
+    } else if (StartsWith(h, "area:") && h.size() > 5) {
+      c = {Column::kArea, plan.area_levels.size()};
+      plan.area_levels.emplace_back(h.substr(5));
+    } else if (StartsWith(h, "vote:") && h.size() > 5) {
+      c = {Column::kVote, plan.contestants.size()};
+      plan.contestants.emplace_back(h.substr(5));
+    } else if (h == "registered") {
+      c.kind = Column::kRegistered;
+    } else if (h == "ballots_received") {
+      c.kind = Column::kBallotsReceived;
+    } else if (h == "issued") {
+      c.kind = Column::kIssued;
+    } else if (h == "cancelled") {
+      c.kind = Column::kCancelled;
+    } else if (h == "in_boxes") {
+      c.kind = Column::kInBoxes;
+    } else if (h == "valid") {
+      c.kind = Column::kValid;
+    } else if (h == "invalid") {
+      c.kind = Column::kInvalid;
+    } else {
+      plan.notes.push_back("column " + std::to_string(i + 1) + " '" + std::string(h) +
+                           "' is not a generic results column and was ignored");
+    }
+    plan.columns.push_back(c);
+  }
+  if (!has_station) {
+    return Fail(Status::InvalidArgument(
+        "the header has no 'station' column (generic results need station, optional "
+        "area:LEVEL columns, registered, ballots_received, issued, cancelled, in_boxes, valid, "
+        "invalid and a vote:NAME column per contestant)"));
+  }
+  if (plan.contestants.empty()) {
+    return Fail(Status::InvalidArgument("the header has no vote:NAME column"));
+  }
+  NoteMissingFigures(&plan);
+  return plan;
+}
+
+Result<Plan> PlanRuCec(const std::vector<std::string>& header) {
+  Plan plan;
+  bool has_uik = false;
+  for (const std::string& h : header) {
+    Column c;
+    if (h == "region" || h == "oik" || h == "tik") {
+      c = {Column::kArea, plan.area_levels.size()};
+      plan.area_levels.push_back(h);
+    } else if (h == "uik") {
+      c.kind = Column::kStation;
+      has_uik = true;
+    } else if (h == "name" || h == "level" || h == "url" || h.empty()) {
+      c.kind = Column::kIgnore;
+    } else if (StartsWith(h, "Число")) {
+      // Singular or plural ("в список", "в списки", "участковой",
+      // "участковыми") differ between elections.
+      if (Contains(h, "включенных в спис") || Contains(h, "внесенных в спис")) {
+        c.kind = Column::kRegistered;
+      } else if (Contains(h, "бюллетеней, полученных участков")) {
+        c.kind = Column::kBallotsReceived;
+      } else if (Contains(h, "бюллетеней, выданных")) {
+        c.kind = Column::kIssued;
+      } else if (Contains(h, "Число погашенных избирательных бюллетеней")) {
+        c.kind = Column::kCancelled;
+      } else if (Contains(h, "в переносных ящиках") || Contains(h, "в стационарных ящиках")) {
+        c.kind = Column::kInBoxes;
+      } else if (Contains(h, "бюллетеней, содержащихся")) {
+        // The 2020 vote published "ballots in the boxes", which Kobak et al.
+        // use as the ballots issued too.
+        c.kind = Column::kInBoxes;
+        plan.issued_from_in_boxes = true;
+      } else if (StartsWith(h, "Число недействительных")) {
+        c.kind = Column::kInvalid;
+      } else if (StartsWith(h, "Число действительных")) {
+        c.kind = Column::kValid;
+      }
+    } else {
+      c = {Column::kVote, plan.contestants.size()};
+      plan.contestants.push_back(h);
+    }
+    plan.columns.push_back(c);
+  }
+  if (!has_uik) {
+    return Fail(
+        Status::InvalidArgument("the header has no 'uik' column; is this the ru-cec layout "
+                                "(github.com/dkobak/elections)?"));
+  }
+  NoteMissingFigures(&plan);
+  if (plan.contestants.empty()) {
+    return Fail(Status::InvalidArgument("the header names no contestant columns"));
+  }
+  return plan;
+}
+
+// Parses a count: digits, optionally with a zero fraction ("12.0", as
+// written by tools that store counts as floating point). Missing: empty,
+// nan, NaN, NA.
+enum class CountParse { kOk, kMissing, kBad };
+CountParse ParseCount(std::string_view text, std::int64_t* out) {
+  text = Trim(text);
+  if (text.empty() || text == "nan" || text == "NaN" || text == "NA") return CountParse::kMissing;
+  const std::size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  if (dot != std::string_view::npos) {
+    for (char c : text.substr(dot + 1)) {
+      if (c != '0') return CountParse::kBad;
+    }
+  }
+  const auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), *out);
+  if (ec != std::errc() || end != whole.data() + whole.size() || whole.empty() || *out < 0) {
+    return CountParse::kBad;
+  }
+  return CountParse::kOk;
+}
+
+void AddTo(std::optional<std::int64_t>* sum, std::int64_t v) { *sum = sum->value_or(0) + v; }
+
+class ResultsHandler final : public CsvHandler {
+ public:
+  ResultsHandler(std::string name, ResultsFormat format)
+      : name_(std::move(name)), format_(format) {}
+
+  void OnRecord(const CsvRecord& record) override {
+    if (!plan_) {
+      ReadHeader(record);
+      return;
+    }
+    if (!header_ok_) return;
+    if (record.fields.size() != header_.size()) {
+      Problem(record.line, "has " + std::to_string(record.fields.size()) +
+                               " fields, the header has " + std::to_string(header_.size()));
+      return;
+    }
+    core::StationResult s;
+    s.line = record.line;
+    s.areas.resize(plan_->area_levels.size());
+    s.votes.assign(plan_->contestants.size(), 0);
+    std::string station;
+    bool any_vote = false;
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+      const Column& c = plan_->columns[i];
+      if (c.kind == Column::kIgnore) continue;
+      if (!record.IsValidUtf8(i)) continue;  // already reported
+      const std::string_view text = record.fields[i];
+      if (c.kind == Column::kStation) {
+        station = std::string(Trim(text));
+        continue;
+      }
+      if (c.kind == Column::kArea) {
+        s.areas[c.index] = std::string(Trim(text));
+        continue;
+      }
+      std::int64_t v = 0;
+      const CountParse parsed = ParseCount(text, &v);
+      if (parsed == CountParse::kMissing) continue;
+      if (parsed == CountParse::kBad) {
+        Problem(record.line, "column '" + header_[i] + "': '" + std::string(Trim(text)) +
+                                 "' is not a count (a whole number >= 0)");
+        continue;
+      }
+      switch (c.kind) {
+        case Column::kRegistered:
+          s.registered = v;
+          break;
+        case Column::kBallotsReceived:
+          s.ballots_received = v;
+          break;
+        case Column::kIssued:
+          AddTo(&s.issued, v);
+          break;
+        case Column::kCancelled:
+          s.cancelled = v;
+          break;
+        case Column::kInBoxes:
+          AddTo(&s.in_boxes, v);
+          break;
+        case Column::kValid:
+          s.valid = v;
+          break;
+        case Column::kInvalid:
+          s.invalid = v;
+          break;
+        case Column::kVote:
+          s.votes[c.index] = v;
+          any_vote = true;
+          break;
+        default:
+          break;
+      }
+    }
+    if (format_ == ResultsFormat::kRuCec) {
+      if (station.empty()) {  // an aggregate such as remote electronic voting
+        ++read_.skipped_aggregates;
+        return;
+      }
+      // A uik number is unique only within its area.
+      std::string code;
+      for (const std::string& a : s.areas) code += a + '/';
+      station = code + station;
+      if (plan_->issued_from_in_boxes) s.issued = s.in_boxes;
+    }
+    if (station.empty()) {
+      Problem(record.line, "the station column is empty");
+      return;
+    }
+    s.code = std::move(station);
+    if (!any_vote) {
+      ++read_.skipped_without_votes;
+      return;
+    }
+    read_.table.stations.push_back(std::move(s));
+  }
+
+  void OnError(const CsvError& error) override {
+    std::string where = error.field == CsvError::kNoField
+                            ? std::string()
+                            : "field " + std::to_string(error.field + 1) + ": ";
+    Problem(error.line, where + error.problem);
+  }
+
+  Result<ResultsRead> Finish() {
+    if (!plan_) return Fail(Status::InvalidArgument(name_ + ": the file is empty"));
+    if (!header_error_.empty())
+      return Fail(Status::InvalidArgument(name_ + ":1: " + header_error_));
+    if (!problems_.empty()) {
+      std::string message = name_ + ": " + std::to_string(problem_count_) + " problem" +
+                            (problem_count_ == 1 ? "" : "s") + "; nothing was read:";
+      for (const std::string& p : problems_) message += "\n  " + p;
+      if (problem_count_ > problems_.size()) {
+        message += "\n  ... and " + std::to_string(problem_count_ - problems_.size()) + " more";
+      }
+      return Fail(Status::InvalidArgument(message));
+    }
+    read_.table.area_levels = plan_->area_levels;
+    read_.table.contestants = plan_->contestants;
+    read_.notes = plan_->notes;
+    return std::move(read_);
+  }
+
+ private:
+  void ReadHeader(const CsvRecord& record) {
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+      header_.emplace_back(Trim(record.fields[i]));
+    }
+    auto plan = format_ == ResultsFormat::kGeneric ? PlanGeneric(header_) : PlanRuCec(header_);
+    if (!plan) {
+      header_error_ = plan.error().message();
+      plan_ = Plan{};
+      return;
+    }
+    plan_ = std::move(*plan);
+    header_ok_ = true;
+  }
+
+  void Problem(std::size_t line, std::string problem) {
+    ++problem_count_;
+    if (problems_.size() < kMaxProblems) {
+      problems_.push_back(name_ + ":" + std::to_string(line) + ": " + std::move(problem));
+    }
+  }
+
+  std::string name_;
+  ResultsFormat format_;
+  std::vector<std::string> header_;
+  std::optional<Plan> plan_;
+  bool header_ok_ = false;
+  std::string header_error_;
+  std::vector<std::string> problems_;
+  std::size_t problem_count_ = 0;
+  ResultsRead read_;
+};
+
+// The one .csv file inside a ZIP archive held in `archive`.
+Result<std::string> UnzipSingleCsv(std::string_view archive, const std::string& name,
+                                   std::string* entry_name) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(archive.data(), archive.size(), 0, &error);
+  if (source == nullptr) {
+    Status s = Status::Internal(name + ": " + zip_error_strerror(&error));
+    zip_error_fini(&error);
+    return Fail(s);
+  }
+  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+  if (zip == nullptr) {
+    zip_source_free(source);
+    Status s = Status::InvalidArgument(
+        name + ": not a readable ZIP archive: " + zip_error_strerror(&error));
+    zip_error_fini(&error);
+    return Fail(s);
+  }
+  std::unique_ptr<zip_t, decltype(&zip_discard)> closer(zip, &zip_discard);
+  std::vector<zip_uint64_t> csvs;
+  const zip_int64_t entries = zip_get_num_entries(zip, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const std::string_view entry = zip_get_name(zip, static_cast<zip_uint64_t>(i), 0);
+    if (entry.size() > 4 && entry.substr(entry.size() - 4) == ".csv" &&
+        !StartsWith(entry, "__MACOSX/")) {
+      csvs.push_back(static_cast<zip_uint64_t>(i));
+    }
+  }
+  if (csvs.size() != 1) {
+    return Fail(Status::InvalidArgument(name + ": the archive holds " +
+                                        std::to_string(csvs.size()) +
+                                        " .csv files; it must hold exactly one"));
+  }
+  zip_stat_t stat;
+  if (zip_stat_index(zip, csvs[0], 0, &stat) != 0 || (stat.valid & ZIP_STAT_SIZE) == 0) {
+    return Fail(Status::InvalidArgument(name + ": cannot read the archive's directory"));
+  }
+  *entry_name = stat.name;
+  zip_file_t* file = zip_fopen_index(zip, csvs[0], 0);
+  if (file == nullptr) {
+    return Fail(Status::InvalidArgument(name + ": " + zip_strerror(zip)));
+  }
+  std::string content(stat.size, '\0');
+  const zip_int64_t read = zip_fread(file, content.data(), content.size());
+  zip_fclose(file);
+  if (read < 0 || static_cast<zip_uint64_t>(read) != stat.size) {
+    return Fail(Status::InvalidArgument(name + ": the archive is truncated or corrupt"));
+  }
+  return content;
+}
+
+}  // namespace
+
+std::optional<ResultsFormat> ParseResultsFormat(std::string_view name) {
+  if (name == "generic") return ResultsFormat::kGeneric;
+  if (name == "ru-cec") return ResultsFormat::kRuCec;
+  return std::nullopt;
+}
+
+Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
+                                 ResultsFormat format) {
+  if (StartsWith(content, std::string_view("PK\x03\x04", 4))) {
+    std::string entry;
+    auto unzipped = UnzipSingleCsv(content, name, &entry);
+    if (!unzipped) return Fail(unzipped.error());
+    return ParseResults(*unzipped, name + "!" + entry, format);
+  }
+  ResultsHandler handler(name, format);
+  ReadCsv(content, handler);
+  return handler.Finish();
+}
+
+Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Status::NotFound("cannot open " + path));
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return Fail(Status::InvalidArgument("cannot read " + path));
+  return ParseResults(content.view(), path, format);
+}
+
+}  // namespace vigil::ingest
