@@ -48,6 +48,24 @@ void AddDigitGroups(const std::string& area,
   }
 }
 
+std::vector<std::int64_t> AllCounts(const std::vector<const core::StationResult*>& stations) {
+  std::vector<std::int64_t> out;
+  for (const core::StationResult* s : stations)
+    out.insert(out.end(), s->votes.begin(), s->votes.end());
+  return out;
+}
+
+// The tests run per area: digit tests and last-digit tests.
+void RunAreaTests(const std::string& area, const std::vector<const core::StationResult*>& stations,
+                  int leader_index, const ForensicsOptions& options, ForensicsReport* report) {
+  if (options.digit_tests) {
+    AddDigitGroups(area, stations, report->leader, leader_index, options, &report->digit_tests);
+  }
+  if (options.last_digits) {
+    report->last_digits.push_back({area, RunLastDigitTests(AllCounts(stations))});
+  }
+}
+
 }  // namespace
 
 ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options) {
@@ -63,8 +81,9 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
       if (level < s.areas.size()) by_area[s.areas[level]].push_back(&s);
     }
   }
+  const bool area_tests = options.digit_tests || options.last_digits;
   const int steps = (options.integer_percentage ? 1 : 0) +
-                    (options.digit_tests ? 1 + static_cast<int>(by_area.size()) : 0);
+                    (area_tests ? 1 + static_cast<int>(by_area.size()) : 0);
   int done = 0;
   const auto step = [&] {
     if (options.progress) options.progress(++done, steps);
@@ -81,13 +100,12 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
         {.replicates = options.replicates, .seed = options.seed, .threads = options.threads});
     step();
   }
-  if (!options.digit_tests) return report;
-
-  AddDigitGroups("", all, report.leader, leader, options, &report.digit_tests);
-  step();
   if (by) report.by_level = table.area_levels[static_cast<std::size_t>(options.by_level)];
+  if (!area_tests) return report;
+  RunAreaTests("", all, leader, options, &report);
+  step();
   for (const auto& [area, stations] : by_area) {
-    AddDigitGroups(area, stations, report.leader, leader, options, &report.digit_tests);
+    RunAreaTests(area, stations, leader, options, &report);
     step();
   }
   return report;
@@ -139,6 +157,22 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
                                              {"results", std::move(integer_results)}};
   }
   if (!digit_groups.empty()) out["digit_tests"] = std::move(digit_groups);
+  json::array last_digits;
+  for (const LastDigitGroup& g : report.last_digits) {
+    const LastDigitTests& t = g.tests;
+    json::object group{
+        {"n", t.n},
+        {"digit_counts", json::array(std::begin(t.digit_counts), std::end(t.digit_counts))},
+        {"chi_square", t.chi_square},
+        {"uniform_p", t.uniform_p},
+        {"repeated_share", t.repeated_share},
+        {"repeated_p", t.repeated_p},
+        {"adjacent_share", t.adjacent_share},
+        {"adjacent_p", t.adjacent_p}};
+    if (!g.area.empty()) group["area"] = g.area;
+    last_digits.push_back(std::move(group));
+  }
+  if (!last_digits.empty()) out["last_digits"] = std::move(last_digits);
   if (!report.by_level.empty()) out["by"] = report.by_level;
   return out;
 }

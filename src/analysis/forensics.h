@@ -11,6 +11,7 @@
 
 #include "analysis/digit_tests.h"
 #include "analysis/integer_percentage.h"
+#include "analysis/last_digits.h"
 #include "core/results.h"
 
 namespace vigil::analysis {
@@ -24,7 +25,8 @@ struct ForensicsOptions {
   int by_level = -1;
   bool integer_percentage = true;  // run the integer-percentage test
   bool digit_tests = true;         // run the digit and distribution tests
-  // Called after each step (the integer test, each group of digit tests)
+  bool last_digits = true;         // run Beber and Scacco's last-digit tests
+  // Called after each step (the integer test, each area's tests)
   // with the steps done and the steps in all.
   std::function<void(int done, int total)> progress;
 };
@@ -37,12 +39,20 @@ struct DigitTestGroup {
   std::vector<DigitTestResult> results;
 };
 
+// Beber and Scacco's tests on every contestant's count at the stations of
+// one area.
+struct LastDigitGroup {
+  std::string area;  // empty: all stations
+  LastDigitTests tests;
+};
+
 struct ForensicsReport {
   std::int64_t stations = 0;  // in the table
   std::string leader;         // the contestant with most votes
   std::string by_level;       // empty unless ForensicsOptions::by_level >= 0
   IntegerTestReport integer_percentage;
   std::vector<DigitTestGroup> digit_tests;
+  std::vector<LastDigitGroup> last_digits;
 };
 
 ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options);

@@ -67,6 +67,18 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
                   static_cast<long long>(r.n), r.flagged ? "FLAG" : "");
     }
   }
+  for (const auto& group : report.last_digits) {
+    if (!group.area.empty()) continue;
+    const auto& t = group.tests;
+    std::printf("\nLast digits (Beber and Scacco 2012), %lld counts of 100 or more\n",
+                static_cast<long long>(t.n));
+    std::printf("  uniform last digit      chi-square %8.1f (9 df)  p %.3g\n", t.chi_square,
+                t.uniform_p);
+    std::printf("  repeated last two       %.4f (expected 0.10)   p(as few)  %.3g\n",
+                t.repeated_share, t.repeated_p);
+    std::printf("  adjacent last two       %.4f (expected 0.18)   p(as many) %.3g\n",
+                t.adjacent_share, t.adjacent_p);
+  }
 }
 
 }  // namespace
@@ -100,8 +112,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
   cmd->add_option("--threads", opts->threads, "Worker threads (0: one per core)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  cmd->add_option("--only", opts->only, "Run one analysis: integer or digits")
-      ->check(CLI::IsMember({"integer", "digits"}));
+  cmd->add_option("--only", opts->only, "Run one analysis: integer, digits or last-digits")
+      ->check(CLI::IsMember({"integer", "digits", "last-digits"}));
   cmd->callback([opts, &ctx] {
     auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format));
     if (!read) {
@@ -114,7 +126,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         .replicates = opts->replicates,
         .threads = opts->threads,
         .integer_percentage = opts->only.empty() || opts->only == "integer",
-        .digit_tests = opts->only.empty() || opts->only == "digits"};
+        .digit_tests = opts->only.empty() || opts->only == "digits",
+        .last_digits = opts->only.empty() || opts->only == "last-digits"};
     if (!opts->by.empty()) {
       const auto& levels = read->table.area_levels;
       const auto it = std::find(levels.begin(), levels.end(), opts->by);
