@@ -573,6 +573,7 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
   EXPECT_EQ(integer.at("results").as_array().size(), 12u);
   // Overall and per tik, each for turnout and the leader.
   EXPECT_GT(report.at("digit_tests").as_array().size(), 2u);
+  EXPECT_GT(report.at("shpilkin").at("leader_votes").as_int64(), 0);
   EXPECT_EQ(report.at("last_digits").as_array().size(),
             report.at("digit_tests").as_array().size() / 2);
   EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));

@@ -82,7 +82,7 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
     }
   }
   const bool area_tests = options.digit_tests || options.last_digits;
-  const int steps = (options.integer_percentage ? 1 : 0) +
+  const int steps = (options.integer_percentage ? 1 : 0) + (options.shpilkin ? 1 : 0) +
                     (area_tests ? 1 + static_cast<int>(by_area.size()) : 0);
   int done = 0;
   const auto step = [&] {
@@ -98,6 +98,10 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
     report.integer_percentage = RunIntegerTest(
         IntegerTestStations(table, leader),
         {.replicates = options.replicates, .seed = options.seed, .threads = options.threads});
+    step();
+  }
+  if (options.shpilkin) {
+    report.shpilkin = EstimateShpilkin(table, leader);
     step();
   }
   if (by) report.by_level = table.area_levels[static_cast<std::size_t>(options.by_level)];
@@ -173,6 +177,27 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
     last_digits.push_back(std::move(group));
   }
   if (!last_digits.empty()) out["last_digits"] = std::move(last_digits);
+  if (report.shpilkin) {
+    const ShpilkinEstimate& e = *report.shpilkin;
+    json::array bins;
+    for (const ShpilkinBin& b : e.bins) {
+      bins.push_back(json::object{{"turnout_percent", b.turnout_percent},
+                                  {"stations", b.stations},
+                                  {"registered", b.registered},
+                                  {"leader", b.leader},
+                                  {"others", b.others}});
+    }
+    json::object shpilkin{{"stations_used", e.stations_used},
+                          {"leader_votes", e.leader_votes},
+                          {"bins", std::move(bins)}};
+    if (e.clean_turnout_percent >= 0) {
+      shpilkin["clean_turnout_percent"] = e.clean_turnout_percent;
+      shpilkin["clean_ratio"] = e.clean_ratio;
+      shpilkin["expected_leader_votes"] = e.expected_leader_votes;
+      shpilkin["excess_votes"] = e.excess_votes;
+    }
+    out["shpilkin"] = std::move(shpilkin);
+  }
   if (!report.by_level.empty()) out["by"] = report.by_level;
   return out;
 }

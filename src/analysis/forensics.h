@@ -6,12 +6,14 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/digit_tests.h"
 #include "analysis/integer_percentage.h"
 #include "analysis/last_digits.h"
+#include "analysis/shpilkin.h"
 #include "core/results.h"
 
 namespace vigil::analysis {
@@ -26,6 +28,7 @@ struct ForensicsOptions {
   bool integer_percentage = true;  // run the integer-percentage test
   bool digit_tests = true;         // run the digit and distribution tests
   bool last_digits = true;         // run Beber and Scacco's last-digit tests
+  bool shpilkin = true;            // estimate the leader's excess votes
   // Called after each step (the integer test, each area's tests)
   // with the steps done and the steps in all.
   std::function<void(int done, int total)> progress;
@@ -53,6 +56,7 @@ struct ForensicsReport {
   IntegerTestReport integer_percentage;
   std::vector<DigitTestGroup> digit_tests;
   std::vector<LastDigitGroup> last_digits;
+  std::optional<ShpilkinEstimate> shpilkin;
 };
 
 ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options);

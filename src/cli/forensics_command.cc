@@ -67,6 +67,21 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
                   static_cast<long long>(r.n), r.flagged ? "FLAG" : "");
     }
   }
+  if (report.shpilkin) {
+    const auto& e = *report.shpilkin;
+    std::printf("\nExcess votes for the leader (Shpilkin), %lld stations\n",
+                static_cast<long long>(e.stations_used));
+    if (e.clean_turnout_percent < 0) {
+      std::printf("  not estimable: no clean turnout bin with votes for the others\n");
+    } else {
+      std::printf("  clean turnout %d%%, leader : others %.3f there\n", e.clean_turnout_percent,
+                  e.clean_ratio);
+      std::printf(
+          "  leader's votes %lld, expected %.0f, excess %.0f (%.1f%% of the leader's)\n",
+          static_cast<long long>(e.leader_votes), e.expected_leader_votes, e.excess_votes,
+          e.leader_votes > 0 ? 100 * e.excess_votes / static_cast<double>(e.leader_votes) : 0.0);
+    }
+  }
   for (const auto& group : report.last_digits) {
     if (!group.area.empty()) continue;
     const auto& t = group.tests;
@@ -112,8 +127,9 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
   cmd->add_option("--threads", opts->threads, "Worker threads (0: one per core)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  cmd->add_option("--only", opts->only, "Run one analysis: integer, digits or last-digits")
-      ->check(CLI::IsMember({"integer", "digits", "last-digits"}));
+  cmd->add_option("--only", opts->only,
+                  "Run one analysis: integer, digits, last-digits or shpilkin")
+      ->check(CLI::IsMember({"integer", "digits", "last-digits", "shpilkin"}));
   cmd->callback([opts, &ctx] {
     auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format));
     if (!read) {
@@ -127,7 +143,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         .threads = opts->threads,
         .integer_percentage = opts->only.empty() || opts->only == "integer",
         .digit_tests = opts->only.empty() || opts->only == "digits",
-        .last_digits = opts->only.empty() || opts->only == "last-digits"};
+        .last_digits = opts->only.empty() || opts->only == "last-digits",
+        .shpilkin = opts->only.empty() || opts->only == "shpilkin"};
     if (!opts->by.empty()) {
       const auto& levels = read->table.area_levels;
       const auto it = std::find(levels.begin(), levels.end(), opts->by);
