@@ -558,9 +558,10 @@ TEST_F(CliTest, AuditVerifyOnAFreshMissionSaysOk) {
 
 TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
   const std::string out = dir_.path() + "/report.json";
+  const std::string flags = dir_.path() + "/flags.csv";
   const ProcessResult r =
       RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by",
-                "tik", "--replicates", "200", "--seed", "7", "--json", out});
+                "tik", "--replicates", "200", "--seed", "7", "--json", out, "--flags", flags});
   ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("40 stations read"));
   EXPECT_THAT(r.out, HasSubstr("Integer percentages (Kobak et al. 2016)"));
@@ -577,6 +578,12 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
   EXPECT_EQ(report.at("last_digits").as_array().size(),
             report.at("digit_tests").as_array().size() / 2);
   EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+  // One CSV row per flagged station, as many as the JSON counts.
+  const std::vector<std::string> rows = Split(ReadFile(flags), "\r\n");
+  ASSERT_FALSE(rows.empty());
+  EXPECT_THAT(rows[0], StartsWith("station,region,tik,registered,issued,cast,leader_votes,"));
+  EXPECT_EQ(static_cast<std::int64_t>(rows.size()) - 1,
+            report.at("station_flags").at("stations_flagged").as_int64());
 }
 
 TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {

@@ -83,6 +83,7 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
   }
   const bool area_tests = options.digit_tests || options.last_digits;
   const int steps = (options.integer_percentage ? 1 : 0) + (options.shpilkin ? 1 : 0) +
+                    (options.station_flags ? 1 : 0) +
                     (area_tests ? 1 + static_cast<int>(by_area.size()) : 0);
   int done = 0;
   const auto step = [&] {
@@ -102,6 +103,12 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
   }
   if (options.shpilkin) {
     report.shpilkin = EstimateShpilkin(table, leader);
+    step();
+  }
+  if (options.station_flags) {
+    const int lowest = static_cast<int>(table.area_levels.size()) - 1;
+    if (lowest >= 0) report.flags_level = table.area_levels[static_cast<std::size_t>(lowest)];
+    report.station_flags = FlagStations(table, leader, lowest);
     step();
   }
   if (by) report.by_level = table.area_levels[static_cast<std::size_t>(options.by_level)];
@@ -198,8 +205,37 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
     }
     out["shpilkin"] = std::move(shpilkin);
   }
+  if (!report.station_flags.empty() || !report.flags_level.empty()) {
+    std::int64_t counts[6] = {};
+    for (const StationFlags& f : report.station_flags) {
+      const bool set[6] = {f.integer_turnout, f.integer_share,   f.extreme_turnout,
+                           f.extreme_share,   f.outlier_turnout, f.outlier_share};
+      for (int i = 0; i < 6; ++i) counts[i] += set[i] ? 1 : 0;
+    }
+    out["station_flags"] = json::object{
+        {"within", report.flags_level}, {"stations_flagged", report.station_flags.size()},
+        {"integer_turnout", counts[0]}, {"integer_share", counts[1]},
+        {"extreme_turnout", counts[2]}, {"extreme_share", counts[3]},
+        {"outlier_turnout", counts[4]}, {"outlier_share", counts[5]}};
+  }
   if (!report.by_level.empty()) out["by"] = report.by_level;
   return out;
+}
+
+std::string FlagNames(const StationFlags& f) {
+  std::string names;
+  const auto add = [&](bool set, const char* name) {
+    if (!set) return;
+    if (!names.empty()) names += ' ';
+    names += name;
+  };
+  add(f.integer_turnout, "integer_turnout");
+  add(f.integer_share, "integer_share");
+  add(f.extreme_turnout, "extreme_turnout");
+  add(f.extreme_share, "extreme_share");
+  add(f.outlier_turnout, "outlier_turnout");
+  add(f.outlier_share, "outlier_share");
+  return names;
 }
 
 }  // namespace vigil::analysis

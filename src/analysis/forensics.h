@@ -14,6 +14,7 @@
 #include "analysis/integer_percentage.h"
 #include "analysis/last_digits.h"
 #include "analysis/shpilkin.h"
+#include "analysis/station_flags.h"
 #include "core/results.h"
 
 namespace vigil::analysis {
@@ -29,6 +30,7 @@ struct ForensicsOptions {
   bool digit_tests = true;         // run the digit and distribution tests
   bool last_digits = true;         // run Beber and Scacco's last-digit tests
   bool shpilkin = true;            // estimate the leader's excess votes
+  bool station_flags = true;       // flag stations, within areas of the lowest level
   // Called after each step (the integer test, each area's tests)
   // with the steps done and the steps in all.
   std::function<void(int done, int total)> progress;
@@ -57,6 +59,8 @@ struct ForensicsReport {
   std::vector<DigitTestGroup> digit_tests;
   std::vector<LastDigitGroup> last_digits;
   std::optional<ShpilkinEstimate> shpilkin;
+  std::vector<StationFlags> station_flags;
+  std::string flags_level;  // the area level outliers are judged within
 };
 
 ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options);
@@ -64,5 +68,9 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
 // The report as JSON; docs/forensics.md documents the layout. Values that
 // could not be computed (no qualifying station) are null.
 boost::json::object ForensicsToJson(const ForensicsReport& report);
+
+// The names of the flags `f` carries, space-separated (e.g.
+// "integer_turnout outlier_share").
+std::string FlagNames(const StationFlags& f);
 
 }  // namespace vigil::analysis

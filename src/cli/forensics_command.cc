@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "analysis/forensics.h"
 #include "cli/cli.h"
 #include "ingest/results_reader.h"
+#include "report/csv.h"
 
 namespace vigil::cli {
 
@@ -31,6 +33,48 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
   std::filesystem::rename(temporary, path, ec);
   if (ec) return Status::InvalidArgument("cannot write " + path + ": " + ec.message());
   return Status::Ok();
+}
+
+// One row per flagged station: its code, areas and figures, turnout and
+// share with their robust z-scores within its area, and the flags.
+std::string StationFlagsCsv(const core::ResultsTable& table,
+                            const analysis::ForensicsReport& report) {
+  std::ostringstream out;
+  const auto field = [&](std::string_view text, bool number = false) {
+    report::WriteCsvField(out, text, number);
+    out << ',';
+  };
+  const auto number = [&](auto value) {
+    std::ostringstream v;
+    v << value;
+    field(v.str(), true);
+  };
+  field("station");
+  for (const std::string& level : table.area_levels) field(level);
+  for (const char* h : {"registered", "issued", "cast", "leader_votes", "turnout", "share",
+                        "turnout_z", "share_z"}) {
+    field(h);
+  }
+  out << "flags\r\n";
+  const int leader = table.Leader();
+  for (const analysis::StationFlags& f : report.station_flags) {
+    const core::StationResult& s = table.stations[f.station];
+    field(s.code);
+    for (std::size_t i = 0; i < table.area_levels.size(); ++i) {
+      field(i < s.areas.size() ? s.areas[i] : "");
+    }
+    number(s.registered.value_or(0));
+    number(s.issued.value_or(0));
+    number(s.BallotsCast().value_or(0));
+    number(s.votes[static_cast<std::size_t>(leader)]);
+    number(f.turnout);
+    number(f.share);
+    number(f.turnout_z);
+    number(f.share_z);
+    report::WriteCsvField(out, analysis::FlagNames(f));
+    out << "\r\n";
+  }
+  return out.str();
 }
 
 void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsReport& report) {
@@ -82,6 +126,13 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
           e.leader_votes > 0 ? 100 * e.excess_votes / static_cast<double>(e.leader_votes) : 0.0);
     }
   }
+  if (!report.station_flags.empty()) {
+    std::printf(
+        "\n%zu stations flagged (integer or extreme turnout or share, or outliers within "
+        "their %s); --flags FILE lists them\n",
+        report.station_flags.size(),
+        report.flags_level.empty() ? "table" : report.flags_level.c_str());
+  }
   for (const auto& group : report.last_digits) {
     if (!group.area.empty()) continue;
     const auto& t = group.tests;
@@ -111,6 +162,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     int replicates = 1000;
     int threads = 0;
     std::string only;
+    std::string flags;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
@@ -119,6 +171,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
+  cmd->add_option("--flags", opts->flags, "Write the flagged stations as CSV");
   cmd->add_option("--seed", opts->seed, "Seed of every random draw (publish it)")
       ->capture_default_str();
   cmd->add_option("--replicates", opts->replicates, "Monte Carlo and bootstrap replicates")
@@ -144,7 +197,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         .integer_percentage = opts->only.empty() || opts->only == "integer",
         .digit_tests = opts->only.empty() || opts->only == "digits",
         .last_digits = opts->only.empty() || opts->only == "last-digits",
-        .shpilkin = opts->only.empty() || opts->only == "shpilkin"};
+        .shpilkin = opts->only.empty() || opts->only == "shpilkin",
+        .station_flags = opts->only.empty() || !opts->flags.empty()};
     if (!opts->by.empty()) {
       const auto& levels = read->table.area_levels;
       const auto it = std::find(levels.begin(), levels.end(), opts->by);
@@ -172,7 +226,14 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         return;
       }
     }
-    if (opts->json != "-") PrintSummary(*read, report);
+    if (!opts->flags.empty()) {
+      Status s = WriteFileAtomically(opts->flags, StationFlagsCsv(read->table, report));
+      if (!s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    if (opts->json != "-" && opts->flags != "-") PrintSummary(*read, report);
   });
 }
 

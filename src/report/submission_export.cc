@@ -4,31 +4,13 @@
 #include <cstdio>
 #include <set>
 
+#include "report/csv.h"
+
 namespace vigil::report {
 
 namespace json = boost::json;
 
 namespace {
-
-// RFC 4180 field: quoted when it holds a comma, quote or line break. Fields
-// starting with = + - @ are prefixed with ' so spreadsheets do not run them
-// as formulas (CSV injection); numbers are left alone.
-void WriteCsvField(std::ostream& out, std::string_view field, bool is_number = false) {
-  const bool formula = !is_number && !field.empty() &&
-                       (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@');
-  const bool quote = formula || field.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
-    out << field;
-    return;
-  }
-  out << '"';
-  if (formula) out << '\'';
-  for (char c : field) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
 
 std::string AnswerText(const json::value& v, bool* is_number) {
   *is_number = v.is_number();
