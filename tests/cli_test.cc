@@ -586,6 +586,27 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
             report.at("station_flags").at("stations_flagged").as_int64());
 }
 
+TEST_F(CliTest, ForensicsWritesASelfContainedHtmlReport) {
+  const std::string html = dir_.path() + "/report.html";
+  const ProcessResult r =
+      RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec",
+                "--replicates", "100", "--html", html});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const std::string page = ReadFile(html);
+  EXPECT_THAT(page, StartsWith("<!DOCTYPE html>"));
+  for (const char* section : {"Turnout and the leader", "Election fingerprint",
+                              "Integer percentages", "Excess votes for the leader",
+                              "Digit and distribution tests", "Last digits"}) {
+    EXPECT_THAT(page, HasSubstr(std::string("<h2>") + section)) << section;
+  }
+  EXPECT_THAT(page, HasSubstr("<svg"));
+  // Names are escaped, and nothing is loaded from anywhere.
+  EXPECT_THAT(page, HasSubstr("&quot;ЕДИНАЯ РОССИЯ&quot;"));
+  EXPECT_THAT(page, Not(HasSubstr("<script")));
+  EXPECT_THAT(page, Not(HasSubstr("src=")));
+  EXPECT_THAT(page, Not(HasSubstr("href=")));
+}
+
 TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {
   const ProcessResult r = RunVigil(
       {"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by", "oik"});

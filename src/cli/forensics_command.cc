@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "ingest/results_reader.h"
 #include "report/csv.h"
+#include "service/forensics_html.h"
 
 namespace vigil::cli {
 
@@ -163,6 +164,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     int threads = 0;
     std::string only;
     std::string flags;
+    std::string html;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
@@ -172,6 +174,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
   cmd->add_option("--flags", opts->flags, "Write the flagged stations as CSV");
+  cmd->add_option("--html", opts->html, "Write the report as a self-contained HTML page");
   cmd->add_option("--seed", opts->seed, "Seed of every random draw (publish it)")
       ->capture_default_str();
   cmd->add_option("--replicates", opts->replicates, "Monte Carlo and bootstrap replicates")
@@ -226,6 +229,14 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         return;
       }
     }
+    if (!opts->html.empty()) {
+      Status s = WriteFileAtomically(
+          opts->html, service::ForensicsHtml(read->table, report, {opts->file, opts->format}));
+      if (!s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
     if (!opts->flags.empty()) {
       Status s = WriteFileAtomically(opts->flags, StationFlagsCsv(read->table, report));
       if (!s.ok()) {
@@ -233,7 +244,9 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         return;
       }
     }
-    if (opts->json != "-" && opts->flags != "-") PrintSummary(*read, report);
+    if (opts->json != "-" && opts->flags != "-" && opts->html != "-") {
+      PrintSummary(*read, report);
+    }
   });
 }
 
