@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -15,6 +16,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "service/mission_service.h"
@@ -588,15 +590,14 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
 
 TEST_F(CliTest, ForensicsWritesASelfContainedHtmlReport) {
   const std::string html = dir_.path() + "/report.html";
-  const ProcessResult r =
-      RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec",
-                "--replicates", "100", "--html", html});
+  const ProcessResult r = RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"),
+                                    "--format", "ru-cec", "--replicates", "100", "--html", html});
   ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
   const std::string page = ReadFile(html);
   EXPECT_THAT(page, StartsWith("<!DOCTYPE html>"));
-  for (const char* section : {"Turnout and the leader", "Election fingerprint",
-                              "Integer percentages", "Excess votes for the leader",
-                              "Digit and distribution tests", "Last digits"}) {
+  for (const char* section :
+       {"Turnout and the leader", "Election fingerprint", "Integer percentages",
+        "Excess votes for the leader", "Digit and distribution tests", "Last digits"}) {
     EXPECT_THAT(page, HasSubstr(std::string("<h2>") + section)) << section;
   }
   EXPECT_THAT(page, HasSubstr("<svg"));
@@ -605,6 +606,21 @@ TEST_F(CliTest, ForensicsWritesASelfContainedHtmlReport) {
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   EXPECT_THAT(page, Not(HasSubstr("src=")));
   EXPECT_THAT(page, Not(HasSubstr("href=")));
+}
+
+TEST_F(CliTest, ForensicsWritesIntoAFifoInsteadOfReplacingIt) {
+  // Reports go through a temporary file and a rename, which must never
+  // replace something that is not a regular file (such as /dev/null).
+  const std::string fifo = dir_.path() + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = ReadFile(fifo); });
+  const ProcessResult r = RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"),
+                                    "--format", "ru-cec", "--only", "shpilkin", "--json", fifo});
+  reader.join();
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_THAT(received, HasSubstr("\"shpilkin\""));
 }
 
 TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {

@@ -17,11 +17,21 @@ namespace vigil::cli {
 
 namespace {
 
-// Writes `text` to `path` through a temporary file and a rename, so that a
-// reader never sees half a report.
+// Writes `text` to `path`. A regular file (or a new one) is written through
+// a temporary file and a rename, so that a reader never sees half a report;
+// anything else (a device such as /dev/null, a pipe) is written in place,
+// never replaced.
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
   if (path == "-") {
     std::cout << text;
+    return Status::Ok();
+  }
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) return Status::InvalidArgument("cannot write " + path);
     return Status::Ok();
   }
   const std::string temporary = path + ".tmp";
@@ -30,7 +40,6 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
     out << text;
     if (!out.flush()) return Status::InvalidArgument("cannot write " + temporary);
   }
-  std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
   if (ec) return Status::InvalidArgument("cannot write " + path + ": " + ec.message());
   return Status::Ok();
