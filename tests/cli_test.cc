@@ -576,6 +576,9 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
   EXPECT_EQ(integer.at("results").as_array().size(), 12u);
   // Overall and per tik, each for turnout and the leader.
   EXPECT_GT(report.at("digit_tests").as_array().size(), 2u);
+  const json::object& overall = report.at("digit_tests").as_array()[0].as_object();
+  EXPECT_GT(overall.at("dip").as_double(), 0);
+  EXPECT_LE(overall.at("dip_p").as_double(), 1);
   EXPECT_GT(report.at("shpilkin").at("leader_votes").as_int64(), 0);
   EXPECT_EQ(report.at("last_digits").as_array().size(),
             report.at("digit_tests").as_array().size() / 2);

@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 
+#include "analysis/dip_test.h"
+
 namespace vigil::analysis {
 
 namespace {
@@ -34,17 +36,26 @@ std::vector<CountAndShare> ContestantCounts(const std::vector<const core::Statio
   return out;
 }
 
+DigitTestGroup DigitGroup(const std::string& area, const std::string& quantity,
+                          const std::vector<CountAndShare>& counts,
+                          const ForensicsOptions& options) {
+  DigitTestGroup g{area, quantity, RunDigitTests(counts, options.replicates, options.seed)};
+  std::vector<double> shares;
+  for (const CountAndShare& c : counts) shares.push_back(c.share);
+  std::erase_if(shares, [](double v) { return !std::isfinite(v); });
+  g.dip = DipStatistic(shares);
+  g.dip_p = DipPValue(g.dip, shares.size(), options.replicates, options.seed, options.threads);
+  return g;
+}
+
 void AddDigitGroups(const std::string& area,
                     const std::vector<const core::StationResult*>& stations,
                     const std::string& leader, int leader_index, const ForensicsOptions& options,
                     std::vector<DigitTestGroup>* out) {
-  out->push_back(
-      {area, "Turnout", RunDigitTests(TurnoutCounts(stations), options.replicates, options.seed)});
+  out->push_back(DigitGroup(area, "Turnout", TurnoutCounts(stations), options));
   if (leader_index >= 0) {
-    out->push_back(
-        {area, leader,
-         RunDigitTests(ContestantCounts(stations, static_cast<std::size_t>(leader_index)),
-                       options.replicates, options.seed)});
+    out->push_back(DigitGroup(
+        area, leader, ContestantCounts(stations, static_cast<std::size_t>(leader_index)), options));
   }
 }
 
@@ -155,7 +166,10 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
                                      {"ci_high", Number(r.ci_high)},
                                      {"flagged", r.flagged}});
     }
-    json::object group{{"quantity", g.quantity}, {"results", std::move(results)}};
+    json::object group{{"quantity", g.quantity},
+                       {"results", std::move(results)},
+                       {"dip", g.dip},
+                       {"dip_p", g.dip_p}};
     if (!g.area.empty()) group["area"] = g.area;
     digit_groups.push_back(std::move(group));
   }

@@ -42,6 +42,9 @@ struct DigitTestGroup {
   std::string area;      // empty: all stations
   std::string quantity;  // "Turnout" or the contestant's name
   std::vector<DigitTestResult> results;
+  // Hartigan's dip test of the shares' unimodality (see dip_test.h).
+  double dip = 0;
+  double dip_p = 1;
 };
 
 // Beber and Scacco's tests on every contestant's count at the stations of

@@ -120,6 +120,8 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
                   r.statistic.c_str(), r.value, r.ci_low, r.ci_high, r.expected,
                   static_cast<long long>(r.n), r.flagged ? "FLAG" : "");
     }
+    std::printf("  %-6s %9.4f  p %.3f (Hartigan's dip test of unimodality)  %s\n", "Dip", group.dip,
+                group.dip_p, group.dip_p < 0.05 ? "FLAG" : "");
   }
   if (report.shpilkin) {
     const auto& e = *report.shpilkin;

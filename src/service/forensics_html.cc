@@ -173,14 +173,20 @@ std::string DigitTests(const analysis::ForensicsReport& r) {
               Fixed(t.ci_low, 3) + " – " + Fixed(t.ci_high, 3) + "</td><td>" +
               Fixed(t.expected, 3) + "</td><td>" + std::to_string(t.n) + "</td></tr>";
     }
+    rows += std::string("<tr") + (g.dip_p < 0.05 ? " class=\"flag\"" : "") + "><td>" +
+            HtmlEscape(g.area.empty() ? "all" : g.area) + "</td><td>" + HtmlEscape(g.quantity) +
+            "</td><td>Dip</td><td>" + Fixed(g.dip, 4) + "</td><td>p = " + Fixed(g.dip_p, 3) +
+            "</td><td>unimodal</td><td></td></tr>";
   }
   return Section(
       "digits", "Digit and distribution tests",
       "Second-digit mean (2BL), last-digit mean (LastC), counts and percentages ending in 0 or 5 "
       "(C05s, P05s), skewness and kurtosis of the shares, with 95% bootstrap intervals; marked "
-      "rows exclude the value clean counting would give. Strategic voting and ordinary "
-      "differences between places move these statistics too.",
-      "Mebane; USAID Election Forensics Toolkit (EFToolkit).",
+      "rows exclude the value clean counting would give. Hartigan's dip tests whether the "
+      "shares have one mode (marked when p < 0.05). Strategic voting and ordinary differences "
+      "between places move these statistics too.",
+      "Mebane; USAID Election Forensics Toolkit (EFToolkit); Hartigan and Hartigan, Annals of "
+      "Statistics 13(1), 1985.",
       "<table><tr><th>area</th><th>quantity</th><th>statistic</th><th>value</th><th>95% "
       "interval</th><th>expected</th><th>n</th></tr>" +
           rows + "</table>");
