@@ -579,6 +579,10 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
   const json::object& overall = report.at("digit_tests").as_array()[0].as_object();
   EXPECT_GT(overall.at("dip").as_double(), 0);
   EXPECT_LE(overall.at("dip_p").as_double(), 1);
+  EXPECT_FALSE(overall.contains("sobyanin"));  // turnout comes first and has none
+  const json::object& leader = report.at("digit_tests").as_array()[1].as_object();
+  EXPECT_TRUE(leader.at("sobyanin").is_double());
+  EXPECT_TRUE(leader.at("correlation").is_double());
   EXPECT_GT(report.at("shpilkin").at("leader_votes").as_int64(), 0);
   EXPECT_EQ(report.at("last_digits").as_array().size(),
             report.at("digit_tests").as_array().size() / 2);

@@ -108,6 +108,49 @@ double ShareKurtosis(std::span<const CountAndShare> stations, std::int64_t* n) {
   return m.n == 0 || m.m2 == 0 ? kNaN : m.m4 / (m.m2 * m.m2);
 }
 
+namespace {
+
+struct Regression {
+  double slope = std::numeric_limits<double>::quiet_NaN();
+  double correlation = std::numeric_limits<double>::quiet_NaN();
+  double mean_y = std::numeric_limits<double>::quiet_NaN();
+};
+
+Regression Regress(std::span<const double> x, std::span<const double> y) {
+  double n = 0, sx = 0, sy = 0;
+  for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+    ++n;
+    sx += x[i];
+    sy += y[i];
+  }
+  Regression r;
+  if (n < 2) return r;
+  const double mx = sx / n, my = sy / n;
+  double sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  r.mean_y = my;
+  if (sxx > 0) r.slope = sxy / sxx;
+  if (sxx > 0 && syy > 0) r.correlation = sxy / std::sqrt(sxx * syy);
+  return r;
+}
+
+}  // namespace
+
+double SobyaninSukhovolsky(std::span<const double> turnout, std::span<const double> share) {
+  const Regression r = Regress(turnout, share);
+  return r.slope - r.mean_y;
+}
+
+double TurnoutShareCorrelation(std::span<const double> turnout, std::span<const double> share) {
+  return Regress(turnout, share).correlation;
+}
+
 double QuantileType7(std::span<const double> sorted, double q) {
   if (sorted.empty()) return kNaN;
   const double h = (static_cast<double>(sorted.size()) - 1) * q;
@@ -145,8 +188,8 @@ std::vector<DigitTestResult> RunDigitTests(std::span<const CountAndShare> statio
   for (std::size_t i = 0; i < kCount; ++i) {
     DigitTestResult& r = results[i];
     std::sort(draws[i].begin(), draws[i].end());
-    r.ci_low = QuantileType7(draws[i], 0.025);
-    r.ci_high = QuantileType7(draws[i], 0.975);
+    r.ci_low = 2 * r.value - QuantileType7(draws[i], 0.975);
+    r.ci_high = 2 * r.value - QuantileType7(draws[i], 0.025);
     r.flagged = !std::isnan(r.ci_low) && (r.expected < r.ci_low || r.expected > r.ci_high);
   }
   return results;

@@ -42,9 +42,11 @@ struct DigitTestResult {
   double expected = 0;    // the value under clean counting
   double value = 0;       // point estimate on all stations (NaN if n == 0)
   std::int64_t n = 0;     // stations used
-  // Percentile bootstrap interval (2.5% and 97.5%, quantiles interpolated
-  // as R's default, type 7) over `replicates` resamples of the stations;
-  // NaN if n < 2.
+  // Basic bootstrap interval, as EFToolkit (R's boot.ci type "basic"):
+  // [2 value - q97.5, 2 value - q2.5], where q are quantiles of the
+  // statistic over `replicates` resamples of the stations, interpolated as
+  // R's default quantile (type 7; boot.ci interpolates slightly
+  // differently). NaN if n < 2.
   double ci_low = 0;
   double ci_high = 0;
   bool flagged = false;  // the interval excludes `expected`
@@ -55,6 +57,16 @@ struct DigitTestResult {
 // the input order, `replicates` and `seed`.
 std::vector<DigitTestResult> RunDigitTests(std::span<const CountAndShare> stations, int replicates,
                                            std::uint64_t seed);
+
+// For a contestant, with turnout and share per station (pairs where either
+// is not finite are left out), as EFToolkit computes them; NaN with fewer
+// than two pairs or no spread.
+// Sobyanin-Sukhovolsky: the OLS slope of the share on turnout minus the
+// mean share. Near 0 when extra turnout splits like the rest of the vote;
+// large and positive when it goes to the contestant, as added ballots do.
+double SobyaninSukhovolsky(std::span<const double> turnout, std::span<const double> share);
+// Pearson's correlation of turnout and share.
+double TurnoutShareCorrelation(std::span<const double> turnout, std::span<const double> share);
 
 // Quantile q of `sorted` (ascending), interpolated as R's type 7.
 double QuantileType7(std::span<const double> sorted, double q);

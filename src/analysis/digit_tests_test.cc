@@ -63,6 +63,23 @@ TEST(DigitTests, SkewnessAndKurtosisArePopulationMoments) {
   EXPECT_TRUE(std::isnan(ShareKurtosis(Shares({0.3, 0.3}), &n)));       // no spread
 }
 
+TEST(DigitTests, SobyaninSukhovolskyIsTheSlopeBeyondTheMeanShare) {
+  // share = 2 turnout - 0.5: slope 2, mean share 0.5.
+  const std::vector<double> turnout = {0.4, 0.5, 0.6, NAN};
+  const std::vector<double> share = {0.3, 0.5, 0.7, 0.9};  // the NaN pair is left out
+  EXPECT_NEAR(SobyaninSukhovolsky(turnout, share), 1.5, 1e-12);
+  EXPECT_NEAR(TurnoutShareCorrelation(turnout, share), 1.0, 1e-12);
+  const std::vector<double> rising = {0.4, 0.5, 0.6};
+  const std::vector<double> falling = {0.7, 0.5, 0.3};
+  EXPECT_NEAR(TurnoutShareCorrelation(rising, falling), -1.0, 1e-12);
+  // A share that does not move with turnout: slope 0, minus the mean.
+  const std::vector<double> flat = {0.5, 0.5, 0.5};
+  EXPECT_NEAR(SobyaninSukhovolsky(rising, flat), -0.5, 1e-12);
+  EXPECT_TRUE(std::isnan(TurnoutShareCorrelation(rising, flat)));  // no spread
+  const std::vector<double> one = {0.4};
+  EXPECT_TRUE(std::isnan(SobyaninSukhovolsky(one, one)));
+}
+
 TEST(DigitTests, QuantileInterpolatesAsRType7) {
   const std::vector<double> sorted = {1, 2, 3, 4};
   EXPECT_DOUBLE_EQ(QuantileType7(sorted, 0.0), 1);

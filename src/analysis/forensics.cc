@@ -1,5 +1,6 @@
 #include "analysis/forensics.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 #include <limits>
@@ -17,7 +18,9 @@ std::vector<CountAndShare> TurnoutCounts(const std::vector<const core::StationRe
   for (const core::StationResult* s : stations) {
     const auto cast = s->BallotsCast();
     if (!cast || !s->registered || *s->registered <= 0) continue;
-    out.push_back({*cast, static_cast<double>(*cast) / static_cast<double>(*s->registered)});
+    // Shares above 1 count as 1, as in EFToolkit.
+    out.push_back(
+        {*cast, std::min(1.0, static_cast<double>(*cast) / static_cast<double>(*s->registered))});
   }
   return out;
 }
@@ -29,8 +32,9 @@ std::vector<CountAndShare> ContestantCounts(const std::vector<const core::Statio
     const auto cast = s->BallotsCast();
     if (!cast || contestant >= s->votes.size()) continue;
     const double share =
-        *cast > 0 ? static_cast<double>(s->votes[contestant]) / static_cast<double>(*cast)
-                  : std::numeric_limits<double>::quiet_NaN();
+        *cast > 0
+            ? std::min(1.0, static_cast<double>(s->votes[contestant]) / static_cast<double>(*cast))
+            : std::numeric_limits<double>::quiet_NaN();
     out.push_back({s->votes[contestant], share});
   }
   return out;
@@ -39,7 +43,7 @@ std::vector<CountAndShare> ContestantCounts(const std::vector<const core::Statio
 DigitTestGroup DigitGroup(const std::string& area, const std::string& quantity,
                           const std::vector<CountAndShare>& counts,
                           const ForensicsOptions& options) {
-  DigitTestGroup g{area, quantity, RunDigitTests(counts, options.replicates, options.seed)};
+  DigitTestGroup g{area, quantity, false, RunDigitTests(counts, options.replicates, options.seed)};
   std::vector<double> shares;
   for (const CountAndShare& c : counts) shares.push_back(c.share);
   std::erase_if(shares, [](double v) { return !std::isfinite(v); });
@@ -53,9 +57,22 @@ void AddDigitGroups(const std::string& area,
                     const std::string& leader, int leader_index, const ForensicsOptions& options,
                     std::vector<DigitTestGroup>* out) {
   out->push_back(DigitGroup(area, "Turnout", TurnoutCounts(stations), options));
+  out->back().turnout = true;
   if (leader_index >= 0) {
-    out->push_back(DigitGroup(
-        area, leader, ContestantCounts(stations, static_cast<std::size_t>(leader_index)), options));
+    DigitTestGroup g = DigitGroup(
+        area, leader, ContestantCounts(stations, static_cast<std::size_t>(leader_index)), options);
+    // Turnout and share unrounded and uncapped, as EFToolkit regresses them.
+    std::vector<double> turnout, share;
+    for (const core::StationResult* s : stations) {
+      const auto cast = s->BallotsCast();
+      if (!cast || *cast <= 0 || !s->registered || *s->registered <= 0) continue;
+      turnout.push_back(static_cast<double>(*cast) / static_cast<double>(*s->registered));
+      share.push_back(static_cast<double>(s->votes[static_cast<std::size_t>(leader_index)]) /
+                      static_cast<double>(*cast));
+    }
+    g.sobyanin = SobyaninSukhovolsky(turnout, share);
+    g.correlation = TurnoutShareCorrelation(turnout, share);
+    out->push_back(std::move(g));
   }
 }
 
@@ -170,6 +187,10 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
                        {"results", std::move(results)},
                        {"dip", g.dip},
                        {"dip_p", g.dip_p}};
+    if (!g.turnout) {
+      group["sobyanin"] = Number(g.sobyanin);
+      group["correlation"] = Number(g.correlation);
+    }
     if (!g.area.empty()) group["area"] = g.area;
     digit_groups.push_back(std::move(group));
   }

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,10 +42,14 @@ struct ForensicsOptions {
 struct DigitTestGroup {
   std::string area;      // empty: all stations
   std::string quantity;  // "Turnout" or the contestant's name
+  bool turnout = false;  // the quantity is turnout, not a contestant's share
   std::vector<DigitTestResult> results;
   // Hartigan's dip test of the shares' unimodality (see dip_test.h).
   double dip = 0;
   double dip_p = 1;
+  // For a contestant (NaN for turnout): see digit_tests.h.
+  double sobyanin = std::numeric_limits<double>::quiet_NaN();
+  double correlation = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Beber and Scacco's tests on every contestant's count at the stations of

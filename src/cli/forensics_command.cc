@@ -122,6 +122,11 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
     }
     std::printf("  %-6s %9.4f  p %.3f (Hartigan's dip test of unimodality)  %s\n", "Dip", group.dip,
                 group.dip_p, group.dip_p < 0.05 ? "FLAG" : "");
+    if (!group.turnout) {
+      std::printf("  %-6s %9.3f  (Sobyanin-Sukhovolsky: slope of share on turnout - mean share)\n",
+                  "SobSuk", group.sobyanin);
+      std::printf("  %-6s %9.3f  (correlation of turnout and share)\n", "Corr", group.correlation);
+    }
   }
   if (report.shpilkin) {
     const auto& e = *report.shpilkin;

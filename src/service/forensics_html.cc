@@ -177,14 +177,24 @@ std::string DigitTests(const analysis::ForensicsReport& r) {
             HtmlEscape(g.area.empty() ? "all" : g.area) + "</td><td>" + HtmlEscape(g.quantity) +
             "</td><td>Dip</td><td>" + Fixed(g.dip, 4) + "</td><td>p = " + Fixed(g.dip_p, 3) +
             "</td><td>unimodal</td><td></td></tr>";
+    if (!g.turnout) {
+      for (const auto& [name, value] : {std::pair{"Sobyanin–Sukhovolsky", g.sobyanin},
+                                        std::pair{"Correlation", g.correlation}}) {
+        rows += "<tr><td>" + HtmlEscape(g.area.empty() ? "all" : g.area) + "</td><td>" +
+                HtmlEscape(g.quantity) + "</td><td>" + name + "</td><td>" + Fixed(value, 3) +
+                "</td><td></td><td>0</td><td></td></tr>";
+      }
+    }
   }
   return Section(
       "digits", "Digit and distribution tests",
       "Second-digit mean (2BL), last-digit mean (LastC), counts and percentages ending in 0 or 5 "
       "(C05s, P05s), skewness and kurtosis of the shares, with 95% bootstrap intervals; marked "
       "rows exclude the value clean counting would give. Hartigan's dip tests whether the "
-      "shares have one mode (marked when p < 0.05). Strategic voting and ordinary differences "
-      "between places move these statistics too.",
+      "shares have one mode (marked when p < 0.05); Sobyanin–Sukhovolsky (the slope of the "
+      "leader's share on turnout minus the mean share) and the correlation grow when extra "
+      "turnout goes to the leader. Strategic voting and ordinary differences between places "
+      "move these statistics too.",
       "Mebane; USAID Election Forensics Toolkit (EFToolkit); Hartigan and Hartigan, Annals of "
       "Statistics 13(1), 1985.",
       "<table><tr><th>area</th><th>quantity</th><th>statistic</th><th>value</th><th>95% "
