@@ -3,12 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "analysis/albania_fixture.h"
 
 namespace vigil::analysis {
 namespace {
@@ -86,29 +85,6 @@ TEST(DigitTests, QuantileInterpolatesAsRType7) {
   EXPECT_DOUBLE_EQ(QuantileType7(sorted, 1.0), 4);
   EXPECT_DOUBLE_EQ(QuantileType7(sorted, 0.5), 2.5);      // R: quantile(1:4, .5)
   EXPECT_DOUBLE_EQ(QuantileType7(sorted, 0.025), 1.075);  // R: quantile(1:4, .025)
-}
-
-// Turnout by prefecture in Albania 2013 (tests/data/README.md): count =
-// ballots cast, share = ballots / registered.
-std::map<std::string, std::vector<CountAndShare>> AlbaniaTurnout() {
-  const char* source = std::getenv("VIGIL_SOURCE_DIR");
-  std::ifstream in(std::string(source != nullptr ? source : ".") +
-                   "/tests/data/albania2013_berat_fier.csv");
-  EXPECT_TRUE(in.good()) << "fixture not found; is VIGIL_SOURCE_DIR set?";
-  std::map<std::string, std::vector<CountAndShare>> out;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string prefecture, precinct, ballots, registered;
-    std::getline(fields, prefecture, ',');
-    std::getline(fields, precinct, ',');
-    std::getline(fields, ballots, ',');
-    std::getline(fields, registered, ',');
-    const double b = std::stod(ballots);
-    out[prefecture].push_back({static_cast<std::int64_t>(b), b / std::stod(registered)});
-  }
-  return out;
 }
 
 struct Reference {

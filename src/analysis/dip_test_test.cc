@@ -3,12 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
+#include "analysis/albania_fixture.h"
 #include "analysis/random.h"
 
 namespace vigil::analysis {
@@ -29,36 +27,16 @@ TEST(DipTest, TwoClustersMatchR) {
   EXPECT_NEAR(DipStatistic({1, 1.1, 1.2, 1.3, 10, 10.1, 10.2, 10.3}), 0.2416667, 1e-7);
 }
 
-std::map<std::string, std::vector<double>> AlbaniaTurnout() {
-  const char* source = std::getenv("VIGIL_SOURCE_DIR");
-  std::ifstream in(std::string(source != nullptr ? source : ".") +
-                   "/tests/data/albania2013_berat_fier.csv");
-  EXPECT_TRUE(in.good());
-  std::map<std::string, std::vector<double>> out;
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::stringstream f(line);
-    std::string prefecture, precinct, ballots, registered;
-    std::getline(f, prefecture, ',');
-    std::getline(f, precinct, ',');
-    std::getline(f, ballots, ',');
-    std::getline(f, registered, ',');
-    out[prefecture].push_back(std::stod(ballots) / std::stod(registered));
-  }
-  return out;
-}
-
 TEST(DipTest, AlbaniaTurnoutMatchesRAndThePublishedPValue) {
   const auto turnout = AlbaniaTurnout();
   // BERAT has one station without registered voters (turnout not finite),
   // left out as R's dip() needs: 299 values.
-  const double berat = DipStatistic(turnout.at("BERAT"));
+  const double berat = DipStatistic(Shares(turnout.at("BERAT")));
   EXPECT_NEAR(berat, 0.01938716, 1e-8);
   // EFToolkit publishes p = 0.651 (R's table); simulation with 2,000
   // samples has a standard error of about 0.011.
   EXPECT_NEAR(DipPValue(berat, 299, 2000, 1), 0.651, 0.04);
-  const double fier = DipStatistic(turnout.at("FIER"));
+  const double fier = DipStatistic(Shares(turnout.at("FIER")));
   EXPECT_NEAR(fier, 0.05225533, 1e-8);
   EXPECT_EQ(DipPValue(fier, 558, 500, 1), 0);  // R: p < 2.2e-16
 }
