@@ -181,13 +181,16 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     std::string only;
     std::string flags;
     std::string html;
+    std::string office;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
-  cmd->add_option("--format", opts->format, "generic or ru-cec")
-      ->check(CLI::IsMember({"generic", "ru-cec"}))
+  cmd->add_option("--format", opts->format, "generic, ru-cec or openelections")
+      ->check(CLI::IsMember({"generic", "ru-cec", "openelections"}))
       ->capture_default_str();
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
+  cmd->add_option("--office", opts->office,
+                  "The office to read from an openelections file (e.g. President)");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
   cmd->add_option("--flags", opts->flags, "Write the flagged stations as CSV");
   cmd->add_option("--html", opts->html, "Write the report as a self-contained HTML page");
@@ -203,7 +206,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
                   "Run one analysis: integer, digits, last-digits or shpilkin")
       ->check(CLI::IsMember({"integer", "digits", "last-digits", "shpilkin"}));
   cmd->callback([opts, &ctx] {
-    auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format));
+    auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format),
+                                        opts->office);
     if (!read) {
       ctx.exit_code = ReportError(read.error());
       return;

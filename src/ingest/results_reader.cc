@@ -2,9 +2,12 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "ingest/csv_reader.h"
@@ -201,10 +204,47 @@ CountParse ParseCount(std::string_view text, std::int64_t* out) {
 
 void AddTo(std::optional<std::int64_t>* sum, std::int64_t v) { *sum = sum->value_or(0) + v; }
 
+// The problems found in one file: all are counted, the first kMaxProblems
+// kept with "file:line:" in front.
+class ProblemLog {
+ public:
+  explicit ProblemLog(std::string name) : name_(std::move(name)) {}
+
+  void Add(std::size_t line, std::string problem) {
+    ++count_;
+    if (kept_.size() < kMaxProblems) {
+      kept_.push_back(name_ + ":" + std::to_string(line) + ": " + std::move(problem));
+    }
+  }
+  void Add(const CsvError& error) {
+    const std::string where = error.field == CsvError::kNoField
+                                  ? std::string()
+                                  : "field " + std::to_string(error.field + 1) + ": ";
+    Add(error.line, where + error.problem);
+  }
+  bool empty() const { return count_ == 0; }
+  // "FILE: N problems; nothing was read:" and the kept problems.
+  Status ToStatus() const {
+    std::string message = name_ + ": " + std::to_string(count_) + " problem" +
+                          (count_ == 1 ? "" : "s") + "; nothing was read:";
+    for (const std::string& p : kept_) message += "\n  " + p;
+    if (count_ > kept_.size()) {
+      message += "\n  ... and " + std::to_string(count_ - kept_.size()) + " more";
+    }
+    return Status::InvalidArgument(message);
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  std::vector<std::string> kept_;
+  std::size_t count_ = 0;
+};
+
 class ResultsHandler final : public CsvHandler {
  public:
   ResultsHandler(std::string name, ResultsFormat format)
-      : name_(std::move(name)), format_(format) {}
+      : problems_(std::move(name)), format_(format) {}
 
   void OnRecord(const CsvRecord& record) override {
     if (!plan_) {
@@ -297,26 +337,14 @@ class ResultsHandler final : public CsvHandler {
     read_.table.stations.push_back(std::move(s));
   }
 
-  void OnError(const CsvError& error) override {
-    std::string where = error.field == CsvError::kNoField
-                            ? std::string()
-                            : "field " + std::to_string(error.field + 1) + ": ";
-    Problem(error.line, where + error.problem);
-  }
+  void OnError(const CsvError& error) override { problems_.Add(error); }
 
   Result<ResultsRead> Finish() {
-    if (!plan_) return Fail(Status::InvalidArgument(name_ + ": the file is empty"));
-    if (!header_error_.empty())
-      return Fail(Status::InvalidArgument(name_ + ":1: " + header_error_));
-    if (!problems_.empty()) {
-      std::string message = name_ + ": " + std::to_string(problem_count_) + " problem" +
-                            (problem_count_ == 1 ? "" : "s") + "; nothing was read:";
-      for (const std::string& p : problems_) message += "\n  " + p;
-      if (problem_count_ > problems_.size()) {
-        message += "\n  ... and " + std::to_string(problem_count_ - problems_.size()) + " more";
-      }
-      return Fail(Status::InvalidArgument(message));
+    if (!plan_) return Fail(Status::InvalidArgument(problems_.name() + ": the file is empty"));
+    if (!header_error_.empty()) {
+      return Fail(Status::InvalidArgument(problems_.name() + ":1: " + header_error_));
     }
+    if (!problems_.empty()) return Fail(problems_.ToStatus());
     read_.table.area_levels = plan_->area_levels;
     read_.table.contestants = plan_->contestants;
     read_.notes = plan_->notes;
@@ -338,22 +366,155 @@ class ResultsHandler final : public CsvHandler {
     header_ok_ = true;
   }
 
-  void Problem(std::size_t line, std::string problem) {
-    ++problem_count_;
-    if (problems_.size() < kMaxProblems) {
-      problems_.push_back(name_ + ":" + std::to_string(line) + ": " + std::move(problem));
-    }
-  }
+  void Problem(std::size_t line, std::string problem) { problems_.Add(line, std::move(problem)); }
 
-  std::string name_;
+  ProblemLog problems_;
   ResultsFormat format_;
   std::vector<std::string> header_;
   std::optional<Plan> plan_;
   bool header_ok_ = false;
   std::string header_error_;
-  std::vector<std::string> problems_;
-  std::size_t problem_count_ = 0;
   ResultsRead read_;
+};
+
+// OpenElections (openelections.net) precinct files: one row per candidate
+// and precinct, with columns county, precinct, office, district, party,
+// candidate, votes. Rows are kept until the end, when the office to read
+// is known.
+class OpenElectionsHandler final : public CsvHandler {
+ public:
+  OpenElectionsHandler(std::string name, std::string office)
+      : problems_(std::move(name)), office_(std::move(office)) {}
+
+  void OnRecord(const CsvRecord& record) override {
+    if (!header_read_) {
+      ReadHeader(record);
+      return;
+    }
+    if (!header_error_.empty()) return;
+    const std::size_t needed = *std::max_element(std::begin(columns_), std::end(columns_)) + 1;
+    if (record.fields.size() < needed) {
+      problems_.Add(record.line, "has " + std::to_string(record.fields.size()) +
+                                     " fields; the header names at least " +
+                                     std::to_string(needed));
+      return;
+    }
+    Row row;
+    row.line = record.line;
+    row.county = Trim(record.fields[columns_[kCounty]]);
+    row.precinct = Trim(record.fields[columns_[kPrecinct]]);
+    row.office = Trim(record.fields[columns_[kOffice]]);
+    row.candidate = Trim(record.fields[columns_[kCandidate]]);
+    const CountParse parsed = ParseCount(record.fields[columns_[kVotes]], &row.votes);
+    if (parsed == CountParse::kBad) {
+      problems_.Add(record.line, "column 'votes': '" +
+                                     std::string(Trim(record.fields[columns_[kVotes]])) +
+                                     "' is not a count (a whole number >= 0)");
+      return;
+    }
+    if (parsed == CountParse::kMissing) return;
+    rows_.push_back(std::move(row));
+  }
+
+  void OnError(const CsvError& error) override { problems_.Add(error); }
+
+  Result<ResultsRead> Finish() {
+    if (!header_read_)
+      return Fail(Status::InvalidArgument(problems_.name() + ": the file is empty"));
+    if (!header_error_.empty()) {
+      return Fail(Status::InvalidArgument(problems_.name() + ":1: " + header_error_));
+    }
+    if (!problems_.empty()) return Fail(problems_.ToStatus());
+    std::set<std::string> offices;
+    for (const Row& r : rows_) {
+      if (!IsTurnoutRow(r)) offices.insert(r.office);
+    }
+    std::string office = office_;
+    if (office.empty() && offices.size() == 1) office = *offices.begin();
+    if (office.empty() || !offices.count(office)) {
+      std::string list;
+      for (const std::string& o : offices) list += (list.empty() ? "" : ", ") + o;
+      return Fail(Status::InvalidArgument(
+          problems_.name() + ": " +
+          (office.empty() ? "the file has results for several offices"
+                          : "the file has no results for office '" + office + "'") +
+          " (" + (list.empty() ? "none" : list) + "); choose one with --office"));
+    }
+    ResultsRead read;
+    read.table.area_levels = {"county"};
+    std::map<std::string, std::size_t> station_index, contestant_index;
+    for (const Row& r : rows_) {
+      if (r.office != office) continue;
+      if (contestant_index.emplace(r.candidate, read.table.contestants.size()).second) {
+        read.table.contestants.push_back(r.candidate);
+      }
+    }
+    const auto station = [&](const Row& r) -> core::StationResult& {
+      const std::string code = r.county + "/" + r.precinct;
+      auto [it, added] = station_index.emplace(code, read.table.stations.size());
+      if (added) {
+        core::StationResult s;
+        s.code = code;
+        s.areas = {r.county};
+        s.line = r.line;
+        s.votes.assign(read.table.contestants.size(), 0);
+        read.table.stations.push_back(std::move(s));
+      }
+      return read.table.stations[it->second];
+    };
+    for (const Row& r : rows_) {
+      if (r.office == office) station(r).votes[contestant_index.at(r.candidate)] += r.votes;
+    }
+    for (const Row& r : rows_) {  // only for precincts with results for the office
+      if (!IsTurnoutRow(r) || !station_index.count(r.county + "/" + r.precinct)) continue;
+      core::StationResult& s = station(r);
+      if (r.office == "Registered Voters") s.registered = r.votes;
+      if (r.office == "Ballots Cast") s.in_boxes = s.issued = r.votes;
+    }
+    read.notes.push_back("read office '" + office + "'");
+    return read;
+  }
+
+ private:
+  enum Column { kCounty, kPrecinct, kOffice, kCandidate, kVotes, kColumns };
+  struct Row {
+    std::size_t line = 0;
+    std::string county, precinct, office, candidate;
+    std::int64_t votes = 0;
+  };
+
+  // Some states publish turnout as pseudo-offices.
+  static bool IsTurnoutRow(const Row& r) {
+    return r.office == "Registered Voters" || r.office == "Ballots Cast";
+  }
+
+  void ReadHeader(const CsvRecord& record) {
+    header_read_ = true;
+    const char* names[kColumns] = {"county", "precinct", "office", "candidate", "votes"};
+    for (int c = 0; c < kColumns; ++c) {
+      bool found = false;
+      for (std::size_t i = 0; i < record.fields.size(); ++i) {
+        if (Trim(record.fields[i]) == names[c]) {
+          columns_[c] = i;
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        header_error_ = std::string("the header has no '") + names[c] +
+                        "' column (OpenElections files have county, precinct, office, district, "
+                        "party, candidate, votes)";
+        return;
+      }
+    }
+  }
+
+  ProblemLog problems_;
+  std::string office_;
+  bool header_read_ = false;
+  std::string header_error_;
+  std::size_t columns_[kColumns] = {};
+  std::vector<Row> rows_;
 };
 
 // The one .csv file inside a ZIP archive held in `archive`.
@@ -413,29 +574,36 @@ Result<std::string> UnzipSingleCsv(std::string_view archive, const std::string& 
 std::optional<ResultsFormat> ParseResultsFormat(std::string_view name) {
   if (name == "generic") return ResultsFormat::kGeneric;
   if (name == "ru-cec") return ResultsFormat::kRuCec;
+  if (name == "openelections") return ResultsFormat::kOpenElections;
   return std::nullopt;
 }
 
 Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
-                                 ResultsFormat format) {
+                                 ResultsFormat format, const std::string& office) {
   if (StartsWith(content, std::string_view("PK\x03\x04", 4))) {
     std::string entry;
     auto unzipped = UnzipSingleCsv(content, name, &entry);
     if (!unzipped) return Fail(unzipped.error());
-    return ParseResults(*unzipped, name + "!" + entry, format);
+    return ParseResults(*unzipped, name + "!" + entry, format, office);
+  }
+  if (format == ResultsFormat::kOpenElections) {
+    OpenElectionsHandler handler(name, office);
+    ReadCsv(content, handler);
+    return handler.Finish();
   }
   ResultsHandler handler(name, format);
   ReadCsv(content, handler);
   return handler.Finish();
 }
 
-Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format) {
+Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format,
+                                    const std::string& office) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Status::NotFound("cannot open " + path));
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) return Fail(Status::InvalidArgument("cannot read " + path));
-  return ParseResults(content.view(), path, format);
+  return ParseResults(content.view(), path, format, office);
 }
 
 }  // namespace vigil::ingest

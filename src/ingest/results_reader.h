@@ -16,6 +16,12 @@
 //            stations, and are skipped. Where the layout has "ballots in the
 //            boxes" but no "ballots issued" columns (the 2020 vote), the
 //            ballots issued are taken from them, as Kobak et al. do.
+//   openelections  OpenElections precinct files (openelections.net): one
+//            row per candidate and precinct with county, precinct, office,
+//            district, party, candidate, votes. One office is read (the
+//            only one, or the one named); a station is county/precinct;
+//            "Registered Voters" and "Ballots Cast" pseudo-offices give
+//            the registered voters and the ballots cast (used as issued).
 //
 // A file may be a ZIP archive holding one .csv file, which is read directly.
 // Empty, "nan" and "NA" cells are missing values; a station without votes is
@@ -34,7 +40,7 @@
 
 namespace vigil::ingest {
 
-enum class ResultsFormat { kGeneric, kRuCec };
+enum class ResultsFormat { kGeneric, kRuCec, kOpenElections };
 
 std::optional<ResultsFormat> ParseResultsFormat(std::string_view name);
 
@@ -48,8 +54,11 @@ struct ResultsRead {
 };
 
 // `name` is used in messages (usually the file's path).
+// `office` chooses the office of an openelections file (required when the
+// file has several); other formats ignore it.
 Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
-                                 ResultsFormat format);
-Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format);
+                                 ResultsFormat format, const std::string& office = "");
+Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format,
+                                    const std::string& office = "");
 
 }  // namespace vigil::ingest

@@ -145,6 +145,57 @@ TEST(ResultsReader, RefusesACorruptArchive) {
   EXPECT_THAT(read.error().message(), HasSubstr("bad.zip: not a readable ZIP archive"));
 }
 
+// An OpenElections precinct file (the layout of openelections-data-*):
+// two offices, turnout pseudo-offices, a candidate on two party lines.
+const char kOpenElections[] =
+    "county,precinct,office,district,party,candidate,votes\n"
+    "Adams,P1,Registered Voters,,,,1200\n"
+    "Adams,P1,Ballots Cast,,,,800\n"
+    "Adams,P1,President,,DEM,Alice Able,300\n"
+    "Adams,P1,President,,REP,Bob Baker,450\n"
+    "Adams,P1,President,,CON,Bob Baker,20\n"
+    "Adams,P1,U.S. House,1,DEM,Carol Cole,380\n"
+    "Brown,P7,President,,DEM,Alice Able,510\n"
+    "Brown,P7,President,,REP,Bob Baker,120\n";
+
+TEST(ResultsReader, ReadsOneOfficeOfAnOpenElectionsFile) {
+  auto read = ParseResults(kOpenElections, "oe.csv", ResultsFormat::kOpenElections, "President");
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  const core::ResultsTable& t = read->table;
+  EXPECT_THAT(t.area_levels, ElementsAre("county"));
+  EXPECT_THAT(t.contestants, ElementsAre("Alice Able", "Bob Baker"));
+  ASSERT_EQ(t.stations.size(), 2u);
+  EXPECT_EQ(t.stations[0].code, "Adams/P1");
+  EXPECT_THAT(t.stations[0].votes, ElementsAre(300, 470));  // both party lines
+  EXPECT_EQ(t.stations[0].registered, 1200);
+  EXPECT_EQ(t.stations[0].issued, 800);
+  EXPECT_EQ(t.stations[0].BallotsCast(), 800);
+  EXPECT_FALSE(t.stations[1].registered.has_value());
+  EXPECT_THAT(t.stations[1].votes, ElementsAre(510, 120));
+}
+
+TEST(ResultsReader, AsksWhichOfficeWhenAnOpenElectionsFileHasSeveral) {
+  auto read = ParseResults(kOpenElections, "oe.csv", ResultsFormat::kOpenElections);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_THAT(read.error().message(),
+              HasSubstr("oe.csv: the file has results for several offices (President, U.S. "
+                        "House); choose one with --office"));
+  auto wrong = ParseResults(kOpenElections, "oe.csv", ResultsFormat::kOpenElections, "Governor");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_THAT(wrong.error().message(), HasSubstr("no results for office 'Governor'"));
+}
+
+TEST(ResultsReader, NamesBadOpenElectionsVotesAndMissingColumns) {
+  auto bad = ParseResults("county,precinct,office,candidate,votes\nA,1,President,X,many\n",
+                          "oe.csv", ResultsFormat::kOpenElections, "President");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_THAT(bad.error().message(), HasSubstr("oe.csv:2: column 'votes': 'many' is not a count"));
+  auto missing = ParseResults("county,precinct,office,votes\n", "oe.csv",
+                              ResultsFormat::kOpenElections, "President");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_THAT(missing.error().message(), HasSubstr("oe.csv:1: the header has no 'candidate'"));
+}
+
 TEST(ResultsReader, SaysWhenTheFileIsMissing) {
   auto read = ReadResultsFile("/nonexistent/results.csv", ResultsFormat::kGeneric);
   ASSERT_FALSE(read.has_value());
