@@ -630,6 +630,47 @@ TEST_F(CliTest, ForensicsWritesIntoAFifoInsteadOfReplacingIt) {
   EXPECT_THAT(received, HasSubstr("\"shpilkin\""));
 }
 
+TEST_F(CliTest, ForensicsReadsAnotherLayoutThroughAMappingAndReproducesEFToolkit) {
+  const ProcessResult r =
+      RunVigil({"forensics", TestData("albania2013_berat_fier.csv"), "--mapping",
+                TestData("albania2013_mapping.json"), "--by", "prefecture", "--only", "digits",
+                "--replicates", "50", "--json", "-"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  // EFToolkit's published turnout values for BERAT (see
+  // src/analysis/digit_tests_test.cc), through the whole command.
+  bool found = false;
+  const json::value report = json::parse(r.out);
+  for (const json::value& g : report.at("digit_tests").as_array()) {
+    if (!g.as_object().contains("area") || g.at("area").as_string() != "BERAT" ||
+        g.at("quantity").as_string() != "Turnout") {
+      continue;
+    }
+    found = true;
+    std::map<std::string, double> values;
+    for (const json::value& v : g.at("results").as_array()) {
+      values[std::string(v.at("statistic").as_string())] = v.at("value").as_double();
+    }
+    EXPECT_NEAR(values["2BL"], 4.244, 0.0005);
+    EXPECT_NEAR(values["C05s"], 0.217, 0.0005);
+    EXPECT_NEAR(values["Skew"], 0.261, 0.0005);
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
+TEST_F(CliTest, ForensicsRefusesABadMappingNamingTheProblem) {
+  const std::string mapping = dir_.path() + "/mapping.json";
+  WriteFile(mapping, R"({"station": "Precincts", "issued": "Ballotz", "contestants": "*"})");
+  ProcessResult r =
+      RunVigil({"forensics", TestData("albania2013_berat_fier.csv"), "--mapping", mapping});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("the mapping names column 'Ballotz', which the header does not "
+                               "have (it has: Prefectures, Precincts, Ballots"));
+  WriteFile(mapping, R"({"station": "Precincts", "colour": "red"})");
+  r = RunVigil({"forensics", TestData("albania2013_berat_fier.csv"), "--mapping", mapping});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("mapping.json: unknown key \"colour\""));
+}
+
 TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {
   const ProcessResult r = RunVigil(
       {"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by", "oik"});

@@ -17,10 +17,14 @@ std::vector<CountAndShare> TurnoutCounts(const std::vector<const core::StationRe
   std::vector<CountAndShare> out;
   for (const core::StationResult* s : stations) {
     const auto cast = s->BallotsCast();
-    if (!cast || !s->registered || *s->registered <= 0) continue;
-    // Shares above 1 count as 1, as in EFToolkit.
-    out.push_back(
-        {*cast, std::min(1.0, static_cast<double>(*cast) / static_cast<double>(*s->registered))});
+    if (!cast) continue;
+    // As in EFToolkit: every count is used; a station without registered
+    // voters has no share; shares above 1 count as 1.
+    const double share =
+        s->registered && *s->registered > 0
+            ? std::min(1.0, static_cast<double>(*cast) / static_cast<double>(*s->registered))
+            : std::numeric_limits<double>::quiet_NaN();
+    out.push_back({*cast, share});
   }
   return out;
 }

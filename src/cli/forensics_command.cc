@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "analysis/forensics.h"
@@ -182,6 +183,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     std::string flags;
     std::string html;
     std::string office;
+    std::string mapping;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
@@ -189,6 +191,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"generic", "ru-cec", "openelections"}))
       ->capture_default_str();
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
+  cmd->add_option("--mapping", opts->mapping,
+                  "JSON file naming the columns of another layout (with --format generic)");
   cmd->add_option("--office", opts->office,
                   "The office to read from an openelections file (e.g. President)");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
@@ -206,8 +210,22 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
                   "Run one analysis: integer, digits, last-digits or shpilkin")
       ->check(CLI::IsMember({"integer", "digits", "last-digits", "shpilkin"}));
   cmd->callback([opts, &ctx] {
+    std::optional<ingest::ResultsMapping> mapping;
+    if (!opts->mapping.empty()) {
+      if (opts->format != "generic") {
+        ctx.exit_code = ReportError(
+            Status::InvalidArgument("--mapping describes a generic layout; use --format generic"));
+        return;
+      }
+      auto parsed = ingest::ReadResultsMappingFile(opts->mapping);
+      if (!parsed) {
+        ctx.exit_code = ReportError(parsed.error());
+        return;
+      }
+      mapping = std::move(*parsed);
+    }
     auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format),
-                                        opts->office);
+                                        opts->office, mapping ? &*mapping : nullptr);
     if (!read) {
       ctx.exit_code = ReportError(read.error());
       return;

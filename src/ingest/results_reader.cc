@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -22,8 +23,7 @@ constexpr std::size_t kMaxProblems = 20;
 struct Column {
   enum Kind {
     kIgnore,
-    kStation,  // the station's code (generic) or number within its area (ru-cec)
-    kArea,     // index: area level
+    kArea,  // index: area level
     kRegistered,
     kBallotsReceived,
     kIssued,  // summed over all such columns
@@ -57,6 +57,9 @@ struct Plan {
   std::vector<std::string> contestants;
   std::vector<std::string> notes;
   bool issued_from_in_boxes = false;
+  // The columns whose values, joined with '/', are the station's code (for
+  // ru-cec, its number within its areas, which are prefixed).
+  std::vector<std::size_t> station_columns;
 };
 
 // Notes the protocol figures no column provides: analyses that need them
@@ -75,19 +78,18 @@ void NoteMissingFigures(Plan* plan) {
       {Column::kInvalid, "invalid ballots"},
   };
   for (const auto& [kind, what] : needed) {
+    if (kind == Column::kIssued && plan->issued_from_in_boxes) continue;
     if (!has(kind)) plan->notes.push_back(std::string("no column gives the ") + what);
   }
 }
 
 Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
   Plan plan;
-  bool has_station = false;
   for (std::size_t i = 0; i < header.size(); ++i) {
     const std::string_view h = header[i];
     Column c;
     if (h == "station") {
-      c.kind = Column::kStation;
-      has_station = true;
+      plan.station_columns.push_back(i);
     } else if (StartsWith(h, "area:") && h.size() > 5) {
       c = {Column::kArea, plan.area_levels.size()};
       plan.area_levels.emplace_back(h.substr(5));
@@ -114,7 +116,7 @@ Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
     }
     plan.columns.push_back(c);
   }
-  if (!has_station) {
+  if (plan.station_columns.empty()) {
     return Fail(Status::InvalidArgument(
         "the header has no 'station' column (generic results need station, optional "
         "area:LEVEL columns, registered, ballots_received, issued, cancelled, in_boxes, valid, "
@@ -127,17 +129,91 @@ Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
   return plan;
 }
 
+Result<Plan> PlanMapped(const std::vector<std::string>& header, const ResultsMapping& m) {
+  const auto find = [&](const std::string& column) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == column) return i;
+    }
+    return std::nullopt;
+  };
+  Plan plan;
+  plan.columns.assign(header.size(), Column{});
+  std::vector<bool> named(header.size(), false);
+  const auto assign = [&](const std::string& column, Column c) -> Status {
+    const auto i = find(column);
+    if (!i) {
+      std::string known;
+      for (std::size_t k = 0; k < header.size() && k < 30; ++k) {
+        known += (k == 0 ? "" : ", ") + header[k];
+      }
+      return Status::InvalidArgument("the mapping names column '" + column +
+                                     "', which the header does not have (it has: " + known + ")");
+    }
+    if (named[*i]) {
+      // One column may give both the ballots issued and those in the boxes
+      // (a layout that publishes only "ballots"); nothing else is shared.
+      const Column::Kind kinds[] = {plan.columns[*i].kind, c.kind};
+      if ((kinds[0] == Column::kIssued && kinds[1] == Column::kInBoxes) ||
+          (kinds[0] == Column::kInBoxes && kinds[1] == Column::kIssued)) {
+        plan.columns[*i].kind = Column::kInBoxes;
+        plan.issued_from_in_boxes = true;
+        return Status::Ok();
+      }
+      if (c.kind != Column::kArea && plan.columns[*i].kind != Column::kIgnore) {
+        return Status::InvalidArgument("the mapping gives column '" + column + "' two meanings");
+      }
+    }
+    if (c.kind != Column::kIgnore || !named[*i]) plan.columns[*i] = c;
+    named[*i] = true;
+    return Status::Ok();
+  };
+  // Station columns may also be areas (a commune, then the precinct number
+  // within it), so they are not given a kind.
+  for (const std::string& column : m.station) {
+    VIGIL_RETURN_IF_ERROR(assign(column, Column{}));
+    plan.station_columns.push_back(*find(column));
+  }
+  for (const auto& [level, column] : m.areas) {
+    VIGIL_RETURN_IF_ERROR(assign(column, {Column::kArea, plan.area_levels.size()}));
+    plan.area_levels.push_back(level);
+  }
+  static const std::pair<const char*, Column::Kind> kFigures[] = {
+      {"registered", Column::kRegistered}, {"ballots_received", Column::kBallotsReceived},
+      {"issued", Column::kIssued},         {"cancelled", Column::kCancelled},
+      {"in_boxes", Column::kInBoxes},      {"valid", Column::kValid},
+      {"invalid", Column::kInvalid}};
+  for (const auto& [figure, column] : m.figures) {
+    for (const auto& [name, kind] : kFigures) {
+      if (figure == name) VIGIL_RETURN_IF_ERROR(assign(column, {kind, 0}));
+    }
+  }
+  for (const std::string& column : m.contestants) {
+    VIGIL_RETURN_IF_ERROR(assign(column, {Column::kVote, plan.contestants.size()}));
+    plan.contestants.push_back(column);
+  }
+  if (m.all_other_columns_are_contestants) {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (named[i] || header[i].empty()) continue;
+      plan.columns[i] = {Column::kVote, plan.contestants.size()};
+      plan.contestants.push_back(header[i]);
+    }
+  }
+  if (plan.contestants.empty()) {
+    return Fail(Status::InvalidArgument("the mapping names no contestant columns"));
+  }
+  NoteMissingFigures(&plan);
+  return plan;
+}
+
 Result<Plan> PlanRuCec(const std::vector<std::string>& header) {
   Plan plan;
-  bool has_uik = false;
   for (const std::string& h : header) {
     Column c;
     if (h == "region" || h == "oik" || h == "tik") {
       c = {Column::kArea, plan.area_levels.size()};
       plan.area_levels.push_back(h);
     } else if (h == "uik") {
-      c.kind = Column::kStation;
-      has_uik = true;
+      plan.station_columns.push_back(plan.columns.size());
     } else if (h == "name" || h == "level" || h == "url" || h.empty()) {
       c.kind = Column::kIgnore;
     } else if (StartsWith(h, "Число")) {
@@ -169,7 +245,7 @@ Result<Plan> PlanRuCec(const std::vector<std::string>& header) {
     }
     plan.columns.push_back(c);
   }
-  if (!has_uik) {
+  if (plan.station_columns.empty()) {
     return Fail(
         Status::InvalidArgument("the header has no 'uik' column; is this the ru-cec layout "
                                 "(github.com/dkobak/elections)?"));
@@ -243,8 +319,8 @@ class ProblemLog {
 
 class ResultsHandler final : public CsvHandler {
  public:
-  ResultsHandler(std::string name, ResultsFormat format)
-      : problems_(std::move(name)), format_(format) {}
+  ResultsHandler(std::string name, ResultsFormat format, const ResultsMapping* mapping)
+      : problems_(std::move(name)), format_(format), mapping_(mapping) {}
 
   void OnRecord(const CsvRecord& record) override {
     if (!plan_) {
@@ -261,17 +337,12 @@ class ResultsHandler final : public CsvHandler {
     s.line = record.line;
     s.areas.resize(plan_->area_levels.size());
     s.votes.assign(plan_->contestants.size(), 0);
-    std::string station;
     bool any_vote = false;
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
       const Column& c = plan_->columns[i];
       if (c.kind == Column::kIgnore) continue;
       if (!record.IsValidUtf8(i)) continue;  // already reported
       const std::string_view text = record.fields[i];
-      if (c.kind == Column::kStation) {
-        station = std::string(Trim(text));
-        continue;
-      }
       if (c.kind == Column::kArea) {
         s.areas[c.index] = std::string(Trim(text));
         continue;
@@ -314,6 +385,15 @@ class ResultsHandler final : public CsvHandler {
           break;
       }
     }
+    std::string station;
+    for (std::size_t column : plan_->station_columns) {
+      const std::string_view part = Trim(record.fields[column]);
+      if (part.empty()) {  // every part is needed for a unique code
+        station.clear();
+        break;
+      }
+      station += (station.empty() ? "" : "/") + std::string(part);
+    }
     if (format_ == ResultsFormat::kRuCec) {
       if (station.empty()) {  // an aggregate such as remote electronic voting
         ++read_.skipped_aggregates;
@@ -323,8 +403,8 @@ class ResultsHandler final : public CsvHandler {
       std::string code;
       for (const std::string& a : s.areas) code += a + '/';
       station = code + station;
-      if (plan_->issued_from_in_boxes) s.issued = s.in_boxes;
     }
+    if (plan_->issued_from_in_boxes) s.issued = s.in_boxes;
     if (station.empty()) {
       Problem(record.line, "the station column is empty");
       return;
@@ -356,7 +436,9 @@ class ResultsHandler final : public CsvHandler {
     for (std::size_t i = 0; i < record.fields.size(); ++i) {
       header_.emplace_back(Trim(record.fields[i]));
     }
-    auto plan = format_ == ResultsFormat::kGeneric ? PlanGeneric(header_) : PlanRuCec(header_);
+    auto plan = mapping_ != nullptr                  ? PlanMapped(header_, *mapping_)
+                : format_ == ResultsFormat::kGeneric ? PlanGeneric(header_)
+                                                     : PlanRuCec(header_);
     if (!plan) {
       header_error_ = plan.error().message();
       plan_ = Plan{};
@@ -370,6 +452,7 @@ class ResultsHandler final : public CsvHandler {
 
   ProblemLog problems_;
   ResultsFormat format_;
+  const ResultsMapping* mapping_;  // may be null
   std::vector<std::string> header_;
   std::optional<Plan> plan_;
   bool header_ok_ = false;
@@ -571,6 +654,78 @@ Result<std::string> UnzipSingleCsv(std::string_view archive, const std::string& 
 
 }  // namespace
 
+Result<ResultsMapping> ParseResultsMapping(std::string_view text, const std::string& name) {
+  boost::system::error_code ec;
+  const boost::json::value json = boost::json::parse(text, ec);
+  if (ec) {
+    return Fail(Status::InvalidArgument(name + ": not valid JSON: " + ec.message()));
+  }
+  if (!json.is_object()) {
+    return Fail(Status::InvalidArgument(name + ": the mapping must be a JSON object"));
+  }
+  const auto bad = [&](const std::string& key, const char* what) {
+    return Fail(Status::InvalidArgument(name + ": \"" + key + "\" must be " + what));
+  };
+  const auto columns = [](const boost::json::value& v, std::vector<std::string>* out) {
+    if (v.is_string()) {
+      out->emplace_back(v.get_string());
+      return true;
+    }
+    if (!v.is_array() || v.get_array().empty()) return false;
+    for (const boost::json::value& c : v.get_array()) {
+      if (!c.is_string()) return false;
+      out->emplace_back(c.get_string());
+    }
+    return true;
+  };
+  static const char* kFigures[] = {
+      "registered", "ballots_received", "issued", "cancelled", "in_boxes", "valid", "invalid"};
+  ResultsMapping m;
+  for (const auto& [key_view, value] : json.get_object()) {
+    const std::string key(key_view);
+    if (key == "station") {
+      if (!columns(value, &m.station)) return bad(key, "a column name or a list of them");
+    } else if (key == "areas") {
+      if (!value.is_array()) return bad(key, "a list of [level, column] pairs");
+      for (const boost::json::value& pair : value.get_array()) {
+        if (!pair.is_array() || pair.get_array().size() != 2 || !pair.get_array()[0].is_string() ||
+            !pair.get_array()[1].is_string()) {
+          return bad(key, "a list of [level, column] pairs");
+        }
+        m.areas.emplace_back(std::string(pair.get_array()[0].get_string()),
+                             std::string(pair.get_array()[1].get_string()));
+      }
+    } else if (key == "contestants") {
+      if (value.is_string() && value.get_string() == "*") {
+        m.all_other_columns_are_contestants = true;
+      } else if (!value.is_array() || !columns(value, &m.contestants)) {
+        return bad(key, "a list of column names, or \"*\" for every other column");
+      }
+    } else if (std::find(std::begin(kFigures), std::end(kFigures), key) != std::end(kFigures)) {
+      if (!value.is_string()) return bad(key, "a column name");
+      m.figures.emplace_back(key, std::string(value.get_string()));
+    } else {
+      return Fail(Status::InvalidArgument(
+          name + ": unknown key \"" + key +
+          "\" (known: station, areas, registered, ballots_received, issued, cancelled, "
+          "in_boxes, valid, invalid, contestants)"));
+    }
+  }
+  if (m.station.empty()) return bad("station", "given: which column(s) identify a station");
+  if (m.contestants.empty() && !m.all_other_columns_are_contestants) {
+    return bad("contestants", "given: which columns hold votes");
+  }
+  return m;
+}
+
+Result<ResultsMapping> ReadResultsMappingFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Status::NotFound("cannot open " + path));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return ParseResultsMapping(content.view(), path);
+}
+
 std::optional<ResultsFormat> ParseResultsFormat(std::string_view name) {
   if (name == "generic") return ResultsFormat::kGeneric;
   if (name == "ru-cec") return ResultsFormat::kRuCec;
@@ -579,31 +734,32 @@ std::optional<ResultsFormat> ParseResultsFormat(std::string_view name) {
 }
 
 Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
-                                 ResultsFormat format, const std::string& office) {
+                                 ResultsFormat format, const std::string& office,
+                                 const ResultsMapping* mapping) {
   if (StartsWith(content, std::string_view("PK\x03\x04", 4))) {
     std::string entry;
     auto unzipped = UnzipSingleCsv(content, name, &entry);
     if (!unzipped) return Fail(unzipped.error());
-    return ParseResults(*unzipped, name + "!" + entry, format, office);
+    return ParseResults(*unzipped, name + "!" + entry, format, office, mapping);
   }
   if (format == ResultsFormat::kOpenElections) {
     OpenElectionsHandler handler(name, office);
     ReadCsv(content, handler);
     return handler.Finish();
   }
-  ResultsHandler handler(name, format);
+  ResultsHandler handler(name, format, format == ResultsFormat::kGeneric ? mapping : nullptr);
   ReadCsv(content, handler);
   return handler.Finish();
 }
 
 Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format,
-                                    const std::string& office) {
+                                    const std::string& office, const ResultsMapping* mapping) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Status::NotFound("cannot open " + path));
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) return Fail(Status::InvalidArgument("cannot read " + path));
-  return ParseResults(content.view(), path, format, office);
+  return ParseResults(content.view(), path, format, office, mapping);
 }
 
 }  // namespace vigil::ingest

@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -54,11 +55,37 @@ struct ResultsRead {
 };
 
 // `name` is used in messages (usually the file's path).
+// Which columns of a file in another layout hold what, for the generic
+// format (`--mapping FILE`): a JSON object such as
+//   {"station": ["Communes", "Precincts"],
+//    "areas": [["prefecture", "Prefectures"], ["commune", "Communes"]],
+//    "registered": "Registered", "issued": "Ballots",
+//    "contestants": ["C035", "C050"]}
+// "station" is one column or several (joined with '/'); "areas" lists
+// [level, column] pairs from the top down; the figures are registered,
+// ballots_received, issued, cancelled, in_boxes, valid and invalid;
+// "contestants" lists columns, or is "*" for every column not named
+// otherwise (columns with empty names are skipped).
+struct ResultsMapping {
+  std::vector<std::string> station;
+  std::vector<std::pair<std::string, std::string>> areas;    // level, column
+  std::vector<std::pair<std::string, std::string>> figures;  // figure, column
+  std::vector<std::string> contestants;
+  bool all_other_columns_are_contestants = false;
+};
+
+// `name` is used in messages.
+Result<ResultsMapping> ParseResultsMapping(std::string_view json, const std::string& name);
+Result<ResultsMapping> ReadResultsMappingFile(const std::string& path);
+
 // `office` chooses the office of an openelections file (required when the
-// file has several); other formats ignore it.
+// file has several); `mapping` replaces the generic format's column names.
+// Other formats ignore them.
 Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
-                                 ResultsFormat format, const std::string& office = "");
+                                 ResultsFormat format, const std::string& office = "",
+                                 const ResultsMapping* mapping = nullptr);
 Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format,
-                                    const std::string& office = "");
+                                    const std::string& office = "",
+                                    const ResultsMapping* mapping = nullptr);
 
 }  // namespace vigil::ingest

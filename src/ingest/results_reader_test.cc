@@ -196,6 +196,41 @@ TEST(ResultsReader, NamesBadOpenElectionsVotesAndMissingColumns) {
   EXPECT_THAT(missing.error().message(), HasSubstr("oe.csv:1: the header has no 'candidate'"));
 }
 
+TEST(ResultsReader, AMappingReadsAnotherLayout) {
+  auto mapping = ParseResultsMapping(
+      R"({"station": ["Commune", "No"], "areas": [["commune", "Commune"]],
+          "registered": "Voters", "issued": "Ballots", "in_boxes": "Ballots",
+          "contestants": "*"})",
+      "m.json");
+  ASSERT_TRUE(mapping.has_value()) << mapping.error().ToString();
+  auto read = ParseResults(",Commune,No,Voters,Ballots,Red,Blue\n1,Hill,7,900,600,350,240\n",
+                           "x.csv", ResultsFormat::kGeneric, "", &*mapping);
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_THAT(read->table.contestants, ElementsAre("Red", "Blue"));  // the unnamed index is not
+  const core::StationResult& s = read->table.stations.at(0);
+  EXPECT_EQ(s.code, "Hill/7");
+  EXPECT_THAT(s.areas, ElementsAre("Hill"));
+  EXPECT_EQ(s.issued, 600);  // one column for both
+  EXPECT_EQ(s.BallotsCast(), 600);
+}
+
+TEST(ResultsReader, RefusesMappingsThatCannotBeRight) {
+  EXPECT_THAT(ParseResultsMapping("{", "m.json").error().message(),
+              HasSubstr("m.json: not valid JSON"));
+  EXPECT_THAT(ParseResultsMapping(R"({"contestants": "*"})", "m.json").error().message(),
+              HasSubstr("\"station\" must be given"));
+  EXPECT_THAT(ParseResultsMapping(R"({"station": "A", "issued": 3, "contestants": "*"})", "m.json")
+                  .error()
+                  .message(),
+              HasSubstr("\"issued\" must be a column name"));
+  auto twice = ParseResultsMapping(
+      R"({"station": "A", "registered": "B", "valid": "B", "contestants": ["C"]})", "m.json");
+  ASSERT_TRUE(twice.has_value());
+  auto read = ParseResults("A,B,C\n1,2,3\n", "x.csv", ResultsFormat::kGeneric, "", &*twice);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_THAT(read.error().message(), HasSubstr("the mapping gives column 'B' two meanings"));
+}
+
 TEST(ResultsReader, SaysWhenTheFileIsMissing) {
   auto read = ReadResultsFile("/nonexistent/results.csv", ResultsFormat::kGeneric);
   ASSERT_FALSE(read.has_value());
