@@ -1,9 +1,11 @@
 // `vigil forensics FILE`: results forensics on a file of polling-station
 // results, without a mission.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -259,25 +261,18 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       options.progress = [&bar](int done, int total) { bar.Update(done, total); };
       report = analysis::RunForensics(read->table, options);
     }
-    if (!opts->json.empty()) {
-      Status s = WriteFileAtomically(
-          opts->json, boost::json::serialize(analysis::ForensicsToJson(report)) + "\n");
-      if (!s.ok()) {
-        ctx.exit_code = ReportError(s);
-        return;
-      }
-    }
-    if (!opts->html.empty()) {
-      Status s = WriteFileAtomically(
-          opts->html, service::ForensicsHtml(read->table, report, {opts->file, opts->format}));
-      if (!s.ok()) {
-        ctx.exit_code = ReportError(s);
-        return;
-      }
-    }
-    if (!opts->flags.empty()) {
-      Status s = WriteFileAtomically(opts->flags, StationFlagsCsv(read->table, report));
-      if (!s.ok()) {
+    const std::pair<const std::string&, std::function<std::string()>> outputs[] = {
+        {opts->json,
+         [&] { return boost::json::serialize(analysis::ForensicsToJson(report)) + "\n"; }},
+        {opts->html,
+         [&] {
+           return service::ForensicsHtml(read->table, report, {opts->file, opts->format});
+         }},
+        {opts->flags, [&] { return StationFlagsCsv(read->table, report); }},
+    };
+    for (const auto& [path, text] : outputs) {
+      if (path.empty()) continue;
+      if (Status s = WriteFileAtomically(path, text()); !s.ok()) {
         ctx.exit_code = ReportError(s);
         return;
       }
