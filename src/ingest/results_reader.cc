@@ -406,7 +406,7 @@ class ResultsHandler final : public CsvHandler {
     }
     if (plan_->issued_from_in_boxes) s.issued = s.in_boxes;
     if (station.empty()) {
-      Problem(record.line, "the station column is empty");
+      Problem(record.line, "a station column is empty");
       return;
     }
     s.code = std::move(station);

@@ -54,7 +54,6 @@ struct ResultsRead {
   std::vector<std::string> notes;  // e.g. ignored columns
 };
 
-// `name` is used in messages (usually the file's path).
 // Which columns of a file in another layout hold what, for the generic
 // format (`--mapping FILE`): a JSON object such as
 //   {"station": ["Communes", "Precincts"],
@@ -78,8 +77,9 @@ struct ResultsMapping {
 Result<ResultsMapping> ParseResultsMapping(std::string_view json, const std::string& name);
 Result<ResultsMapping> ReadResultsMappingFile(const std::string& path);
 
-// `office` chooses the office of an openelections file (required when the
-// file has several); `mapping` replaces the generic format's column names.
+// `name` is used in messages (usually the file's path). `office` chooses
+// the office of an openelections file (required when the file has
+// several); `mapping` replaces the generic format's column names.
 // Other formats ignore them.
 Result<ResultsRead> ParseResults(std::string_view content, const std::string& name,
                                  ResultsFormat format, const std::string& office = "",
