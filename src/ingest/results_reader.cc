@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 
+#include "common/file.h"
 #include "ingest/csv_reader.h"
 
 namespace vigil::ingest {
@@ -329,8 +328,8 @@ class ResultsHandler final : public CsvHandler {
     }
     if (!header_ok_) return;
     if (record.fields.size() != header_.size()) {
-      Problem(record.line, "has " + std::to_string(record.fields.size()) +
-                               " fields, the header has " + std::to_string(header_.size()));
+      problems_.Add(record.line, "has " + std::to_string(record.fields.size()) +
+                                     " fields, the header has " + std::to_string(header_.size()));
       return;
     }
     core::StationResult s;
@@ -351,8 +350,8 @@ class ResultsHandler final : public CsvHandler {
       const CountParse parsed = ParseCount(text, &v);
       if (parsed == CountParse::kMissing) continue;
       if (parsed == CountParse::kBad) {
-        Problem(record.line, "column '" + header_[i] + "': '" + std::string(Trim(text)) +
-                                 "' is not a count (a whole number >= 0)");
+        problems_.Add(record.line, "column '" + header_[i] + "': '" + std::string(Trim(text)) +
+                                       "' is not a count (a whole number >= 0)");
         continue;
       }
       switch (c.kind) {
@@ -406,7 +405,7 @@ class ResultsHandler final : public CsvHandler {
     }
     if (plan_->issued_from_in_boxes) s.issued = s.in_boxes;
     if (station.empty()) {
-      Problem(record.line, "a station column is empty");
+      problems_.Add(record.line, "a station column is empty");
       return;
     }
     s.code = std::move(station);
@@ -447,8 +446,6 @@ class ResultsHandler final : public CsvHandler {
     plan_ = std::move(*plan);
     header_ok_ = true;
   }
-
-  void Problem(std::size_t line, std::string problem) { problems_.Add(line, std::move(problem)); }
 
   ProblemLog problems_;
   ResultsFormat format_;
@@ -719,11 +716,9 @@ Result<ResultsMapping> ParseResultsMapping(std::string_view text, const std::str
 }
 
 Result<ResultsMapping> ReadResultsMappingFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::NotFound("cannot open " + path));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return ParseResultsMapping(content.view(), path);
+  auto content = ReadWholeFile(path);
+  if (!content) return Fail(content.error());
+  return ParseResultsMapping(*content, path);
 }
 
 std::optional<ResultsFormat> ParseResultsFormat(std::string_view name) {
@@ -754,12 +749,9 @@ Result<ResultsRead> ParseResults(std::string_view content, const std::string& na
 
 Result<ResultsRead> ReadResultsFile(const std::string& path, ResultsFormat format,
                                     const std::string& office, const ResultsMapping* mapping) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::NotFound("cannot open " + path));
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) return Fail(Status::InvalidArgument("cannot read " + path));
-  return ParseResults(content.view(), path, format, office, mapping);
+  auto content = ReadWholeFile(path);
+  if (!content) return Fail(content.error());
+  return ParseResults(*content, path, format, office, mapping);
 }
 
 }  // namespace vigil::ingest

@@ -2,11 +2,10 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <unordered_map>
 
+#include "common/file.h"
 #include "core/default_forms.h"
 #include "core/mission.h"
 #include "service/mission_service.h"
@@ -16,22 +15,6 @@ namespace vigil::service {
 namespace json = boost::json;
 
 namespace {
-
-constexpr std::size_t kMaxImportFileBytes = 512u << 20;
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Fail(Status::NotFound("cannot read " + path + ": " + ec.message()));
-  if (size > kMaxImportFileBytes)
-    return Fail(Status::ResourceExhausted(path + " is larger than 512 MiB"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Status::NotFound("cannot open " + path));
-  std::string content(size, '\0');
-  in.read(content.data(), static_cast<std::streamsize>(size));
-  if (!in) return Fail(Status::Internal("cannot read " + path));
-  return content;
-}
 
 Result<core::MissionIndex> LoadMission(storage::Store& store) {
   auto election = store.GetElection();
