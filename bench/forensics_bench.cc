@@ -1,11 +1,12 @@
-// The integer-percentage test at the scale of a Russian federal election
-// (95,000 stations, R = 1,000), on synthetic results so that it runs
+// The integer-percentage test (R = 1,000) and the Klimek fit at the scale of
+// a Russian federal election (95,000 stations), on synthetic results so that it runs
 // without ../shared/data; scripts/bench times `vigil forensics` on the real
 // 2011 file when it is there. Threads 1 and 2 side by side give the
 // parallel speed-up on this machine.
 #include <benchmark/benchmark.h>
 
 #include "analysis/integer_percentage.h"
+#include "analysis/klimek.h"
 #include "analysis/random.h"
 
 namespace vigil::bench {
@@ -42,6 +43,32 @@ BENCHMARK(BM_IntegerTest)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The Klimek fit on an election simulated at the same scale, with fraud.
+void BM_KlimekFit(benchmark::State& state) {
+  std::vector<std::int64_t> electorates;
+  for (const auto& s : SyntheticElection(95000)) electorates.push_back(s.registered);
+  const auto election = analysis::SimulateKlimek(
+      electorates,
+      {.fair = {.turnout = 0.5, .turnout_sd = 0.07, .share = 0.3, .share_sd = 0.05},
+       .incremental = 0.6,
+       .extreme = 0.03,
+       .alpha = 2,
+       .theta = 0.4},
+      2011);
+  for (auto _ : state) {
+    auto fit = analysis::FitKlimekModel(
+        election, {.seed = 1, .simulations = 10, .threads = static_cast<int>(state.range(0))});
+    benchmark::DoNotOptimize(fit);
+  }
+}
+BENCHMARK(BM_KlimekFit)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace vigil::bench

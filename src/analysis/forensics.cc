@@ -115,7 +115,7 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
   }
   const bool area_tests = options.digit_tests || options.last_digits;
   const int steps = (options.integer_percentage ? 1 : 0) + (options.shpilkin ? 1 : 0) +
-                    (options.station_flags ? 1 : 0) +
+                    (options.klimek ? 1 : 0) + (options.station_flags ? 1 : 0) +
                     (area_tests ? 1 + static_cast<int>(by_area.size()) : 0);
   int done = 0;
   const auto step = [&] {
@@ -135,6 +135,13 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
   }
   if (options.shpilkin) {
     report.shpilkin = EstimateShpilkin(table, leader);
+    step();
+  }
+  if (options.klimek) {
+    report.klimek =
+        FitKlimekModel(KlimekStations(table, leader), {.seed = options.seed,
+                                                       .simulations = options.klimek_simulations,
+                                                       .threads = options.threads});
     step();
   }
   if (options.station_flags) {
@@ -243,6 +250,25 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
       shpilkin["excess_votes"] = e.excess_votes;
     }
     out["shpilkin"] = std::move(shpilkin);
+  }
+  if (report.klimek) {
+    const KlimekFit& k = *report.klimek;
+    const KlimekParameters& p = k.parameters;
+    json::object klimek{
+        {"stations_used", k.stations_used}, {"simulations", k.simulations}, {"seed", k.seed}};
+    if (k.fitted) {
+      klimek["fair"] = json::object{{"turnout", p.fair.turnout},
+                                    {"turnout_sd", p.fair.turnout_sd},
+                                    {"share", p.fair.share},
+                                    {"share_sd", p.fair.share_sd}};
+      klimek["incremental"] = p.incremental;
+      klimek["extreme"] = p.extreme;
+      klimek["alpha"] = Number(p.alpha);
+      klimek["theta"] = Number(p.theta);
+      klimek["distance"] = k.distance;
+      klimek["fair_distance"] = k.fair_distance;
+    }
+    out["klimek"] = std::move(klimek);
   }
   if (!report.station_flags.empty() || !report.flags_level.empty()) {
     std::int64_t counts[6] = {};

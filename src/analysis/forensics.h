@@ -13,6 +13,7 @@
 
 #include "analysis/digit_tests.h"
 #include "analysis/integer_percentage.h"
+#include "analysis/klimek.h"
 #include "analysis/last_digits.h"
 #include "analysis/shpilkin.h"
 #include "analysis/station_flags.h"
@@ -31,6 +32,8 @@ struct ForensicsOptions {
   bool digit_tests = true;         // run the digit and distribution tests
   bool last_digits = true;         // run Beber and Scacco's last-digit tests
   bool shpilkin = true;            // estimate the leader's excess votes
+  bool klimek = true;              // fit Klimek et al.'s fraud model
+  int klimek_simulations = 10;     // simulated elections per grid point
   bool station_flags = true;       // flag stations, within areas of the lowest level
   // Called after each step (the integer test, each area's tests)
   // with the steps done and the steps in all.
@@ -67,6 +70,7 @@ struct ForensicsReport {
   std::vector<DigitTestGroup> digit_tests;
   std::vector<LastDigitGroup> last_digits;
   std::optional<ShpilkinEstimate> shpilkin;
+  std::optional<KlimekFit> klimek;
   std::vector<StationFlags> station_flags;
   std::string flags_level;  // the area level outliers are judged within
 };

@@ -146,6 +146,17 @@ void PrintSummary(const ingest::ResultsRead& read, const analysis::ForensicsRepo
           e.leader_votes > 0 ? 100 * e.excess_votes / static_cast<double>(e.leader_votes) : 0.0);
     }
   }
+  if (report.klimek && report.klimek->fitted) {
+    const auto& k = *report.klimek;
+    const auto& p = k.parameters;
+    std::printf("\nFraud model (Klimek et al. 2012), %lld stations, %d simulations per point\n",
+                static_cast<long long>(k.stations_used), k.simulations);
+    std::printf("  fair turnout %.3f (SD %.3f), fair share %.3f (SD %.3f)\n", p.fair.turnout,
+                p.fair.turnout_sd, p.fair.share, p.fair.share_sd);
+    std::printf("  incremental fraud f_i %.3f, extreme fraud f_e %.3f, alpha %.2f, theta %.3f\n",
+                p.incremental, p.extreme, p.alpha, p.theta);
+    std::printf("  distance %.4g (fair model: %.4g)\n", k.distance, k.fair_distance);
+  }
   if (!report.station_flags.empty()) {
     std::printf(
         "\n%zu stations flagged (integer or extreme turnout or share, or outliers within "
@@ -180,6 +191,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     std::string json;
     std::uint64_t seed = 1;
     int replicates = 1000;
+    int klimek_simulations = 10;
     int threads = 0;
     std::string only;
     std::string flags;
@@ -209,8 +221,12 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
   cmd->add_option("--only", opts->only,
-                  "Run one analysis: integer, digits, last-digits or shpilkin")
-      ->check(CLI::IsMember({"integer", "digits", "last-digits", "shpilkin"}));
+                  "Run one analysis: integer, digits, last-digits, shpilkin or klimek")
+      ->check(CLI::IsMember({"integer", "digits", "last-digits", "shpilkin", "klimek"}));
+  cmd->add_option("--klimek-simulations", opts->klimek_simulations,
+                  "Simulated elections averaged per grid point of the Klimek fit")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->callback([opts, &ctx] {
     std::optional<ingest::ResultsMapping> mapping;
     if (!opts->mapping.empty()) {
@@ -241,6 +257,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         .digit_tests = opts->only.empty() || opts->only == "digits",
         .last_digits = opts->only.empty() || opts->only == "last-digits",
         .shpilkin = opts->only.empty() || opts->only == "shpilkin",
+        .klimek = opts->only.empty() || opts->only == "klimek",
+        .klimek_simulations = opts->klimek_simulations,
         .station_flags = opts->only.empty() || !opts->flags.empty()};
     if (!opts->by.empty()) {
       const auto& levels = read->table.area_levels;

@@ -75,7 +75,9 @@ std::string Distributions(const std::vector<Point>& points, const std::string& l
                  "Kobak, Shpilkin and Pshenichnikov (2016); Klimek et al. (2012).", body);
 }
 
-std::string Fingerprint(const std::vector<Point>& points, const std::string& leader) {
+// Stations by turnout and share in 1% cells, darker for more (log scale).
+std::string FingerprintSvg(const std::vector<Point>& points, const std::string& share_label,
+                           int width, int height) {
   constexpr int kBins = 100;
   std::vector<std::vector<double>> cells(kBins, std::vector<double>(kBins, 0));
   for (const Point& p : points) {
@@ -86,17 +88,75 @@ std::string Fingerprint(const std::vector<Point>& points, const std::string& lea
   report::Axes axes{.x_min = 0,
                     .x_max = 100,
                     .x_label = "turnout, %",
-                    .y_label = leader + ", %",
-                    .width = 520,
-                    .height = 480};
+                    .y_label = share_label,
+                    .width = width,
+                    .height = height};
+  return report::SvgHeatmap(cells, axes, 0, 100);
+}
+
+std::string Fingerprint(const std::vector<Point>& points, const std::string& leader) {
   return Section("fingerprint", "Election fingerprint",
                  "Stations by turnout and the leader's share together (1% cells, darker for more "
                  "stations, log scale). A fair election forms one compact cloud; a smear towards "
                  "the top right corner (high turnout and high share together) is the pattern of "
-                 "ballot stuffing, and a separate cluster near 100%/100% of extreme fraud. The "
-                 "fraud model fitted to this picture is not implemented yet.",
+                 "ballot stuffing, and a separate cluster near 100%/100% of extreme fraud.",
                  "Klimek, Yegorov, Hanel and Thurner, PNAS 109(41), 2012.",
-                 report::SvgHeatmap(cells, axes, 0, 100));
+                 FingerprintSvg(points, leader + ", %", 520, 480));
+}
+
+std::vector<Point> KlimekPoints(const std::vector<analysis::KlimekStation>& stations) {
+  std::vector<Point> out;
+  for (const auto& s : stations) {
+    if (!analysis::IncludedInKlimekModel(s)) continue;
+    out.push_back({static_cast<double>(s.votes) / static_cast<double>(s.registered),
+                   static_cast<double>(s.leader) / static_cast<double>(s.votes)});
+  }
+  return out;
+}
+
+// The fitted parameters, and the fingerprint of the data beside that of one
+// election simulated with them.
+std::string Klimek(const analysis::KlimekFit& k, const core::ResultsTable& table,
+                   const std::string& leader) {
+  const analysis::KlimekParameters& p = k.parameters;
+  const std::vector<analysis::KlimekStation> observed =
+      analysis::KlimekStations(table, table.Leader());
+  std::vector<std::int64_t> electorates;
+  for (const auto& s : observed) {
+    if (analysis::IncludedInKlimekModel(s)) electorates.push_back(s.registered);
+  }
+  analysis::KlimekParameters drawn = p;  // undetermined alpha or theta are not used
+  if (std::isnan(drawn.alpha)) drawn.alpha = 1;
+  if (std::isnan(drawn.theta)) drawn.theta = 0.1;
+  const std::string body =
+      "<table><tr><th>incremental fraud f<sub>i</sub></th><th>extreme fraud f<sub>e</sub></th>"
+      "<th>α</th><th>θ</th><th>fair turnout (SD)</th><th>fair share (SD)</th><th>distance "
+      "(fair model)</th></tr><tr><td>" +
+      Fixed(p.incremental, 3) + "</td><td>" + Fixed(p.extreme, 3) + "</td><td>" +
+      Fixed(p.alpha, 2) + "</td><td>" + Fixed(p.theta, 3) + "</td><td>" + Fixed(p.fair.turnout, 3) +
+      " (" + Fixed(p.fair.turnout_sd, 3) + ")</td><td>" + Fixed(p.fair.share, 3) + " (" +
+      Fixed(p.fair.share_sd, 3) + ")</td><td>" + General(k.distance) + " (" +
+      General(k.fair_distance) + ")</td></tr></table><p>" + std::to_string(k.stations_used) +
+      " stations of 100 voters or more, " + std::to_string(k.simulations) +
+      " simulated elections per grid point, seed " + std::to_string(k.seed) +
+      ". Turnout here is valid votes / registered. Left: the data; right: one election "
+      "simulated with the fitted parameters.</p><div style=\"display:flex;gap:1em\">" +
+      FingerprintSvg(KlimekPoints(observed), leader + ", %", 360, 340) +
+      FingerprintSvg(KlimekPoints(analysis::SimulateKlimek(electorates, drawn, k.seed)),
+                     "simulated, %", 360, 340) +
+      "</div>";
+  return Section(
+      "klimek", "Fraud model",
+      "A model of a fair election (normal turnout and share, centred where the data peak) plus "
+      "a share f<sub>i</sub> of stations where some non-voters are added for the winner and some "
+      "of the others' votes moved to it, and a share f<sub>e</sub> where almost everyone is "
+      "made to have voted for the winner, fitted to the fingerprint by grid search over "
+      "repeated simulations. It reads any force that lifts turnout and the leader's share "
+      "together, such as a region that is both keen and loyal, as fraud, and fraud smaller "
+      "than the fair spread as part of it.",
+      "Klimek, Yegorov, Hanel and Thurner, \"Statistical detection of systematic election "
+      "irregularities\", PNAS 109(41), 2012.",
+      body);
 }
 
 std::string IntegerTest(const analysis::IntegerTestReport& r) {
@@ -252,6 +312,7 @@ std::string ForensicsHtml(const core::ResultsTable& table, const analysis::Foren
   }
   if (!report.integer_percentage.results.empty()) html += IntegerTest(report.integer_percentage);
   if (report.shpilkin) html += Shpilkin(*report.shpilkin, report.leader);
+  if (report.klimek && report.klimek->fitted) html += Klimek(*report.klimek, table, report.leader);
   if (!report.digit_tests.empty()) html += DigitTests(report);
   if (!report.last_digits.empty()) html += LastDigits(report);
   html += "</body></html>\n";
