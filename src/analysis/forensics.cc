@@ -208,10 +208,18 @@ boost::json::object ForensicsToJson(const ForensicsReport& report) {
   const IntegerTestReport& integer = report.integer_percentage;
   json::object out{{"stations", report.stations}, {"leader", report.leader}};
   if (!integer.results.empty()) {
-    out["integer_percentage"] = json::object{{"replicates", integer.replicates},
-                                             {"seed", integer.seed},
-                                             {"stations_used", integer.stations_used},
-                                             {"results", std::move(integer_results)}};
+    const auto profile = [](const IntegerProfile& p) {
+      return json::object{{"observed", json::array(p.observed.begin(), p.observed.end())},
+                          {"null_mean", json::array(p.null_mean.begin(), p.null_mean.end())},
+                          {"null_sd", json::array(p.null_sd.begin(), p.null_sd.end())}};
+    };
+    out["integer_percentage"] = json::object{
+        {"replicates", integer.replicates},
+        {"seed", integer.seed},
+        {"stations_used", integer.stations_used},
+        {"results", std::move(integer_results)},
+        {"profile",
+         json::object{{"turnout", profile(integer.turnout)}, {"leader", profile(integer.leader)}}}};
   }
   if (!digit_groups.empty()) out["digit_tests"] = std::move(digit_groups);
   json::array last_digits;

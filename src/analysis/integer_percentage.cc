@@ -16,14 +16,36 @@ constexpr int kCriteria = 3;
 constexpr int kWeights = 4;
 using Tally = std::array<std::int64_t, kCriteria * kWeights>;  // [criterion][weight]
 
+// round(100 count / base), in integers. REQUIRES: base > 0.
+std::int64_t NearestPercent(std::int64_t count, std::int64_t base) {
+  return (200 * count + base) / (2 * base);
+}
+
+// Adds one station's probabilities of sitting at each percentage to the
+// null's mean and variance (the station's events are exclusive, and
+// stations are independent), and clears them.
+void AddToProfile(std::array<double, 101>& station, IntegerProfile& profile) {
+  for (std::size_t k = 0; k < station.size(); ++k) {
+    profile.null_mean[k] += station[k];
+    profile.null_sd[k] += station[k] * (1 - station[k]);  // a variance until the end
+    station[k] = 0;
+  }
+}
+
 // P(count / base is an integer percentage) for count ~ Binomial(base, p).
 // Sums the probability mass of the qualifying counts within 12 standard
 // deviations of the mode (beyond, the mass is below 1e-30), walking the
 // mass function outward from the mode by its ratio recurrence.
-double ProbabilityOfInteger(std::int64_t base, double p) {
+// Also adds each qualifying count's probability to (*by_percent)[its
+// percentage].
+double ProbabilityOfInteger(std::int64_t base, double p, std::array<double, 101>& by_percent) {
   if (base <= 0) return 0;
-  if (p <= 0) return IsIntegerPercentage(0, base) ? 1 : 0;
-  if (p >= 1) return IsIntegerPercentage(base, base) ? 1 : 0;
+  const auto add = [&](std::int64_t count, double probability) {
+    by_percent[static_cast<std::size_t>(NearestPercent(count, base))] += probability;
+    return probability;
+  };
+  if (p <= 0) return IsIntegerPercentage(0, base) ? add(0, 1) : 0;
+  if (p >= 1) return IsIntegerPercentage(base, base) ? add(base, 1) : 0;
   const double n = static_cast<double>(base);
   const auto mode = std::min(base, static_cast<std::int64_t>(std::floor((n + 1) * p)));
   const double reach = 12 * std::sqrt(n * p * (1 - p)) + 10;
@@ -34,16 +56,16 @@ double ProbabilityOfInteger(std::int64_t base, double p) {
                           k0 * std::log(p) + (n - k0) * std::log1p(-p);
   const double odds = p / (1 - p);
   const double pmf_mode = std::exp(log_mode);
-  double total = IsIntegerPercentage(mode, base) ? pmf_mode : 0;
+  double total = IsIntegerPercentage(mode, base) ? add(mode, pmf_mode) : 0;
   double pmf = pmf_mode;
   for (std::int64_t k = mode; k < hi; ++k) {  // pmf(k + 1) from pmf(k)
     pmf *= odds * static_cast<double>(base - k) / static_cast<double>(k + 1);
-    if (IsIntegerPercentage(k + 1, base)) total += pmf;
+    if (IsIntegerPercentage(k + 1, base)) total += add(k + 1, pmf);
   }
   pmf = pmf_mode;
   for (std::int64_t k = mode; k > lo; --k) {  // pmf(k - 1) from pmf(k)
     pmf *= static_cast<double>(k) / (odds * static_cast<double>(base - k + 1));
-    if (IsIntegerPercentage(k - 1, base)) total += pmf;
+    if (IsIntegerPercentage(k - 1, base)) total += add(k - 1, pmf);
   }
   return std::min(total, 1.0);
 }
@@ -71,7 +93,7 @@ bool IncludedInIntegerTest(const IntegerTestStation& s) {
 
 bool IsIntegerPercentage(std::int64_t count, std::int64_t base) {
   if (base <= 0) return false;
-  const std::int64_t nearest = (200 * count + base) / (2 * base);  // round(100 count / base)
+  const std::int64_t nearest = NearestPercent(count, base);
   const std::int64_t distance = 2000 * count - 20 * base * nearest;
   return distance <= base && -distance <= base;
 }
@@ -116,6 +138,35 @@ IntegerTestReport RunIntegerTest(std::span<const IntegerTestStation> all,
           IsIntegerPercentage(s.leader, s.cast), Weights(s));
   }
 
+  // Each station's probabilities of an integer turnout and share under the
+  // null, and the null's profile by percentage, in station order (floating
+  // sums are kept out of the threads so that they do not depend on them).
+  IntegerTestReport report;
+  std::vector<std::pair<double, double>> probabilities;
+  probabilities.reserve(stations.size());
+  std::array<double, 101> turnout_at{};
+  std::array<double, 101> leader_at{};
+  for (const IntegerTestStation& s : stations) {
+    probabilities.emplace_back(
+        ProbabilityOfInteger(s.registered,
+                             static_cast<double>(s.issued) / static_cast<double>(s.registered),
+                             turnout_at),
+        ProbabilityOfInteger(s.cast, static_cast<double>(s.leader) / static_cast<double>(s.cast),
+                             leader_at));
+    AddToProfile(turnout_at, report.turnout);
+    AddToProfile(leader_at, report.leader);
+    if (IsIntegerPercentage(s.issued, s.registered)) {
+      report.turnout.observed[static_cast<std::size_t>(NearestPercent(s.issued, s.registered))] +=
+          1;
+    }
+    if (IsIntegerPercentage(s.leader, s.cast)) {
+      report.leader.observed[static_cast<std::size_t>(NearestPercent(s.leader, s.cast))] += 1;
+    }
+  }
+  for (IntegerProfile* profile : {&report.turnout, &report.leader}) {
+    for (double& v : profile->null_sd) v = std::sqrt(v);
+  }
+
   // Null: each thread takes a contiguous range of stations and tallies every
   // replicate; integer tallies add up the same in any order.
   int threads =
@@ -126,10 +177,7 @@ IntegerTestReport RunIntegerTest(std::span<const IntegerTestStation> all,
   const auto simulate = [&](std::size_t begin, std::size_t end, std::vector<Tally>& tallies) {
     for (std::size_t i = begin; i < end; ++i) {
       const IntegerTestStation& s = stations[i];
-      const double p_turnout = ProbabilityOfInteger(
-          s.registered, static_cast<double>(s.issued) / static_cast<double>(s.registered));
-      const double p_leader =
-          ProbabilityOfInteger(s.cast, static_cast<double>(s.leader) / static_cast<double>(s.cast));
+      const auto [p_turnout, p_leader] = probabilities[i];
       const auto w = Weights(s);
       Random random(Stream(options.seed, i));
       for (Tally& tally : tallies) {
@@ -149,7 +197,6 @@ IntegerTestReport RunIntegerTest(std::span<const IntegerTestStation> all,
   }
   for (std::thread& w : workers) w.join();
 
-  IntegerTestReport report;
   report.replicates = static_cast<int>(replicates);
   report.seed = options.seed;
   report.stations_used = static_cast<std::int64_t>(stations.size());

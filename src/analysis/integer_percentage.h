@@ -10,6 +10,7 @@
 // percentages are common there by arithmetic. Pure: no storage.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -56,11 +57,23 @@ struct IntegerTestOptions {
   int threads = 0;  // 0: one per core; the result does not depend on it
 };
 
+// Stations at each integer percentage (0 to 100) of one quantity, in the
+// data and under the null (mean and SD, computed exactly from the
+// stations' binomial distributions), for the picture of the counts against
+// the null band.
+struct IntegerProfile {
+  std::array<double, 101> observed{};
+  std::array<double, 101> null_mean{};
+  std::array<double, 101> null_sd{};
+};
+
 struct IntegerTestReport {
   int replicates = 0;
   std::uint64_t seed = 0;
   std::int64_t stations_used = 0;
   std::vector<IntegerTestResult> results;  // 3 criteria x 4 weights
+  IntegerProfile turnout;                  // issued / registered
+  IntegerProfile leader;                   // leader / cast
 };
 
 // The null redraws, for each included station independently, issued ~

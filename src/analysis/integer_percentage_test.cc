@@ -117,6 +117,39 @@ TEST(IntegerPercentage, NullMeanIsTheSumOfTheExactProbabilities) {
   EXPECT_NEAR(expected_turnout / report.stations_used, 0.1, 0.03);
 }
 
+TEST(IntegerPercentage, ProfileByPercentageIsTheBinomialAtEachPercentage) {
+  // 100 voters, 50 issued: the redrawn turnout is k% with probability
+  // Binomial(100, 0.5) at k, and always integer.
+  const std::vector<IntegerTestStation> one = {
+      {.registered = 100, .issued = 50, .cast = 150, .leader = 75}};
+  const auto report = RunIntegerTest(one, {.replicates = 10, .seed = 3});
+  for (int k = 0; k <= 100; ++k) {
+    const double pmf = std::exp(std::lgamma(101.0) - std::lgamma(k + 1.0) - std::lgamma(101.0 - k) -
+                                100 * std::log(2.0));
+    EXPECT_NEAR(report.turnout.null_mean[k], pmf, 1e-12) << k;
+    EXPECT_NEAR(report.turnout.null_sd[k], std::sqrt(pmf * (1 - pmf)), 1e-12) << k;
+  }
+  EXPECT_EQ(report.turnout.observed[50], 1);
+  EXPECT_EQ(report.leader.observed[50], 1);  // 75 / 150
+  // The share's base of 150 is integer only at multiples of 3 votes: 2%.
+  EXPECT_EQ(report.leader.null_mean[1], 0);
+  EXPECT_GT(report.leader.null_mean[50], 0);
+}
+
+TEST(IntegerPercentage, ProfileAddsUpToTheTest) {
+  const auto election = FairElection(300, 11);
+  const auto report = RunIntegerTest(election, {.replicates = 2000, .seed = 5});
+  const auto& turnout = Find(report, IntegerCriterion::kTurnout, IntegerWeight::kStations);
+  double observed = 0;
+  double mean = 0;
+  for (int k = 0; k <= 100; ++k) {
+    observed += report.turnout.observed[k];
+    mean += report.turnout.null_mean[k];
+  }
+  EXPECT_EQ(observed, turnout.observed);
+  EXPECT_NEAR(mean, turnout.null_mean, 4 * turnout.null_sd / std::sqrt(2000.0));
+}
+
 TEST(IntegerPercentage, AFairElectionShowsNoExcess) {
   const auto report = RunIntegerTest(FairElection(4000, 21), {.replicates = 500, .seed = 8});
   for (const auto& r : report.results) {

@@ -169,8 +169,25 @@ std::string IntegerTest(const analysis::IntegerTestReport& r) {
             Fixed(x.null_sd, 1) + "</td><td>" + Fixed(x.null_p999, 0) + "</td><td>" +
             Fixed(x.excess, 1) + "</td></tr>";
   }
+  // The stations at each integer percentage against the null: its mean and
+  // the top of its 99.9% band (mean + 3.29 SD, normal approximation).
+  const auto chart = [](const analysis::IntegerProfile& p, const std::string& quantity) {
+    std::vector<double> observed(p.observed.begin(), p.observed.end());
+    std::vector<double> mean(p.null_mean.begin(), p.null_mean.end());
+    std::vector<double> top;
+    for (std::size_t k = 0; k < mean.size(); ++k) top.push_back(mean[k] + 3.29 * p.null_sd[k]);
+    report::Axes axes{.x_min = 0,
+                      .x_max = 100,
+                      .x_label = quantity + " at an integer percentage, %",
+                      .y_label = "stations"};
+    return report::SvgLines({{"observed", "#c53030", observed},
+                             {"null mean", "#2b6cb0", mean},
+                             {"null 99.9% band top", "#2b6cb0", top, true}},
+                            axes);
+  };
   const std::string body =
-      "<p>" + std::to_string(r.stations_used) + " stations used, " + std::to_string(r.replicates) +
+      chart(r.turnout, "turnout") + chart(r.leader, "leader's share") + "<p>" +
+      std::to_string(r.stations_used) + " stations used, " + std::to_string(r.replicates) +
       " replicates, seed " + std::to_string(r.seed) +
       ". Rows above the null's 99.9th percentile are marked.</p><table><tr><th>integer</th>"
       "<th>weighted by</th><th>observed</th><th>null mean</th><th>null SD</th><th>null 99.9%</th>"
