@@ -78,6 +78,17 @@ class ProbeStore final : public storage::Store {
   Status CreateToken(storage::TokenRecord* r, const storage::Actor& a) override {
     return inner_->CreateToken(r, a);
   }
+  Result<storage::ResultSetInfo> SaveResultSet(const storage::ResultSetInfo& i,
+                                               const core::ResultsTable& t,
+                                               const storage::Actor& a) override {
+    return inner_->SaveResultSet(i, t, a);
+  }
+  Result<std::vector<storage::ResultSetInfo>> ListResultSets() override {
+    return inner_->ListResultSets();
+  }
+  Result<core::ResultsTable> GetResultSet(const std::string& n) override {
+    return inner_->GetResultSet(n);
+  }
   Result<std::optional<storage::TokenRecord>> FindToken(const Sha256& h) override {
     return inner_->FindToken(h);
   }

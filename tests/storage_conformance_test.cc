@@ -770,6 +770,93 @@ TEST_P(StoreConformance, CountReportsByStationCountsOnlyTheNamedForm) {
   EXPECT_THAT(*none, IsEmpty());
 }
 
+// ---- Official results ---------------------------------------------------------
+
+core::ResultsTable SmallResults() {
+  core::ResultsTable t;
+  t.area_levels = {"region", "tik"};
+  t.contestants = {"Единая Россия", "КПРФ"};
+  core::StationResult a;
+  a.code = "Москва/ТИК 1/УИК 1";
+  a.areas = {"Москва", "ТИК 1"};
+  a.registered = 2000;
+  a.issued = 1100;
+  a.in_boxes = 1090;
+  a.valid = 1080;
+  a.invalid = 10;
+  a.votes = {700, 380};
+  core::StationResult b;  // figures absent, as in a partial publication
+  b.code = "Москва/ТИК 1/УИК 2";
+  b.areas = {"Москва", "ТИК 1"};
+  b.votes = {0, 5};
+  t.stations = {a, b};
+  return t;
+}
+
+TEST_P(StoreConformance, SaveResultSetThenGetResultSetRoundTrips) {
+  const core::ResultsTable table = SmallResults();
+  auto saved = store_->SaveResultSet(
+      {.name = "preliminary", .source = "2011.csv.zip", .format = "ru-cec"}, table, Admin());
+  ASSERT_TRUE(saved.has_value()) << saved.error().ToString();
+  EXPECT_EQ(saved->stations, 2);
+  EXPECT_EQ(saved->content_hash, core::ResultsDigest(table));
+
+  auto got = store_->GetResultSet("preliminary");
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_EQ(got->area_levels, table.area_levels);
+  EXPECT_EQ(got->contestants, table.contestants);
+  ASSERT_THAT(got->stations, SizeIs(2));
+  EXPECT_EQ(core::ResultsDigest(*got), core::ResultsDigest(table));
+  const core::StationResult& b = got->stations[1];
+  EXPECT_EQ(b.code, "Москва/ТИК 1/УИК 2");
+  EXPECT_FALSE(b.registered.has_value());
+  EXPECT_FALSE(b.invalid.has_value());
+  EXPECT_EQ(b.votes, (std::vector<std::int64_t>{0, 5}));
+  EXPECT_EQ(got->stations[0].valid, 1080);
+
+  auto sets = store_->ListResultSets();
+  ASSERT_TRUE(sets.has_value()) << sets.error().ToString();
+  ASSERT_THAT(*sets, SizeIs(1));
+  EXPECT_EQ((*sets)[0].name, "preliminary");
+  EXPECT_EQ((*sets)[0].source, "2011.csv.zip");
+  EXPECT_EQ((*sets)[0].format, "ru-cec");
+  EXPECT_EQ((*sets)[0].stations, 2);
+  EXPECT_EQ((*sets)[0].area_levels, table.area_levels);
+  EXPECT_EQ((*sets)[0].content_hash, saved->content_hash);
+  EXPECT_EQ((*sets)[0].imported_at, saved->imported_at);
+}
+
+TEST_P(StoreConformance, SaveResultSetIsAuditedWithItsDigest) {
+  auto saved = store_->SaveResultSet({.name = "final", .source = "f.csv", .format = "generic"},
+                                     SmallResults(), Admin());
+  ASSERT_TRUE(saved.has_value()) << saved.error().ToString();
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(1));
+  EXPECT_EQ(log[0].action, "results.import");
+  EXPECT_EQ(log[0].subject, "final");
+  EXPECT_THAT(log[0].detail, HasSubstr(ToHex(saved->content_hash)));
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, SaveResultSetRefusesATakenNameAndKeepsTheFirst) {
+  ASSERT_TRUE(store_->SaveResultSet({.name = "final"}, SmallResults(), Admin()).has_value());
+  core::ResultsTable other = SmallResults();
+  other.stations.pop_back();
+  auto again = store_->SaveResultSet({.name = "final"}, other, Admin());
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
+  auto got = store_->GetResultSet("final");
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_THAT(got->stations, SizeIs(2));
+  EXPECT_THAT(AuditLog(), SizeIs(1));
+}
+
+TEST_P(StoreConformance, GetResultSetOfAnUnknownNameIsNotFound) {
+  auto got = store_->GetResultSet("nope");
+  ASSERT_FALSE(got.has_value());
+  EXPECT_EQ(got.error().code(), StatusCode::kNotFound);
+}
+
 // ---- Audit log --------------------------------------------------------------
 
 TEST_P(StoreConformance, EveryWriteAppendsOneEntryNamingItsAction) {

@@ -21,4 +21,32 @@ int ResultsTable::Leader() const {
   return leader;
 }
 
+Sha256 ResultsDigest(const ResultsTable& table) {
+  // Fields end with 0x1f and records with 0x1e (ASCII unit and record
+  // separators), which no name holds; an absent figure is empty.
+  std::string text;
+  const auto field = [&](std::string_view value) {
+    text += value;
+    text += '\x1f';
+  };
+  const auto number = [&](const std::optional<std::int64_t>& value) {
+    field(value ? std::to_string(*value) : "");
+  };
+  for (const std::string& level : table.area_levels) field(level);
+  text += '\x1e';
+  for (const std::string& name : table.contestants) field(name);
+  text += '\x1e';
+  for (const StationResult& s : table.stations) {
+    field(s.code);
+    for (const std::string& area : s.areas) field(area);
+    for (const auto* figure : {&s.registered, &s.ballots_received, &s.issued, &s.cancelled,
+                               &s.in_boxes, &s.valid, &s.invalid}) {
+      number(*figure);
+    }
+    for (std::int64_t v : s.votes) number(v);
+    text += '\x1e';
+  }
+  return HashSha256(text);
+}
+
 }  // namespace vigil::core

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto.h"
+
 namespace vigil::core {
 
 struct StationResult {
@@ -38,5 +40,10 @@ struct ResultsTable {
   // The contestant with the most votes in all, or -1 if there is none.
   int Leader() const;
 };
+
+// SHA-256 of the table's content (levels, contestants, and every station's
+// code, areas, figures and votes, in order; not the file lines), so that a
+// stored result set can be checked against the file it came from.
+Sha256 ResultsDigest(const ResultsTable& table);
 
 }  // namespace vigil::core

@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/election.h"
 #include "core/form.h"
+#include "core/results.h"
 #include "core/role.h"
 #include "core/submission.h"
 
@@ -75,6 +76,20 @@ struct SubmissionHistory {
 struct StationReports {
   std::string station_code;
   std::int64_t current_submissions = 0;  // versions not superseded
+};
+
+// A published table of official results, kept under a name
+// ("preliminary", "final"). A set is never changed: a re-publication is a
+// new set.
+struct ResultSetInfo {
+  std::string name;
+  std::string source;  // the file it was imported from
+  std::string format;  // generic, ru-cec, openelections
+  // Set by the store:
+  Timestamp imported_at;
+  std::int64_t stations = 0;
+  std::vector<std::string> area_levels;  // the table's, top down
+  Sha256 content_hash{};                 // core::ResultsDigest of the table
 };
 
 // See Store::PinSnapshot.
@@ -136,6 +151,18 @@ class Store {
   virtual Result<std::int64_t> CountSubmissions() = 0;
   virtual Result<std::vector<StationReports>> CountReportsByStation(
       const std::string& form_code) = 0;
+
+  // ---- Official results --------------------------------------------------
+  // Stores `table` as a new set named info.name, with its audit entry, and
+  // returns the info as stored; AlreadyExists if the name is taken.
+  virtual Result<ResultSetInfo> SaveResultSet(const ResultSetInfo& info,
+                                              const core::ResultsTable& table,
+                                              const Actor& actor) = 0;
+  // In import order.
+  virtual Result<std::vector<ResultSetInfo>> ListResultSets() = 0;
+  // The table as imported (StationResult::line is 0); NotFound if no set
+  // has that name.
+  virtual Result<core::ResultsTable> GetResultSet(const std::string& name) = 0;
 
   // Until the returned object is destroyed, every read made by the calling
   // thread sees the store as it was when this was called, whatever is written

@@ -106,6 +106,35 @@ CREATE TABLE audit_log (
   hash      BLOB NOT NULL
 ) STRICT;
 )sql",
+    // 2: official results, one row per station of each published set.
+    R"sql(
+CREATE TABLE result_sets (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  source      TEXT NOT NULL,
+  format      TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  area_levels TEXT NOT NULL,  -- JSON array of level names, top down
+  contestants TEXT NOT NULL,  -- JSON array of names
+  stations    INTEGER NOT NULL,
+  sha256      BLOB NOT NULL
+) STRICT;
+CREATE TABLE station_results (
+  set_id           INTEGER NOT NULL REFERENCES result_sets(id),
+  row              INTEGER NOT NULL,  -- position in the published table
+  station_code     TEXT NOT NULL,
+  areas            TEXT NOT NULL,     -- JSON array, one name per level
+  registered       INTEGER,
+  ballots_received INTEGER,
+  issued           INTEGER,
+  cancelled        INTEGER,
+  in_boxes         INTEGER,
+  valid            INTEGER,
+  invalid          INTEGER,
+  votes            TEXT NOT NULL,     -- JSON array, in the set's contestant order
+  PRIMARY KEY (set_id, row)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

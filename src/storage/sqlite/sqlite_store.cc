@@ -519,6 +519,181 @@ Result<std::int64_t> SqliteStore::SetupVersion() {
   return *row ? stmt->Int(0) : 0;
 }
 
+// ---- Official results ------------------------------------------------------
+
+namespace {
+
+std::string JsonStrings(const std::vector<std::string>& values) {
+  json::array a;
+  for (const std::string& v : values) a.emplace_back(v);
+  return json::serialize(a);
+}
+
+// A stored JSON array of strings or integers; DataLoss names `what` if it is
+// not one.
+template <typename T>
+Result<std::vector<T>> ParseStoredArray(std::string_view text, const std::string& what) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  std::vector<T> out;
+  if (!ec && v.is_array()) {
+    for (const json::value& item : v.as_array()) {
+      if constexpr (std::is_same_v<T, std::string>) {
+        if (!item.is_string()) break;
+        out.emplace_back(item.as_string());
+      } else {
+        if (!item.is_int64()) break;
+        out.push_back(item.as_int64());
+      }
+    }
+    if (out.size() == v.as_array().size()) return out;
+  }
+  return Fail(Status::DataLoss(what + " is corrupt"));
+}
+
+// The nullable figure columns of station_results, in core::StationResult order.
+constexpr const char* kFigureColumns =
+    "registered, ballots_received, issued, cancelled, in_boxes, valid, invalid";
+
+std::array<std::optional<std::int64_t>*, 7> Figures(core::StationResult& s) {
+  return {&s.registered, &s.ballots_received, &s.issued, &s.cancelled, &s.in_boxes,
+          &s.valid,      &s.invalid};
+}
+
+}  // namespace
+
+Result<ResultSetInfo> SqliteStore::SaveResultSet(const ResultSetInfo& info,
+                                                 const core::ResultsTable& table,
+                                                 const Actor& actor) {
+  ResultSetInfo stored = info;
+  stored.imported_at = Now();
+  stored.stations = static_cast<std::int64_t>(table.stations.size());
+  stored.area_levels = table.area_levels;
+  stored.content_hash = core::ResultsDigest(table);
+  WriteTransaction tx(this);
+  if (Status s = tx.Begin(); !s.ok()) return Fail(s);
+  auto set = tx.db().Prepare(
+      "INSERT INTO result_sets(name, source, format, imported_at, area_levels, contestants, "
+      "stations, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!set) return Fail(set.error());
+  set->Bind(1, stored.name).Bind(2, stored.source).Bind(3, stored.format);
+  set->Bind(4, FormatRfc3339(stored.imported_at)).Bind(5, JsonStrings(table.area_levels));
+  set->Bind(6, JsonStrings(table.contestants)).Bind(7, stored.stations);
+  set->BindBlob(8, stored.content_hash.data(), stored.content_hash.size());
+  if (Status s = set->Run(); !s.ok()) {
+    if (s.code() == StatusCode::kAlreadyExists) {
+      return Fail(Status::AlreadyExists("a result set named '" + stored.name +
+                                        "' exists already; sets are never replaced, so give "
+                                        "this one another name"));
+    }
+    return Fail(s);
+  }
+  const std::int64_t set_id = sqlite3_last_insert_rowid(tx.db().handle());
+  auto row =
+      tx.db().Prepare(std::string("INSERT INTO station_results(set_id, row, station_code, "
+                                  "areas, ") +
+                      kFigureColumns + ", votes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!row) return Fail(row.error());
+  std::int64_t index = 0;
+  for (const core::StationResult& station : table.stations) {
+    core::StationResult s = station;
+    row->Bind(1, set_id).Bind(2, index++).Bind(3, s.code).Bind(4, JsonStrings(s.areas));
+    int column = 5;
+    for (const auto* figure : Figures(s)) {
+      *figure ? row->Bind(column, **figure) : row->BindNull(column);
+      ++column;
+    }
+    row->Bind(12, json::serialize(json::value_from(s.votes)));
+    if (Status st = row->Run(); !st.ok()) return Fail(st);
+  }
+  const std::string detail = json::serialize(json::object{{"source", stored.source},
+                                                          {"format", stored.format},
+                                                          {"stations", stored.stations},
+                                                          {"sha256", ToHex(stored.content_hash)}});
+  if (auto seq = tx.Audit(actor.name, "results.import", stored.name, detail); !seq) {
+    return Fail(seq.error());
+  }
+  if (Status s = tx.Commit(); !s.ok()) return Fail(s);
+  return stored;
+}
+
+Result<std::vector<ResultSetInfo>> SqliteStore::ListResultSets() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT name, source, format, imported_at, stations, sha256, area_levels FROM result_sets "
+      "ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<ResultSetInfo> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    ResultSetInfo info{.name = std::string(stmt->Text(0)),
+                       .source = std::string(stmt->Text(1)),
+                       .format = std::string(stmt->Text(2))};
+    auto at = ParseStoredTime(stmt->Text(3));
+    if (!at) return Fail(at.error());
+    info.imported_at = *at;
+    info.stations = stmt->Int(4);
+    info.content_hash = BlobToHash(stmt->Blob(5));
+    auto levels = ParseStoredArray<std::string>(stmt->Text(6),
+                                                "result set '" + info.name + "': its area levels");
+    if (!levels) return Fail(levels.error());
+    info.area_levels = std::move(*levels);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<core::ResultsTable> SqliteStore::GetResultSet(const std::string& name) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto set =
+      lease->db().Prepare("SELECT id, area_levels, contestants FROM result_sets WHERE name = ?");
+  if (!set) return Fail(set.error());
+  set->Bind(1, name);
+  auto found = set->Step();
+  if (!found) return Fail(found.error());
+  if (!*found) {
+    return Fail(
+        Status::NotFound("no result set named '" + name + "' (vigil results list shows them)"));
+  }
+  const std::int64_t set_id = set->Int(0);
+  const std::string what = "result set '" + name + "'";
+  core::ResultsTable table;
+  auto levels = ParseStoredArray<std::string>(set->Text(1), what + ": its area levels");
+  auto contestants = ParseStoredArray<std::string>(set->Text(2), what + ": its contestants");
+  if (!levels) return Fail(levels.error());
+  if (!contestants) return Fail(contestants.error());
+  table.area_levels = std::move(*levels);
+  table.contestants = std::move(*contestants);
+  auto rows = lease->db().Prepare(std::string("SELECT station_code, areas, ") + kFigureColumns +
+                                  ", votes FROM station_results WHERE set_id = ? ORDER BY row");
+  if (!rows) return Fail(rows.error());
+  rows->Bind(1, set_id);
+  while (true) {
+    auto row = rows->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    core::StationResult s;
+    s.code = std::string(rows->Text(0));
+    auto areas = ParseStoredArray<std::string>(rows->Text(1), what + ", station " + s.code);
+    auto votes = ParseStoredArray<std::int64_t>(rows->Text(9), what + ", station " + s.code);
+    if (!areas) return Fail(areas.error());
+    if (!votes) return Fail(votes.error());
+    s.areas = std::move(*areas);
+    s.votes = std::move(*votes);
+    int column = 2;
+    for (auto* figure : Figures(s)) {
+      if (!rows->IsNull(column)) *figure = rows->Int(column);
+      ++column;
+    }
+    table.stations.push_back(std::move(s));
+  }
+  return table;
+}
+
 // ---- Tokens ----------------------------------------------------------------
 
 Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {

@@ -42,6 +42,10 @@ class SqliteStore final : public Store {
   Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) override;
   Result<std::int64_t> CountSubmissions() override;
   Result<std::vector<StationReports>> CountReportsByStation(const std::string& form_code) override;
+  Result<ResultSetInfo> SaveResultSet(const ResultSetInfo& info, const core::ResultsTable& table,
+                                      const Actor& actor) override;
+  Result<std::vector<ResultSetInfo>> ListResultSets() override;
+  Result<core::ResultsTable> GetResultSet(const std::string& name) override;
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
   Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() override;
 
