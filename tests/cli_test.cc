@@ -94,7 +94,7 @@ TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
   for (const char* command :
-       {"init", "serve", "import", "export", "token", "audit", "demo", "forensics"}) {
+       {"init", "serve", "import", "export", "token", "audit", "demo", "forensics", "results"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -123,6 +123,8 @@ TEST_F(CliTest, EveryCommandOnAMissingMissionExitsNotFoundAndSuggestsInit) {
       {"export", "submissions"},
       {"token", "create", "--role", "admin"},
       {"audit", "verify"},
+      {"import", "results", TestData("ru_cec_2011_excerpt.csv.zip"), "--name", "x"},
+      {"results", "list"},
   };
   for (std::vector<std::string> args : commands) {
     SCOPED_TRACE(args[0] + " " + args[1]);
@@ -175,6 +177,66 @@ TEST_F(CliTest, SecondInitExitsBadInputAndKeepsTheMission) {
 }
 
 // ------------------------------------------------------------------- import
+
+// ------------------------------------------------------------------ results
+
+TEST_F(CliTest, ImportResultsReportsMatchedAndUnmatchedStations) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);
+  const std::string file = dir_.path() + "/official.csv";
+  WriteFile(file,
+            "station,area:region,registered,issued,valid,invalid,vote:A,vote:B\n"
+            "PS-001,R1,1200,700,690,10,400,290\n"
+            "PS-002,R1,340,200,196,4,100,96\n"
+            "PS-999,R2,800,500,490,10,250,240\n");
+  const ProcessResult r =
+      RunVigil({"import", "results", file, "--name", "preliminary", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Imported result set 'preliminary': 3 stations from " + file));
+  EXPECT_THAT(r.out, HasSubstr("2 match the mission's polling stations; 1 do not:\n  PS-999\n"));
+
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  auto table = (*store)->GetResultSet("preliminary");
+  ASSERT_TRUE(table.has_value()) << table.error().ToString();
+  ASSERT_EQ(table->stations.size(), 3u);
+  EXPECT_EQ(table->contestants, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(table->stations[2].votes, (std::vector<std::int64_t>{250, 240}));
+}
+
+TEST_F(CliTest, ImportResultsKeepsSetsApartAndListsThem) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string file = TestData("ru_cec_2011_excerpt.csv.zip");
+  for (const char* name : {"preliminary", "final"}) {
+    const ProcessResult r = RunVigil(
+        {"import", "results", file, "--format", "ru-cec", "--name", name, "--data", Data()});
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+  const ProcessResult again = RunVigil(
+      {"import", "results", file, "--format", "ru-cec", "--name", "final", "--data", Data()});
+  EXPECT_EQ(again.exit_code, kExitBadInput) << Describe(again);
+  EXPECT_THAT(again.err, HasSubstr("a result set named 'final' exists already"));
+
+  const ProcessResult list = RunVigil({"results", "list", "--data", Data()});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  const auto lines = Split(list.out, "\n");
+  ASSERT_GE(lines.size(), 3u) << list.out;
+  EXPECT_THAT(lines[1], StartsWith("preliminary"));
+  EXPECT_THAT(lines[2], StartsWith("final"));
+  EXPECT_THAT(lines[1], HasSubstr("ru-cec"));
+}
+
+TEST_F(CliTest, ImportOfABadResultsFileExitsBadInputAndStoresNothing) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string file = dir_.path() + "/bad.csv";
+  WriteFile(file, "station,registered,vote:A\nPS-001,many,3\n");
+  const ProcessResult r =
+      RunVigil({"import", "results", file, "--name", "preliminary", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr(file + ":2"));
+  const ProcessResult list = RunVigil({"results", "list", "--data", Data()});
+  EXPECT_THAT(list.out, HasSubstr("No result sets yet"));
+}
 
 TEST_F(CliTest, ImportStationsReportsHowManyLocations) {
   ASSERT_NO_FATAL_FAILURE(Init());
@@ -675,7 +737,8 @@ TEST_F(CliTest, ForensicsRefusesAnUnknownAreaLevelNamingTheKnownOnes) {
   const ProcessResult r = RunVigil(
       {"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec", "--by", "oik"});
   EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
-  EXPECT_THAT(r.err, HasSubstr("--by oik: the file has no such area level (it has: region, tik)"));
+  EXPECT_THAT(r.err,
+              HasSubstr("--by oik: the results have no such area level (they have: region, tik)"));
 }
 
 TEST_F(CliTest, ForensicsRefusesABadFileNamingLineAndColumn) {

@@ -161,6 +161,17 @@ ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOpt
   return report;
 }
 
+Result<int> AreaLevelIndex(const std::vector<std::string>& levels, const std::string& name,
+                           const std::string& option) {
+  const auto it = std::find(levels.begin(), levels.end(), name);
+  if (it != levels.end()) return static_cast<int>(it - levels.begin());
+  std::string known;
+  for (const std::string& l : levels) known += (known.empty() ? "" : ", ") + l;
+  return Fail(Status::InvalidArgument(option + name + ": the results have no such area level (" +
+                                      (known.empty() ? "they have none" : "they have: " + known) +
+                                      ")"));
+}
+
 namespace {
 
 boost::json::value Number(double v) {

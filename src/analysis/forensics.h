@@ -17,6 +17,7 @@
 #include "analysis/last_digits.h"
 #include "analysis/shpilkin.h"
 #include "analysis/station_flags.h"
+#include "common/status.h"
 #include "core/results.h"
 
 namespace vigil::analysis {
@@ -76,6 +77,12 @@ struct ForensicsReport {
 };
 
 ForensicsReport RunForensics(const core::ResultsTable& table, const ForensicsOptions& options);
+
+// The index of area level `name` in `levels`, for ForensicsOptions::by_level;
+// InvalidArgument naming the levels there are otherwise. `option` is how
+// the user gave it ("--by", "by="), for the message.
+Result<int> AreaLevelIndex(const std::vector<std::string>& levels, const std::string& name,
+                           const std::string& option);
 
 // The report as JSON; docs/forensics.md documents the layout. Values that
 // could not be computed (no qualifying station) are null.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "ingest/results_reader.h"
 #include "storage/store.h"
 
 namespace vigil::cli {
@@ -33,6 +34,7 @@ void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
 void RegisterBench(CLI::App& app, Context& ctx);
 void RegisterForensics(CLI::App& app, Context& ctx);
+void RegisterResults(CLI::App& app, Context& ctx);
 
 // Prints "vigil: <message>" to stderr and returns the exit code for `status`.
 int ReportError(const Status& status);
@@ -40,6 +42,18 @@ int ReportError(const Status& status);
 storage::Actor LocalActor();
 // Adds the common `--data DIR` option (default: $VIGIL_DATA or ./vigil-data).
 CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir);
+
+// Where and how to read a file of official results.
+struct ResultsFileOptions {
+  std::string file;
+  std::string format = "generic";
+  std::string mapping;  // JSON column mapping, for the generic format
+  std::string office;   // for openelections files holding several offices
+};
+// Adds FILE, --format, --mapping and --office.
+void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options);
+// Reads the file as `options` say; prints the reader's notes to stderr.
+Result<ingest::ResultsRead> ReadResults(const ResultsFileOptions& options);
 
 // A progress bar on stderr when it is a terminal; silent otherwise.
 class ProgressBar {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/cli.h"
 
@@ -42,6 +43,36 @@ CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir) {
       .add_option("--data", data_dir,
                   "The mission's data directory (default: $VIGIL_DATA or ./vigil-data)")
       ->capture_default_str();
+}
+
+void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options) {
+  cmd.add_option("FILE", options.file, "Results file (.csv, or a .zip holding one)")->required();
+  cmd.add_option("--format", options.format, "generic, ru-cec or openelections")
+      ->check(CLI::IsMember({"generic", "ru-cec", "openelections"}))
+      ->capture_default_str();
+  cmd.add_option("--mapping", options.mapping,
+                 "JSON file naming the columns of another layout (with --format generic)");
+  cmd.add_option("--office", options.office,
+                 "The office to read from an openelections file (e.g. President)");
+}
+
+Result<ingest::ResultsRead> ReadResults(const ResultsFileOptions& options) {
+  std::optional<ingest::ResultsMapping> mapping;
+  if (!options.mapping.empty()) {
+    if (options.format != "generic") {
+      return Fail(
+          Status::InvalidArgument("--mapping describes a generic layout; use --format generic"));
+    }
+    auto parsed = ingest::ReadResultsMappingFile(options.mapping);
+    if (!parsed) return Fail(parsed.error());
+    mapping = std::move(*parsed);
+  }
+  auto read = ingest::ReadResultsFile(options.file, *ingest::ParseResultsFormat(options.format),
+                                      options.office, mapping ? &*mapping : nullptr);
+  if (read) {
+    for (const std::string& note : read->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  }
+  return read;
 }
 
 ProgressBar::ProgressBar(std::string label)

@@ -185,8 +185,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       "forensics",
       "Statistical forensics of polling-station results (integer percentages, digit tests)");
   struct Options {
-    std::string file;
-    std::string format = "generic";
+    ResultsFileOptions input;
     std::string by;
     std::string json;
     std::uint64_t seed = 1;
@@ -196,19 +195,10 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     std::string only;
     std::string flags;
     std::string html;
-    std::string office;
-    std::string mapping;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("FILE", opts->file, "Results file (.csv, or a .zip holding one)")->required();
-  cmd->add_option("--format", opts->format, "generic, ru-cec or openelections")
-      ->check(CLI::IsMember({"generic", "ru-cec", "openelections"}))
-      ->capture_default_str();
+  AddResultsFileOptions(*cmd, opts->input);
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
-  cmd->add_option("--mapping", opts->mapping,
-                  "JSON file naming the columns of another layout (with --format generic)");
-  cmd->add_option("--office", opts->office,
-                  "The office to read from an openelections file (e.g. President)");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
   cmd->add_option("--flags", opts->flags, "Write the flagged stations as CSV");
   cmd->add_option("--html", opts->html, "Write the report as a self-contained HTML page");
@@ -228,27 +218,11 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
-    std::optional<ingest::ResultsMapping> mapping;
-    if (!opts->mapping.empty()) {
-      if (opts->format != "generic") {
-        ctx.exit_code = ReportError(
-            Status::InvalidArgument("--mapping describes a generic layout; use --format generic"));
-        return;
-      }
-      auto parsed = ingest::ReadResultsMappingFile(opts->mapping);
-      if (!parsed) {
-        ctx.exit_code = ReportError(parsed.error());
-        return;
-      }
-      mapping = std::move(*parsed);
-    }
-    auto read = ingest::ReadResultsFile(opts->file, *ingest::ParseResultsFormat(opts->format),
-                                        opts->office, mapping ? &*mapping : nullptr);
+    auto read = ReadResults(opts->input);
     if (!read) {
       ctx.exit_code = ReportError(read.error());
       return;
     }
-    for (const std::string& note : read->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     analysis::ForensicsOptions options{
         .seed = opts->seed,
         .replicates = opts->replicates,
@@ -261,17 +235,12 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         .klimek_simulations = opts->klimek_simulations,
         .station_flags = opts->only.empty() || !opts->flags.empty()};
     if (!opts->by.empty()) {
-      const auto& levels = read->table.area_levels;
-      const auto it = std::find(levels.begin(), levels.end(), opts->by);
-      if (it == levels.end()) {
-        std::string known;
-        for (const std::string& l : levels) known += (known.empty() ? "" : ", ") + l;
-        ctx.exit_code = ReportError(Status::InvalidArgument(
-            "--by " + opts->by + ": the file has no such area level (it has: " +
-            (known.empty() ? "none" : known) + ")"));
+      auto level = analysis::AreaLevelIndex(read->table.area_levels, opts->by, "--by ");
+      if (!level) {
+        ctx.exit_code = ReportError(level.error());
         return;
       }
-      options.by_level = static_cast<int>(it - levels.begin());
+      options.by_level = *level;
     }
     analysis::ForensicsReport report;
     {
@@ -284,7 +253,8 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
          [&] { return boost::json::serialize(analysis::ForensicsToJson(report)) + "\n"; }},
         {opts->html,
          [&] {
-           return service::ForensicsHtml(read->table, report, {opts->file, opts->format});
+           return service::ForensicsHtml(read->table, report,
+                                         {opts->input.file, opts->input.format});
          }},
         {opts->flags, [&] { return StationFlagsCsv(read->table, report); }},
     };

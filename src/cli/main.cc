@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterDemo(app, ctx);
   vigil::cli::RegisterBench(app, ctx);
   vigil::cli::RegisterForensics(app, ctx);
+  vigil::cli::RegisterResults(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
