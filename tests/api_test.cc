@@ -5,6 +5,8 @@
 #include <fstream>
 #include <set>
 
+#include "analysis/forensics.h"
+#include "ingest/results_reader.h"
 #include "support/test_mission.h"
 
 namespace vigil::testing {
@@ -270,6 +272,84 @@ TEST_F(ApiTest, MetricsNeedAdminAndCountSubmissions) {
   EXPECT_NE(res->body.find(
                 R"(http_requests_total{route="/api/v1/submissions",method="POST",code="201"} 1)"),
             std::string::npos);
+}
+
+// ---- Official results -------------------------------------------------------
+
+class ApiResultsTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    auto read =
+        ingest::ReadResultsFile(std::string(VIGIL_TEST_DATA_DIR) + "/ru_cec_2011_excerpt.csv.zip",
+                                ingest::ResultsFormat::kRuCec);
+    ASSERT_TRUE(read.has_value()) << read.error().ToString();
+    table_ = read->table;
+    auto saved = server_->server().service().store().SaveResultSet(
+        {.name = "duma 2011", .source = "excerpt", .format = "ru-cec"}, table_, {"test"});
+    ASSERT_TRUE(saved.has_value()) << saved.error().ToString();
+  }
+
+  // Polls `target` while it answers 202, as a client following Retry-After.
+  Result<api::ClientResponse> Poll(const std::string& target) {
+    auto client = server_->Client(mission_.analyst_token);
+    for (int i = 0; i < 600; ++i) {
+      auto res = client->Get(target);
+      if (!res || res->status != 202) return res;
+      EXPECT_EQ(res->headers["retry-after"], "2");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Fail(Status::Unavailable("the report was not ready within a minute"));
+  }
+
+  core::ResultsTable table_;
+};
+
+TEST_F(ApiResultsTest, ResultSetsAreListed) {
+  auto res = server_->Client(mission_.viewer_token)->Get("/api/v1/results");
+  ASSERT_EQ(res->status, 200);
+  const json::value v = json::parse(res->body);
+  ASSERT_EQ(v.at("result_sets").as_array().size(), 1u);
+  EXPECT_EQ(v.at("result_sets").at(0).at("name"), "duma 2011");
+  EXPECT_EQ(v.at("result_sets").at(0).at("stations"), table_.stations.size());
+  EXPECT_EQ(v.at("result_sets").at(0).at("sha256").as_string(), ToHex(core::ResultsDigest(table_)));
+}
+
+TEST_F(ApiResultsTest, ForensicsReportIsTheSameAsOnTheFile) {
+  auto res = Poll("/api/v1/results/duma%202011/forensics?seed=7&by=region");
+  ASSERT_TRUE(res.has_value()) << res.error().ToString();
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->headers["content-type"], "application/json");
+  analysis::ForensicsOptions options{.seed = 7, .by_level = 0};
+  EXPECT_EQ(res->body,
+            json::serialize(analysis::ForensicsToJson(analysis::RunForensics(table_, options))));
+
+  auto html = Poll("/api/v1/results/duma%202011/forensics?seed=7&by=region&format=html");
+  ASSERT_TRUE(html.has_value()) << html.error().ToString();
+  ASSERT_EQ(html->status, 200);
+  EXPECT_EQ(html->headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(html->body.find("<section id=\"klimek\">"), std::string::npos);
+}
+
+TEST_F(ApiResultsTest, ForensicsRefusesUnknownSetsLevelsAndSeeds) {
+  auto client = server_->Client(mission_.analyst_token);
+  EXPECT_EQ(client->Get("/api/v1/results/nothing/forensics")->status, 404);
+  auto level = client->Get("/api/v1/results/duma%202011/forensics?by=oik");
+  EXPECT_EQ(level->status, 422);
+  EXPECT_NE(level->body.find("by=oik: the results have no such area level (they have: region, "
+                             "tik)"),
+            std::string::npos)
+      << level->body;
+  EXPECT_EQ(client->Get("/api/v1/results/duma%202011/forensics?seed=-1")->status, 422);
+  EXPECT_EQ(client->Get("/api/v1/results/duma%202011/forensics?format=pdf")->status, 422);
+}
+
+TEST_F(ApiResultsTest, ForensicsNeedAnAnalystOrAdmin) {
+  const std::string target = "/api/v1/results/duma%202011/forensics";
+  EXPECT_EQ(server_->Client("")->Get(target)->status, 401);
+  EXPECT_EQ(server_->Client(mission_.viewer_token)->Get(target)->status, 403);
+  EXPECT_EQ(server_->Client(mission_.observer1_token)->Get(target)->status, 403);
+  EXPECT_NE(server_->Client(mission_.admin_token)->Get(target)->status, 403);
 }
 
 TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405) {

@@ -5,6 +5,8 @@
 #include <charconv>
 
 #include "analysis/coverage.h"
+#include "analysis/forensics.h"
+#include "service/forensics_jobs.h"
 
 namespace vigil::api {
 
@@ -25,6 +27,8 @@ constexpr std::string_view kLandingPage = R"(<!doctype html>
 <li><code>GET /api/v1/forms</code> - form definitions (token needed)</li>
 <li><code>POST /api/v1/submissions</code> - submit an observation form</li>
 <li><code>GET /api/v1/coverage</code> - stations reported vs. planned</li>
+<li><code>GET /api/v1/results</code> - official result sets</li>
+<li><code>GET /api/v1/results/{name}/forensics</code> - results forensics</li>
 </ul>
 <p>See README.md and docs/api.md.</p></body></html>
 )";
@@ -75,7 +79,8 @@ Response SubmitReply(const service::SubmitResult& r) {
 
 }  // namespace
 
-std::vector<Route> ApiRoutes(service::MissionService& service, MetricsRegistry& metrics) {
+std::vector<Route> ApiRoutes(service::MissionService& service, service::ForensicsJobs& forensics,
+                             MetricsRegistry& metrics) {
   std::vector<Route> routes;
   const auto add = [&](http::verb method, std::string pattern, std::optional<Permission> permission,
                        std::function<void(RouteRequest&, Respond)> handle) {
@@ -229,6 +234,90 @@ std::vector<Route> ApiRoutes(service::MissionService& service, MetricsRegistry& 
                                                             {"reported", coverage.reported},
                                                             {"reports", coverage.reports},
                                                             {"areas", std::move(areas)}}));
+      });
+
+  add(http::verb::get, "/api/v1/results", Permission::kReadStatistics,
+      [&service](RouteRequest&, Respond respond) {
+        auto sets = service.store().ListResultSets();
+        if (!sets) {
+          respond(JsonError(sets.error()));
+          return;
+        }
+        json::array list;
+        for (const storage::ResultSetInfo& s : *sets) {
+          list.push_back(json::object{{"name", s.name},
+                                      {"source", s.source},
+                                      {"format", s.format},
+                                      {"imported_at", FormatRfc3339(s.imported_at)},
+                                      {"stations", s.stations},
+                                      {"sha256", ToHex(s.content_hash)}});
+        }
+        respond(JsonResponse(http::status::ok, json::object{{"result_sets", std::move(list)}}));
+      });
+
+  // The forensics report of a result set: 202 with progress until it is
+  // made (poll again after Retry-After), then 200 with the JSON or, with
+  // format=html, the HTML page.
+  add(http::verb::get, "/api/v1/results/{name}/forensics", Permission::kRunAnalyses,
+      [&service, &forensics](RouteRequest& r, Respond respond) {
+        service::ForensicsRequest request{.set = r.params[0], .by = r.Query("by")};
+        if (const std::string seed = r.Query("seed"); !seed.empty()) {
+          auto [ptr, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), request.seed);
+          if (ec != std::errc() || ptr != seed.data() + seed.size()) {
+            respond(
+                JsonError(Status::InvalidArgument("seed must be a whole number from 0 to "
+                                                  "18446744073709551615")));
+            return;
+          }
+        }
+        const std::string format = r.Query("format");
+        if (!format.empty() && format != "json" && format != "html") {
+          respond(JsonError(Status::InvalidArgument("format must be json or html")));
+          return;
+        }
+        // Refuse an unknown set or level now rather than after queueing.
+        auto sets = service.store().ListResultSets();
+        if (!sets) {
+          respond(JsonError(sets.error()));
+          return;
+        }
+        const auto set = std::find_if(sets->begin(), sets->end(),
+                                      [&](const auto& s) { return s.name == request.set; });
+        if (set == sets->end()) {
+          respond(JsonError(Status::NotFound("no result set named '" + request.set + "'")));
+          return;
+        }
+        if (!request.by.empty()) {
+          if (auto level = analysis::AreaLevelIndex(set->area_levels, request.by, "by="); !level) {
+            respond(JsonError(level.error()));
+            return;
+          }
+        }
+        const service::ForensicsProgress p = forensics.Get(request);
+        using State = service::ForensicsProgress::State;
+        if (p.state == State::kFailed) {
+          respond(JsonError(p.error));
+          return;
+        }
+        if (p.state != State::kDone) {
+          Response res = JsonResponse(
+              http::status::accepted,
+              json::object{{"status", p.state == State::kQueued ? "queued" : "running"},
+                           {"steps_done", p.done},
+                           {"steps", p.total}});
+          res.set(http::field::retry_after, "2");
+          respond(std::move(res));
+          return;
+        }
+        Response res{http::status::ok, 11};
+        if (format == "html") {
+          res.set(http::field::content_type, "text/html; charset=utf-8");
+          res.body() = *p.html;
+        } else {
+          res.set(http::field::content_type, "application/json");
+          res.body() = *p.json;
+        }
+        respond(std::move(res));
       });
 
   return routes;

@@ -5,11 +5,13 @@
 
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 
 namespace vigil::api {
 
 // Every route of the API, each with the permission it needs.
-std::vector<Route> ApiRoutes(service::MissionService& service, MetricsRegistry& metrics);
+std::vector<Route> ApiRoutes(service::MissionService& service, service::ForensicsJobs& forensics,
+                             MetricsRegistry& metrics);
 
 }  // namespace vigil::api

@@ -45,8 +45,9 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   if (!access_log) return Fail(access_log.error());
   server->access_log_ = *access_log;
   spdlog::flush_every(std::chrono::seconds(1));
-  server->router_ =
-      std::make_unique<Router>(ApiRoutes(*server->service_, server->metrics_), *server->service_);
+  server->forensics_ = std::make_unique<service::ForensicsJobs>(server->service_->store());
+  server->router_ = std::make_unique<Router>(
+      ApiRoutes(*server->service_, *server->forensics_, server->metrics_), *server->service_);
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,

@@ -8,6 +8,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 
 namespace spdlog {
@@ -43,6 +44,7 @@ class VigilServer {
   MetricsRegistry metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
   std::unique_ptr<service::MissionService> service_;
+  std::unique_ptr<service::ForensicsJobs> forensics_;  // uses service_'s store
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
 };

@@ -18,6 +18,8 @@ std::string_view PermissionName(Permission p) {
       return "read_statistics";
     case Permission::kReadMetrics:
       return "read_metrics";
+    case Permission::kRunAnalyses:
+      return "run_analyses";
   }
   return "";
 }
@@ -36,6 +38,10 @@ bool RoleHas(Role role, Permission p) {
     case Permission::kReadStatistics:
       return role != Role::kObserver;
     case Permission::kReadMetrics:
+      return role == Role::kAdmin || role == Role::kAnalyst;
+    case Permission::kRunAnalyses:
+      // Not coordinators: a report covers the whole country, beyond their
+      // regions.
       return role == Role::kAdmin || role == Role::kAnalyst;
   }
   return false;

@@ -16,6 +16,7 @@ enum class Permission {
   kReadSetup,        // read stations and observers (personal data)
   kReadStatistics,   // aggregated figures only
   kReadMetrics,      // operational metrics
+  kRunAnalyses,      // run results forensics (findings under embargo)
 };
 
 std::string_view PermissionName(Permission p);
