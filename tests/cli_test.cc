@@ -93,8 +93,8 @@ class CliTest : public ::testing::Test {
 TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
-  for (const char* command :
-       {"init", "serve", "import", "export", "token", "audit", "demo", "forensics", "results"}) {
+  for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo",
+                              "forensics", "results", "pvt"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -177,6 +177,85 @@ TEST_F(CliTest, SecondInitExitsBadInputAndKeepsTheMission) {
 }
 
 // ------------------------------------------------------------------- import
+
+// ---------------------------------------------------------------------- pvt
+
+TEST(CliPvt, SizeGivesBothFormulas) {
+  const ProcessResult r =
+      RunVigil({"pvt", "size", "--voters", "14570774", "--stations", "91000", "--margin", "0.0032",
+                "--z", "2.58", "--voters-per-station", "160"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("160717 voters, 1005 stations"));
+  const ProcessResult s =
+      RunVigil({"pvt", "size", "--voters", "2680500", "--stations", "5361", "--margin", "0.03"});
+  EXPECT_THAT(s.out, HasSubstr("sampler (rsampcalc, stations as units): 890 stations"));
+  const ProcessResult bad =
+      RunVigil({"pvt", "size", "--voters", "1000", "--stations", "10", "--margin", "2"});
+  EXPECT_EQ(bad.exit_code, kExitBadInput) << Describe(bad);
+  EXPECT_THAT(bad.err, HasSubstr("margin"));
+}
+
+TEST_F(CliTest, PvtDrawFromTheMissionIsReproducibleAndStratifies) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);
+  const std::vector<std::string> args = {"pvt",        "draw", "--seed", "5",
+                                         "--sample",   "2",    "--by",   "urban-rural",
+                                         "--reserves", "1",    "--data", Data()};
+  const ProcessResult a = RunVigil(args);
+  const ProcessResult b = RunVigil(args);
+  ASSERT_EQ(a.exit_code, kExitOk) << Describe(a);
+  EXPECT_EQ(a.out, b.out);
+  const auto lines = Split(a.out, "\r\n");
+  EXPECT_EQ(lines[0], "station,stratum,role,rank,stratum_stations,stratum_registered,seed");
+  // 3 stations: PS-002 rural, PS-001 and PS-003 urban; 2 sampled, 1 reserve.
+  EXPECT_THAT(a.out, HasSubstr(",rural,sample,1,1,340,5\r\n"));
+  EXPECT_THAT(a.out, HasSubstr(",urban,sample,1,2,2000,5\r\n"));
+  EXPECT_THAT(a.out, HasSubstr(",urban,reserve,1,2,2000,5\r\n"));
+  const ProcessResult by_depth =
+      RunVigil({"pvt", "draw", "--seed", "5", "--sample", "2", "--by", "0", "--data", Data()});
+  EXPECT_THAT(by_depth.out, HasSubstr(",R1,sample,1,2,1540,5"));
+  EXPECT_THAT(by_depth.out, HasSubstr(",R2,sample,1,1,800,5"));
+}
+
+TEST_F(CliTest, PvtEstimateFromADrawnSampleComparesWithTheOfficialSet) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string results = TestData("ru_cec_2011_excerpt.csv.zip");
+  ASSERT_EQ(RunVigil({"import", "results", results, "--format", "ru-cec", "--name", "official",
+                      "--data", Data()})
+                .exit_code,
+            kExitOk);
+  const std::string sample = dir_.path() + "/sample.csv";
+  const ProcessResult draw = RunVigil({"pvt", "draw", results, "--format", "ru-cec", "--by", "tik",
+                                       "--seed", "9", "--sample", "20", "--output", sample});
+  ASSERT_EQ(draw.exit_code, kExitOk) << Describe(draw);
+  const std::string json = dir_.path() + "/estimate.json";
+  const ProcessResult r =
+      RunVigil({"pvt", "estimate", sample, results, "--format", "ru-cec", "--official-set",
+                "official", "--data", Data(), "--json", json});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("20 of 20 sampled stations reported (100.0%)"));
+  const auto v = boost::json::parse(ReadFile(json));
+  EXPECT_EQ(v.at("seed"), 9);
+  EXPECT_EQ(v.at("sampled"), 20);
+  const auto& estimates = v.at("estimates").as_array();
+  ASSERT_EQ(estimates.size(), 9u);  // 7 parties, turnout, invalid
+  for (const auto& e : estimates) {
+    EXPECT_TRUE(e.as_object().contains("official")) << e;
+    EXPECT_GT(e.at("margin95").to_number<double>(), 0) << e;
+  }
+}
+
+TEST_F(CliTest, PvtEstimateNamesTheLineOfABadSample) {
+  const std::string sample = dir_.path() + "/sample.csv";
+  WriteFile(sample,
+            "station,stratum,role,rank,stratum_stations,stratum_registered,seed\n"
+            "A,,sample,1,10,1000,4\n"
+            "B,,spare,2,10,1000,4\n");
+  const ProcessResult r = RunVigil(
+      {"pvt", "estimate", sample, TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec"});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr(sample + ":3: role: expected sample or reserve, got 'spare'"));
+}
 
 // ------------------------------------------------------------------ results
 

@@ -35,6 +35,7 @@ void RegisterDemo(CLI::App& app, Context& ctx);
 void RegisterBench(CLI::App& app, Context& ctx);
 void RegisterForensics(CLI::App& app, Context& ctx);
 void RegisterResults(CLI::App& app, Context& ctx);
+void RegisterPvt(CLI::App& app, Context& ctx);
 
 // Prints "vigil: <message>" to stderr and returns the exit code for `status`.
 int ReportError(const Status& status);
@@ -50,10 +51,17 @@ struct ResultsFileOptions {
   std::string mapping;  // JSON column mapping, for the generic format
   std::string office;   // for openelections files holding several offices
 };
-// Adds FILE, --format, --mapping and --office.
-void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options);
+// Adds FILE (`file_name`), --format, --mapping and --office.
+void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options, bool required = true,
+                           const std::string& file_name = "FILE");
 // Reads the file as `options` say; prints the reader's notes to stderr.
 Result<ingest::ResultsRead> ReadResults(const ResultsFileOptions& options);
+
+// Writes `text` to `path` ("-": standard output). A regular file (or a new
+// one) is written through a temporary file and a rename, so that a reader
+// never sees half of it; anything else (a device such as /dev/null, a pipe)
+// is written in place, never replaced.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
 
 // A progress bar on stderr when it is a terminal; silent otherwise.
 class ProgressBar {

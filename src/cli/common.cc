@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <optional>
 
 #include "cli/cli.h"
@@ -45,8 +48,10 @@ CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir) {
       ->capture_default_str();
 }
 
-void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options) {
-  cmd.add_option("FILE", options.file, "Results file (.csv, or a .zip holding one)")->required();
+void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options, bool required,
+                           const std::string& file_name) {
+  cmd.add_option(file_name, options.file, "Results file (.csv, or a .zip holding one)")
+      ->required(required);
   cmd.add_option("--format", options.format, "generic, ru-cec or openelections")
       ->check(CLI::IsMember({"generic", "ru-cec", "openelections"}))
       ->capture_default_str();
@@ -73,6 +78,30 @@ Result<ingest::ResultsRead> ReadResults(const ResultsFileOptions& options) {
     for (const std::string& note : read->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   }
   return read;
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::cout << text;
+    return Status::Ok();
+  }
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) return Status::InvalidArgument("cannot write " + path);
+    return Status::Ok();
+  }
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Status::InvalidArgument("cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Status::InvalidArgument("cannot write " + path + ": " + ec.message());
+  return Status::Ok();
 }
 
 ProgressBar::ProgressBar(std::string label)

@@ -20,34 +20,6 @@ namespace vigil::cli {
 
 namespace {
 
-// Writes `text` to `path`. A regular file (or a new one) is written through
-// a temporary file and a rename, so that a reader never sees half a report;
-// anything else (a device such as /dev/null, a pipe) is written in place,
-// never replaced.
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return Status::Ok();
-  }
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out.flush()) return Status::InvalidArgument("cannot write " + path);
-    return Status::Ok();
-  }
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return Status::InvalidArgument("cannot write " + temporary);
-  }
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) return Status::InvalidArgument("cannot write " + path + ": " + ec.message());
-  return Status::Ok();
-}
-
 // One row per flagged station: its code, areas and figures, turnout and
 // share with their robust z-scores within its area, and the flags.
 std::string StationFlagsCsv(const core::ResultsTable& table,

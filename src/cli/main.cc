@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterBench(app, ctx);
   vigil::cli::RegisterForensics(app, ctx);
   vigil::cli::RegisterResults(app, ctx);
+  vigil::cli::RegisterPvt(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

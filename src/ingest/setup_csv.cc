@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <span>
 #include <system_error>
@@ -620,6 +621,76 @@ class ObserverReader final : public TableReader {
   std::vector<ObserverRow> rows_;
 };
 
+// ---- PVT samples -------------------------------------------------------------
+
+enum SampleColumn : std::size_t {
+  kSampleStation,
+  kSampleStratum,
+  kSampleRole,
+  kSampleRank,
+  kSampleStratumStations,
+  kSampleStratumRegistered,
+  kSampleSeed,
+};
+
+constexpr ColumnSpec kSampleColumns[] = {
+    {"station", true}, {"stratum", true},          {"role", true},
+    {"rank", true},    {"stratum_stations", true}, {"stratum_registered", true},
+    {"seed", true},
+};
+
+class SampleReader final : public TableReader {
+ public:
+  explicit SampleReader(ProblemList& problems) : TableReader(kSampleColumns, problems) {}
+
+  struct Line {
+    std::size_t line;
+    core::DrawnStation station;
+    std::int64_t stratum_stations;
+    std::int64_t stratum_registered;
+    std::uint64_t seed;
+  };
+  std::vector<Line>& lines() { return lines_; }
+
+ protected:
+  void OnRow(const Row& row, bool complete) override {
+    if (!complete) return;
+    Line& l = lines_.emplace_back();
+    l.line = row.line();
+    RequireValue(row, kSampleStation);
+    l.station.code = row[kSampleStation];
+    l.station.stratum = row[kSampleStratum];
+    if (row[kSampleRole] == "sample" || row[kSampleRole] == "reserve") {
+      l.station.reserve = row[kSampleRole] == "reserve";
+    } else {
+      problems_.Add(l.line, row.Name(kSampleRole),
+                    "expected sample or reserve, got " + Quoted(row[kSampleRole]));
+    }
+    const auto count = [&](SampleColumn column, std::int64_t minimum) -> std::int64_t {
+      const auto value = ParseCount(row[column]);
+      if (!value || *value < minimum) {
+        problems_.Add(l.line, row.Name(column),
+                      "expected a whole number >= " + std::to_string(minimum) + ", got " +
+                          Quoted(row[column]));
+        return 0;
+      }
+      return *value;
+    };
+    l.station.rank = static_cast<int>(std::min<std::int64_t>(count(kSampleRank, 1), 1 << 30));
+    l.stratum_stations = count(kSampleStratumStations, 1);
+    l.stratum_registered = count(kSampleStratumRegistered, 0);
+    const std::string_view seed = row[kSampleSeed];
+    const auto [ptr, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), l.seed);
+    if (ec != std::errc() || ptr != seed.data() + seed.size()) {
+      problems_.Add(l.line, row.Name(kSampleSeed),
+                    "expected the draw's seed, a whole number, got " + Quoted(seed));
+    }
+  }
+
+ private:
+  std::vector<Line> lines_;
+};
+
 }  // namespace
 
 Result<std::vector<core::Location>> ParseLocationsCsv(
@@ -658,6 +729,50 @@ Result<std::vector<core::Observer>> ParseObserversCsv(
   observers.reserve(rows.size());
   for (ObserverRow& r : rows) observers.push_back(std::move(r.observer));
   return observers;
+}
+
+Result<core::PvtSample> ParsePvtSampleCsv(std::string_view file_name, std::string_view content,
+                                          std::vector<CsvProblem>* problems) {
+  if (problems != nullptr) problems->clear();
+  ProblemList found(file_name);
+  SampleReader reader(found);
+  ReadCsv(content, reader);
+  reader.CheckNotEmpty();
+  auto& lines = reader.lines();
+  IndexCodes(
+      lines.size(), [&](std::size_t i) -> std::string_view { return lines[i].station.code; },
+      [&](std::size_t i) { return lines[i].line; }, found);
+  core::PvtSample sample;
+  std::map<std::string, std::size_t> strata;  // name -> index in sample.strata
+  for (const auto& l : lines) {
+    if (!lines.empty() && l.seed != lines.front().seed) {
+      found.Add(l.line, "seed", "differs from the first row's; a sample comes from one draw");
+    }
+    auto [it, added] = strata.try_emplace(l.station.stratum, sample.strata.size());
+    if (added) {
+      sample.strata.push_back({.stratum = l.station.stratum,
+                               .stations = l.stratum_stations,
+                               .registered = l.stratum_registered});
+    }
+    core::StratumSummary& s = sample.strata[it->second];
+    if (s.stations != l.stratum_stations || s.registered != l.stratum_registered) {
+      found.Add(l.line, "stratum_stations",
+                "differs from an earlier row of stratum " + Quoted(l.station.stratum));
+    }
+    ++(l.station.reserve ? s.reserves : s.sample);
+    sample.stations.push_back(l.station);
+  }
+  for (const core::StratumSummary& s : sample.strata) {
+    if (s.sample + s.reserves > s.stations) {
+      found.Add(0, "stratum_stations",
+                "stratum " + Quoted(s.stratum) + " lists more stations than it holds");
+    }
+  }
+  if (!found.empty()) return Fail(found.Finish(problems));
+  if (!lines.empty()) sample.seed = lines.front().seed;
+  std::sort(sample.strata.begin(), sample.strata.end(),
+            [](const auto& a, const auto& b) { return a.stratum < b.stratum; });
+  return sample;
 }
 
 }  // namespace vigil::ingest

@@ -1,5 +1,5 @@
 // CSV import of a mission's set-up: the location hierarchy (down to polling
-// stations) and the observers. A file is taken whole or not at all: on any
+// stations), the observers and PVT samples. A file is taken whole or not at all: on any
 // problem nothing is returned and every problem is listed, each naming the
 // file, the line where its record starts and the column, so that a mission's
 // data team can fix the file in one go.
@@ -37,6 +37,7 @@
 
 #include "common/status.h"
 #include "core/election.h"
+#include "core/pvt_sample.h"
 
 namespace vigil::ingest {
 
@@ -71,5 +72,13 @@ inline constexpr std::size_t kMaxCsvProblems = 1000;
 [[nodiscard]] Result<std::vector<core::Observer>> ParseObserversCsv(
     std::string_view file_name, std::string_view content,
     const std::function<bool(std::string_view)>& is_station, std::vector<CsvProblem>* problems);
+
+// Reads a PVT sample as `vigil pvt draw` writes it (report/pvt_sample.h):
+// columns station, stratum, role (sample or reserve), rank,
+// stratum_stations, stratum_registered and seed. Fails as
+// ParseLocationsCsv does.
+[[nodiscard]] Result<core::PvtSample> ParsePvtSampleCsv(std::string_view file_name,
+                                                        std::string_view content,
+                                                        std::vector<CsvProblem>* problems);
 
 }  // namespace vigil::ingest
