@@ -178,6 +178,50 @@ TEST_F(CliTest, SecondInitExitsBadInputAndKeepsTheMission) {
 
 // ------------------------------------------------------------------- import
 
+TEST_F(CliTest, ResultsCheckAndDiffNameTheStationsAndFigures) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  const std::string official = dir_.path() + "/official.csv";
+  const std::string copies = dir_.path() + "/copies.csv";
+  WriteFile(official,
+            "station,area:district,registered,issued,in_boxes,valid,invalid,vote:A,vote:B\n"
+            "PS-1,D1,1000,600,600,590,10,400,190\n"
+            "PS-2,D1,800,500,500,495,5,300,196\n"  // 300 + 196 != 495
+            "PS-3,D2,900,450,450,440,10,200,240\n");
+  WriteFile(copies,
+            "station,area:district,registered,issued,in_boxes,valid,invalid,vote:A,vote:B\n"
+            "PS-1,D1,1000,600,600,590,10,350,240\n"
+            "PS-2,D1,800,500,500,495,5,300,196\n");
+  for (const auto& [file, name] : {std::pair{official, "official"}, std::pair{copies, "copies"}}) {
+    ASSERT_EQ(RunVigil({"import", "results", file, "--name", name, "--data", Data()}).exit_code,
+              kExitOk);
+  }
+  const ProcessResult check =
+      RunVigil({"results", "check", "official", "--by", "district", "--data", Data()});
+  ASSERT_EQ(check.exit_code, kExitOk) << Describe(check);
+  EXPECT_TRUE(std::regex_search(check.out, std::regex(R"(valid = sum of votes +3 +1\n)")))
+      << check.out;
+  const ProcessResult failing =
+      RunVigil({"results", "check", "official", "--csv", "-", "--data", Data()});
+  EXPECT_EQ(failing.out,
+            "station,district,relation,left,right,difference\r\n"
+            "PS-2,D1,valid_sum_of_votes,495,496,-1\r\n");
+
+  const ProcessResult diff =
+      RunVigil({"results", "diff", "official", "copies", "--by", "district", "--data", Data()});
+  ASSERT_EQ(diff.exit_code, kExitOk) << Describe(diff);
+  EXPECT_TRUE(std::regex_search(diff.out, std::regex(R"(all stations +1 +1 +1 +0 +100\n)")))
+      << diff.out;
+  const ProcessResult rows =
+      RunVigil({"results", "diff", "official", "copies", "--csv", "-", "--data", Data()});
+  EXPECT_EQ(rows.out,
+            "station,area,match,figure,a,b,change\r\n"
+            "PS-1,,differs,A,400,350,-50\r\n"
+            "PS-1,,differs,B,190,240,50\r\n"
+            "PS-3,,only_in_a,,,,\r\n");
+  EXPECT_EQ(RunVigil({"results", "diff", "official", "nope", "--data", Data()}).exit_code,
+            kExitNotFound);
+}
+
 // ---------------------------------------------------------------------- pvt
 
 TEST(CliPvt, SizeGivesBothFormulas) {

@@ -782,6 +782,8 @@ core::ResultsTable SmallResults() {
   a.registered = 2000;
   a.issued = 1100;
   a.in_boxes = 1090;
+  a.lost = 3;
+  a.unaccounted = 1;
   a.valid = 1080;
   a.invalid = 10;
   a.votes = {700, 380};
@@ -813,6 +815,8 @@ TEST_P(StoreConformance, SaveResultSetThenGetResultSetRoundTrips) {
   EXPECT_FALSE(b.invalid.has_value());
   EXPECT_EQ(b.votes, (std::vector<std::int64_t>{0, 5}));
   EXPECT_EQ(got->stations[0].valid, 1080);
+  EXPECT_EQ(got->stations[0].lost, 3);
+  EXPECT_EQ(got->stations[0].unaccounted, 1);
 
   auto sets = store_->ListResultSets();
   ASSERT_TRUE(sets.has_value()) << sets.error().ToString();

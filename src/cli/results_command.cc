@@ -1,12 +1,194 @@
-// `vigil results list`: the result sets kept in the mission store.
+// `vigil results list|check|diff`: the result sets kept in the mission
+// store, the protocol arithmetic of one, and what differs between two (an
+// observers' copies against the official results, or two publications).
+#include <algorithm>
 #include <cstdio>
+#include <sstream>
 
+#include "analysis/forensics.h"
+#include "analysis/protocol_checks.h"
+#include "analysis/results_compare.h"
 #include "cli/cli.h"
+#include "report/csv.h"
 
 namespace vigil::cli {
 
+namespace {
+
+// Opens the mission's store and reads result set `name`.
+Result<core::ResultsTable> LoadSet(const std::string& data_dir, const std::string& name) {
+  auto store = storage::OpenStore({.data_dir = data_dir, .create = false});
+  if (!store) return Fail(store.error());
+  return (*store)->GetResultSet(name);
+}
+
+void AddCheck(CLI::App& parent, Context& ctx) {
+  auto* cmd = parent.add_subcommand("check", "Check the protocol arithmetic of a result set");
+  struct Options {
+    std::string name, by, csv, data_dir;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("NAME", o->name, "The result set")->required();
+  cmd->add_option("--by", o->by, "Also count the failures per area at this level");
+  cmd->add_option("--csv", o->csv, "Write the failing stations as CSV (- for standard output)");
+  AddDataOption(*cmd, o->data_dir);
+  cmd->callback([&ctx, o] {
+    auto table = LoadSet(o->data_dir, o->name);
+    if (!table) {
+      ctx.exit_code = ReportError(table.error());
+      return;
+    }
+    int level = -1;
+    if (!o->by.empty()) {
+      auto index = analysis::AreaLevelIndex(table->area_levels, o->by, "--by ");
+      if (!index) {
+        ctx.exit_code = ReportError(index.error());
+        return;
+      }
+      level = *index;
+    }
+    const analysis::ProtocolChecks checks = analysis::CheckProtocols(*table, level);
+    if (!o->csv.empty()) {
+      std::ostringstream out;
+      out << "station";
+      for (const std::string& l : table->area_levels) {
+        out << ',';
+        report::WriteCsvField(out, l);
+      }
+      out << ",relation,left,right,difference\r\n";
+      for (const analysis::ProtocolFailure& f : checks.failures) {
+        const core::StationResult& s = table->stations[f.station];
+        report::WriteCsvField(out, s.code);
+        for (std::size_t i = 0; i < table->area_levels.size(); ++i) {
+          out << ',';
+          report::WriteCsvField(out, i < s.areas.size() ? s.areas[i] : "");
+        }
+        out << ',' << analysis::ControlRelationName(f.relation) << ',' << f.left << ',' << f.right
+            << ',' << f.left - f.right << "\r\n";
+      }
+      if (Status s = WriteFileAtomically(o->csv, out.str()); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+      if (o->csv == "-") return;
+    }
+    std::printf("%s: %zu stations\n", o->name.c_str(), table->stations.size());
+    std::printf("  %-32s %9s %9s\n", "relation", "checked", "failed");
+    for (std::size_t k = 0; k < checks.relations.size(); ++k) {
+      std::printf("  %-32s %9lld %9lld\n",
+                  analysis::ControlRelationText(analysis::kControlRelations[k]),
+                  static_cast<long long>(checks.relations[k].checked),
+                  static_cast<long long>(checks.relations[k].failed));
+    }
+    if (level < 0) return;
+    // The areas with the most failing relations first.
+    std::vector<std::pair<std::int64_t, const analysis::AreaProtocolChecks*>> areas;
+    for (const auto& a : checks.by_area) {
+      std::int64_t failed = 0;
+      for (const auto& t : a.relations) failed += t.failed;
+      if (failed > 0) areas.emplace_back(failed, &a);
+    }
+    std::stable_sort(areas.begin(), areas.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::printf("\n%zu of %zu areas (%s) have failures; the most:\n", areas.size(),
+                checks.by_area.size(), o->by.c_str());
+    for (std::size_t i = 0; i < areas.size() && i < 20; ++i) {
+      std::printf("  %6lld  %s\n", static_cast<long long>(areas[i].first),
+                  areas[i].second->area.c_str());
+    }
+  });
+}
+
+void AddDiff(CLI::App& parent, Context& ctx) {
+  auto* cmd = parent.add_subcommand(
+      "diff",
+      "Compare two result sets station by station (copies vs. official, or two publications)");
+  struct Options {
+    std::string a, b, by, csv, data_dir;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("A", o->a, "The first result set (e.g. the official results)")->required();
+  cmd->add_option("B", o->b, "The second (e.g. the observers' copies, or a re-publication)")
+      ->required();
+  cmd->add_option("--by", o->by, "Summarise by area at this level (e.g. the district)");
+  cmd->add_option("--csv", o->csv, "Write every difference as CSV (- for standard output)");
+  AddDataOption(*cmd, o->data_dir);
+  cmd->callback([&ctx, o] {
+    auto a = LoadSet(o->data_dir, o->a);
+    auto b = a ? LoadSet(o->data_dir, o->b) : a;
+    if (!a || !b) {
+      ctx.exit_code = ReportError(!a ? a.error() : b.error());
+      return;
+    }
+    if (!o->by.empty()) {
+      const bool in_a = analysis::AreaLevelIndex(a->area_levels, o->by, "").has_value();
+      if (!in_a) {
+        if (auto in_b = analysis::AreaLevelIndex(b->area_levels, o->by, "--by "); !in_b) {
+          ctx.exit_code = ReportError(in_b.error());
+          return;
+        }
+      }
+    }
+    const analysis::ResultsComparison c = analysis::CompareResults(*a, *b, o->by);
+    if (!o->csv.empty()) {
+      std::ostringstream out;
+      out << "station,area,match,figure,a,b,change\r\n";
+      for (const analysis::StationComparison& s : c.stations) {
+        const auto row = [&](const std::string& figure, const std::string& values) {
+          report::WriteCsvField(out, s.code);
+          out << ',';
+          report::WriteCsvField(out, s.area);
+          out << ',' << analysis::StationMatchName(s.match) << ',';
+          report::WriteCsvField(out, figure);
+          out << ',' << values << "\r\n";
+        };
+        if (s.changes.empty()) row("", ",,");
+        for (const analysis::FigureChange& f : s.changes) {
+          row(f.figure,
+              std::to_string(f.a) + ',' + std::to_string(f.b) + ',' + std::to_string(f.b - f.a));
+        }
+      }
+      if (Status s = WriteFileAtomically(o->csv, out.str()); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+      if (o->csv == "-") return;
+    }
+    const auto line = [](const analysis::AreaComparison& t, const std::string& label) {
+      std::printf("  %-28s %8lld %8lld %10lld %10lld %12lld\n", label.c_str(),
+                  static_cast<long long>(t.same), static_cast<long long>(t.differs),
+                  static_cast<long long>(t.only_in_a), static_cast<long long>(t.only_in_b),
+                  static_cast<long long>(t.votes_changed));
+    };
+    std::printf("A = %s, B = %s\n", o->a.c_str(), o->b.c_str());
+    for (const std::string& name : c.only_in_a) {
+      std::printf("  contestant only in A, not compared: %s\n", name.c_str());
+    }
+    for (const std::string& name : c.only_in_b) {
+      std::printf("  contestant only in B, not compared: %s\n", name.c_str());
+    }
+    std::printf("  %-28s %8s %8s %10s %10s %12s\n", "", "same", "differ", "only in A", "only in B",
+                "votes moved");
+    line(c.total, "all stations");
+    if (o->by.empty()) return;
+    std::vector<const analysis::AreaComparison*> areas;
+    for (const auto& area : c.by_area) {
+      if (area.differs + area.only_in_a + area.only_in_b > 0) areas.push_back(&area);
+    }
+    std::stable_sort(areas.begin(), areas.end(), [](const auto* x, const auto* y) {
+      return x->votes_changed > y->votes_changed;
+    });
+    std::printf("\n%zu of %zu areas (%s) differ; most votes moved first:\n", areas.size(),
+                c.by_area.size(), o->by.c_str());
+    for (std::size_t i = 0; i < areas.size() && i < 20; ++i) line(*areas[i], areas[i]->area);
+  });
+}
+
+}  // namespace
+
 void RegisterResults(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("results", "Official result sets kept in the mission");
+  auto* cmd =
+      app.add_subcommand("results", "Official result sets kept in the mission: list, check, diff");
   cmd->require_subcommand(1);
   auto* list = cmd->add_subcommand("list", "List the result sets, oldest first");
   auto data_dir = std::make_shared<std::string>();
@@ -33,6 +215,8 @@ void RegisterResults(CLI::App& app, Context& ctx) {
                   s.format.c_str(), s.source.c_str());
     }
   });
+  AddCheck(*cmd, ctx);
+  AddDiff(*cmd, ctx);
 }
 
 }  // namespace vigil::cli

@@ -39,10 +39,7 @@ Sha256 ResultsDigest(const ResultsTable& table) {
   for (const StationResult& s : table.stations) {
     field(s.code);
     for (const std::string& area : s.areas) field(area);
-    for (const auto* figure : {&s.registered, &s.ballots_received, &s.issued, &s.cancelled,
-                               &s.in_boxes, &s.valid, &s.invalid}) {
-      number(*figure);
-    }
+    for (const StationFigure& figure : kStationFigures) number(s.*figure.member);
     for (std::int64_t v : s.votes) number(v);
     text += '\x1e';
   }

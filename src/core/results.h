@@ -22,6 +22,8 @@ struct StationResult {
   std::optional<std::int64_t> ballots_received;  // by the station commission
   std::optional<std::int64_t> issued;            // ballots given to voters
   std::optional<std::int64_t> cancelled;         // unused ballots cancelled
+  std::optional<std::int64_t> lost;              // ballots lost (where recorded)
+  std::optional<std::int64_t> unaccounted;       // ballots found that were not counted on receipt
   std::optional<std::int64_t> in_boxes;          // ballots found in the boxes
   std::optional<std::int64_t> valid;
   std::optional<std::int64_t> invalid;
@@ -30,6 +32,24 @@ struct StationResult {
 
   // valid + invalid when both are known, else ballots in boxes.
   std::optional<std::int64_t> BallotsCast() const;
+};
+
+// The protocol figures in one fixed order, with the names files, the store
+// and reports use for them, for code that treats them alike.
+struct StationFigure {
+  const char* name;
+  std::optional<std::int64_t> StationResult::*member;
+};
+inline constexpr StationFigure kStationFigures[] = {
+    {"registered", &StationResult::registered},
+    {"ballots_received", &StationResult::ballots_received},
+    {"issued", &StationResult::issued},
+    {"cancelled", &StationResult::cancelled},
+    {"lost", &StationResult::lost},
+    {"unaccounted", &StationResult::unaccounted},
+    {"in_boxes", &StationResult::in_boxes},
+    {"valid", &StationResult::valid},
+    {"invalid", &StationResult::invalid},
 };
 
 struct ResultsTable {

@@ -27,6 +27,8 @@ struct Column {
     kBallotsReceived,
     kIssued,  // summed over all such columns
     kCancelled,
+    kLost,
+    kUnaccounted,
     kInBoxes,  // summed over all such columns
     kValid,
     kInvalid,
@@ -103,6 +105,10 @@ Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
       c.kind = Column::kIssued;
     } else if (h == "cancelled") {
       c.kind = Column::kCancelled;
+    } else if (h == "lost") {
+      c.kind = Column::kLost;
+    } else if (h == "unaccounted") {
+      c.kind = Column::kUnaccounted;
     } else if (h == "in_boxes") {
       c.kind = Column::kInBoxes;
     } else if (h == "valid") {
@@ -118,8 +124,8 @@ Result<Plan> PlanGeneric(const std::vector<std::string>& header) {
   if (plan.station_columns.empty()) {
     return Fail(Status::InvalidArgument(
         "the header has no 'station' column (generic results need station, optional "
-        "area:LEVEL columns, registered, ballots_received, issued, cancelled, in_boxes, valid, "
-        "invalid and a vote:NAME column per contestant)"));
+        "area:LEVEL columns, registered, ballots_received, issued, cancelled, lost, "
+        "unaccounted, in_boxes, valid, invalid and a vote:NAME column per contestant)"));
   }
   if (plan.contestants.empty()) {
     return Fail(Status::InvalidArgument("the header has no vote:NAME column"));
@@ -177,9 +183,14 @@ Result<Plan> PlanMapped(const std::vector<std::string>& header, const ResultsMap
     plan.area_levels.push_back(level);
   }
   static const std::pair<const char*, Column::Kind> kFigures[] = {
-      {"registered", Column::kRegistered}, {"ballots_received", Column::kBallotsReceived},
-      {"issued", Column::kIssued},         {"cancelled", Column::kCancelled},
-      {"in_boxes", Column::kInBoxes},      {"valid", Column::kValid},
+      {"registered", Column::kRegistered},
+      {"ballots_received", Column::kBallotsReceived},
+      {"issued", Column::kIssued},
+      {"cancelled", Column::kCancelled},
+      {"lost", Column::kLost},
+      {"unaccounted", Column::kUnaccounted},
+      {"in_boxes", Column::kInBoxes},
+      {"valid", Column::kValid},
       {"invalid", Column::kInvalid}};
   for (const auto& [figure, column] : m.figures) {
     for (const auto& [name, kind] : kFigures) {
@@ -226,6 +237,10 @@ Result<Plan> PlanRuCec(const std::vector<std::string>& header) {
         c.kind = Column::kIssued;
       } else if (Contains(h, "Число погашенных избирательных бюллетеней")) {
         c.kind = Column::kCancelled;
+      } else if (Contains(h, "утраченных избирательных бюллетеней")) {
+        c.kind = Column::kLost;
+      } else if (Contains(h, "бюллетеней, не учтенных при получении")) {
+        c.kind = Column::kUnaccounted;
       } else if (Contains(h, "в переносных ящиках") || Contains(h, "в стационарных ящиках")) {
         c.kind = Column::kInBoxes;
       } else if (Contains(h, "бюллетеней, содержащихся")) {
@@ -366,6 +381,12 @@ class ResultsHandler final : public CsvHandler {
           break;
         case Column::kCancelled:
           s.cancelled = v;
+          break;
+        case Column::kLost:
+          s.lost = v;
+          break;
+        case Column::kUnaccounted:
+          s.unaccounted = v;
           break;
         case Column::kInBoxes:
           AddTo(&s.in_boxes, v);
@@ -675,8 +696,8 @@ Result<ResultsMapping> ParseResultsMapping(std::string_view text, const std::str
     }
     return true;
   };
-  static const char* kFigures[] = {
-      "registered", "ballots_received", "issued", "cancelled", "in_boxes", "valid", "invalid"};
+  static const char* kFigures[] = {"registered",  "ballots_received", "issued", "cancelled", "lost",
+                                   "unaccounted", "in_boxes",         "valid",  "invalid"};
   ResultsMapping m;
   for (const auto& [key_view, value] : json.get_object()) {
     const std::string key(key_view);
@@ -705,7 +726,7 @@ Result<ResultsMapping> ParseResultsMapping(std::string_view text, const std::str
       return Fail(Status::InvalidArgument(
           name + ": unknown key \"" + key +
           "\" (known: station, areas, registered, ballots_received, issued, cancelled, "
-          "in_boxes, valid, invalid, contestants)"));
+          "lost, unaccounted, in_boxes, valid, invalid, contestants)"));
     }
   }
   if (m.station.empty()) return bad("station", "given: which column(s) identify a station");

@@ -18,9 +18,10 @@ std::string Fixture(const std::string& name) {
 
 TEST(ResultsReader, ReadsTheGenericLayout) {
   const std::string csv =
-      "station,area:region,area:district,registered,issued,valid,invalid,vote:Alpha,vote:Beta\n"
-      "PS-1,North,N1,1000,600,590,10,400,190\n"
-      "PS-2,North,N2,800,,,,300,100\n";
+      "station,area:region,area:district,registered,issued,valid,invalid,lost,vote:Alpha,"
+      "vote:Beta\n"
+      "PS-1,North,N1,1000,600,590,10,3,400,190\n"
+      "PS-2,North,N2,800,,,,,300,100\n";
   auto read = ParseResults(csv, "results.csv", ResultsFormat::kGeneric);
   ASSERT_TRUE(read.has_value()) << read.error().ToString();
   const core::ResultsTable& t = read->table;
@@ -32,6 +33,7 @@ TEST(ResultsReader, ReadsTheGenericLayout) {
   EXPECT_THAT(s.areas, ElementsAre("North", "N1"));
   EXPECT_EQ(s.registered, 1000);
   EXPECT_EQ(s.issued, 600);
+  EXPECT_EQ(s.lost, 3);
   EXPECT_EQ(s.BallotsCast(), 600);
   EXPECT_THAT(s.votes, ElementsAre(400, 190));
   EXPECT_EQ(s.line, 2u);
@@ -129,6 +131,26 @@ TEST(ResultsReader, SkipsRussianAggregatesAndUsesBallotsInBoxesWhereTheLayoutHas
   EXPECT_EQ(s.BallotsCast(), 1920);
   EXPECT_THAT(read->table.contestants, ElementsAre("ДА", "НЕТ"));
   EXPECT_THAT(read->notes, ElementsAre("no column gives the valid ballots"));
+}
+
+TEST(ResultsReader, ReadsTheRussianBallotBalanceLines) {
+  // Lost ballots and ballots not counted on receipt, not to be confused
+  // with lost absentee certificates.
+  const std::string csv =
+      "region,tik,uik,\"Число избирательных бюллетеней, полученных участковой избирательной "
+      "комиссией\",\"Число избирательных бюллетеней, выданных избирателям в помещении для "
+      "голосования\",Число погашенных избирательных бюллетеней,Число утраченных открепительных "
+      "удостоверений,Число утраченных избирательных бюллетеней,\"Число избирательных "
+      "бюллетеней, не учтенных при получении\",А,Б\n"
+      "R,T,1,1000,590,400,7,12,2,300,290\n";
+  auto read = ParseResults(csv, "2011.csv", ResultsFormat::kRuCec);
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  const core::StationResult& s = read->table.stations.at(0);
+  EXPECT_EQ(s.ballots_received, 1000);
+  EXPECT_EQ(s.cancelled, 400);
+  EXPECT_EQ(s.lost, 12);
+  EXPECT_EQ(s.unaccounted, 2);
+  EXPECT_THAT(read->table.contestants, ElementsAre("А", "Б"));
 }
 
 TEST(ResultsReader, NamesTheArchiveEntryInMessages) {

@@ -135,6 +135,12 @@ CREATE TABLE station_results (
   PRIMARY KEY (set_id, row)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 3: the protocol lines for lost ballots and ballots not counted on
+    // receipt, which the ballot balance needs.
+    R"sql(
+ALTER TABLE station_results ADD COLUMN lost INTEGER;
+ALTER TABLE station_results ADD COLUMN unaccounted INTEGER;
+)sql",
 };
 
 }  // namespace

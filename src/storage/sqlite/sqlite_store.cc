@@ -551,13 +551,15 @@ Result<std::vector<T>> ParseStoredArray(std::string_view text, const std::string
   return Fail(Status::DataLoss(what + " is corrupt"));
 }
 
-// The nullable figure columns of station_results, in core::StationResult order.
-constexpr const char* kFigureColumns =
-    "registered, ballots_received, issued, cancelled, in_boxes, valid, invalid";
-
-std::array<std::optional<std::int64_t>*, 7> Figures(core::StationResult& s) {
-  return {&s.registered, &s.ballots_received, &s.issued, &s.cancelled, &s.in_boxes,
-          &s.valid,      &s.invalid};
+// The nullable figure columns of station_results, in core::kStationFigures
+// order (the columns are named after the figures).
+std::string FigureColumns() {
+  std::string out;
+  for (const core::StationFigure& f : core::kStationFigures) {
+    if (!out.empty()) out += ", ";
+    out += f.name;
+  }
+  return out;
 }
 
 }  // namespace
@@ -589,21 +591,22 @@ Result<ResultSetInfo> SqliteStore::SaveResultSet(const ResultSetInfo& info,
     return Fail(s);
   }
   const std::int64_t set_id = sqlite3_last_insert_rowid(tx.db().handle());
+  std::string placeholders;
+  for (std::size_t i = 0; i < std::size(core::kStationFigures); ++i) placeholders += "?, ";
   auto row =
-      tx.db().Prepare(std::string("INSERT INTO station_results(set_id, row, station_code, "
-                                  "areas, ") +
-                      kFigureColumns + ", votes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      tx.db().Prepare("INSERT INTO station_results(set_id, row, station_code, areas, " +
+                      FigureColumns() + ", votes) VALUES (?, ?, ?, ?, " + placeholders + "?)");
   if (!row) return Fail(row.error());
   std::int64_t index = 0;
-  for (const core::StationResult& station : table.stations) {
-    core::StationResult s = station;
+  for (const core::StationResult& s : table.stations) {
     row->Bind(1, set_id).Bind(2, index++).Bind(3, s.code).Bind(4, JsonStrings(s.areas));
     int column = 5;
-    for (const auto* figure : Figures(s)) {
-      *figure ? row->Bind(column, **figure) : row->BindNull(column);
+    for (const core::StationFigure& f : core::kStationFigures) {
+      const auto& figure = s.*f.member;
+      figure ? row->Bind(column, *figure) : row->BindNull(column);
       ++column;
     }
-    row->Bind(12, json::serialize(json::value_from(s.votes)));
+    row->Bind(column, json::serialize(json::value_from(s.votes)));
     if (Status st = row->Run(); !st.ok()) return Fail(st);
   }
   const std::string detail = json::serialize(json::object{{"source", stored.source},
@@ -668,7 +671,8 @@ Result<core::ResultsTable> SqliteStore::GetResultSet(const std::string& name) {
   if (!contestants) return Fail(contestants.error());
   table.area_levels = std::move(*levels);
   table.contestants = std::move(*contestants);
-  auto rows = lease->db().Prepare(std::string("SELECT station_code, areas, ") + kFigureColumns +
+  constexpr int kVotesColumn = 2 + static_cast<int>(std::size(core::kStationFigures));
+  auto rows = lease->db().Prepare("SELECT station_code, areas, " + FigureColumns() +
                                   ", votes FROM station_results WHERE set_id = ? ORDER BY row");
   if (!rows) return Fail(rows.error());
   rows->Bind(1, set_id);
@@ -679,14 +683,15 @@ Result<core::ResultsTable> SqliteStore::GetResultSet(const std::string& name) {
     core::StationResult s;
     s.code = std::string(rows->Text(0));
     auto areas = ParseStoredArray<std::string>(rows->Text(1), what + ", station " + s.code);
-    auto votes = ParseStoredArray<std::int64_t>(rows->Text(9), what + ", station " + s.code);
+    auto votes =
+        ParseStoredArray<std::int64_t>(rows->Text(kVotesColumn), what + ", station " + s.code);
     if (!areas) return Fail(areas.error());
     if (!votes) return Fail(votes.error());
     s.areas = std::move(*areas);
     s.votes = std::move(*votes);
     int column = 2;
-    for (auto* figure : Figures(s)) {
-      if (!rows->IsNull(column)) *figure = rows->Int(column);
+    for (const core::StationFigure& f : core::kStationFigures) {
+      if (!rows->IsNull(column)) s.*f.member = rows->Int(column);
       ++column;
     }
     table.stations.push_back(std::move(s));
