@@ -329,6 +329,11 @@ TEST_F(ApiResultsTest, ForensicsReportIsTheSameAsOnTheFile) {
   ASSERT_EQ(html->status, 200);
   EXPECT_EQ(html->headers["content-type"], "text/html; charset=utf-8");
   EXPECT_NE(html->body.find("<section id=\"klimek\">"), std::string::npos);
+
+  auto csv = Poll("/api/v1/results/duma%202011/forensics?seed=7&by=region&format=csv");
+  ASSERT_TRUE(csv.has_value()) << csv.error().ToString();
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body.rfind("method,area,quantity,statistic,value,", 0), 0u) << csv->body;
 }
 
 TEST_F(ApiResultsTest, ForensicsRefusesUnknownSetsLevelsAndSeeds) {

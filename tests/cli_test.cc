@@ -780,6 +780,32 @@ TEST_F(CliTest, ForensicsReadsZippedRussianResultsAndWritesItsJson) {
             report.at("station_flags").at("stations_flagged").as_int64());
 }
 
+TEST_F(CliTest, ForensicsWritesEveryResultAsOneLongCsvTable) {
+  const std::string json_file = dir_.path() + "/report.json";
+  const ProcessResult r =
+      RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"), "--format", "ru-cec",
+                "--replicates", "100", "--json", json_file, "--csv", "-"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const std::vector<std::string> rows = Split(r.out, "\r\n");
+  EXPECT_EQ(rows[0],
+            "method,area,quantity,statistic,value,expected,ci_low,ci_high,p,null_mean,null_sd,"
+            "null_p999,n,flagged");
+  const json::object report = json::parse(ReadFile(json_file)).as_object();
+  // The integer test's row for turnout by stations carries the JSON's numbers.
+  const json::object& first =
+      report.at("integer_percentage").at("results").as_array()[0].as_object();
+  const std::vector<std::string> cells = Split(rows[1], ",");
+  EXPECT_EQ(cells[0], "integer_percentage");
+  EXPECT_EQ(cells[2], "turnout");
+  EXPECT_EQ(cells[3], "count_by_stations");
+  EXPECT_DOUBLE_EQ(std::stod(cells[4]), first.at("observed").to_number<double>());
+  EXPECT_NEAR(std::stod(cells[9]), first.at("null_mean").to_number<double>(), 1e-6);
+  EXPECT_THAT(r.out, HasSubstr("\r\ndigits,,Turnout,2BL,"));
+  EXPECT_THAT(r.out, HasSubstr("\r\nlast_digits,,,repeated_share,"));
+  EXPECT_THAT(r.out, HasSubstr(",excess_votes,"));
+  EXPECT_THAT(r.out, HasSubstr("\r\nklimek,,"));
+}
+
 TEST_F(CliTest, ForensicsWritesASelfContainedHtmlReport) {
   const std::string html = dir_.path() + "/report.html";
   const ProcessResult r = RunVigil({"forensics", TestData("ru_cec_2011_excerpt.csv.zip"),

@@ -67,7 +67,7 @@ TEST(PvtSampleSize, RefusesImpossibleInputsNamingThem) {
 std::vector<PvtStation> Twenty(bool stratified) {
   std::vector<PvtStation> out;
   for (int i = 1; i <= 20; ++i) {
-    char code[8];
+    char code[16];
     std::snprintf(code, sizeof code, "PS-%02d", i);
     out.push_back({code, stratified ? (i <= 10 ? "North" : "South") : "", 100 * i});
   }

@@ -257,7 +257,7 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
 
   // The forensics report of a result set: 202 with progress until it is
   // made (poll again after Retry-After), then 200 with the JSON or, with
-  // format=html, the HTML page.
+  // format=html or csv, the HTML page or the results CSV.
   add(http::verb::get, "/api/v1/results/{name}/forensics", Permission::kRunAnalyses,
       [&service, &forensics](RouteRequest& r, Respond respond) {
         service::ForensicsRequest request{.set = r.params[0], .by = r.Query("by")};
@@ -271,8 +271,8 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
           }
         }
         const std::string format = r.Query("format");
-        if (!format.empty() && format != "json" && format != "html") {
-          respond(JsonError(Status::InvalidArgument("format must be json or html")));
+        if (!format.empty() && format != "json" && format != "html" && format != "csv") {
+          respond(JsonError(Status::InvalidArgument("format must be json, html or csv")));
           return;
         }
         // Refuse an unknown set or level now rather than after queueing.
@@ -313,6 +313,9 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
         if (format == "html") {
           res.set(http::field::content_type, "text/html; charset=utf-8");
           res.body() = *p.html;
+        } else if (format == "csv") {
+          res.set(http::field::content_type, "text/csv; charset=utf-8; header=present");
+          res.body() = *p.csv;
         } else {
           res.set(http::field::content_type, "application/json");
           res.body() = *p.json;

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "ingest/results_reader.h"
 #include "report/csv.h"
+#include "service/forensics_csv.h"
 #include "service/forensics_html.h"
 
 namespace vigil::cli {
@@ -166,12 +167,14 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
     int threads = 0;
     std::string only;
     std::string flags;
+    std::string csv;
     std::string html;
   };
   auto opts = std::make_shared<Options>();
   AddResultsFileOptions(*cmd, opts->input);
   cmd->add_option("--by", opts->by, "Also run the digit tests per area at this level");
   cmd->add_option("--json", opts->json, "Write the full report as JSON (- for standard output)");
+  cmd->add_option("--csv", opts->csv, "Write every result as one long CSV table");
   cmd->add_option("--flags", opts->flags, "Write the flagged stations as CSV");
   cmd->add_option("--html", opts->html, "Write the report as a self-contained HTML page");
   cmd->add_option("--seed", opts->seed, "Seed of every random draw (publish it)")
@@ -229,6 +232,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
                                          {opts->input.file, opts->input.format});
          }},
         {opts->flags, [&] { return StationFlagsCsv(read->table, report); }},
+        {opts->csv, [&] { return service::ForensicsResultsCsv(report); }},
     };
     for (const auto& [path, text] : outputs) {
       if (path.empty()) continue;
@@ -237,7 +241,7 @@ void RegisterForensics(CLI::App& app, Context& ctx) {
         return;
       }
     }
-    if (opts->json != "-" && opts->flags != "-" && opts->html != "-") {
+    if (opts->json != "-" && opts->flags != "-" && opts->html != "-" && opts->csv != "-") {
       PrintSummary(*read, report);
     }
   });

@@ -5,6 +5,7 @@
 
 #include "analysis/forensics.h"
 #include "common/thread_name.h"
+#include "service/forensics_csv.h"
 #include "service/forensics_html.h"
 
 namespace vigil::service {
@@ -107,6 +108,7 @@ void ForensicsJobs::Run(const std::string& key, const ForensicsRequest& request)
   done.done = done.total = steps;
   done.json = std::make_shared<const std::string>(
       boost::json::serialize(analysis::ForensicsToJson(report)));
+  done.csv = std::make_shared<const std::string>(ForensicsResultsCsv(report));
   done.html = std::make_shared<const std::string>(
       ForensicsHtml(*table, report, {.file = "result set " + request.set, .format = "stored"}));
   finish(std::move(done));

@@ -30,9 +30,10 @@ struct ForensicsProgress {
   int done = 0;  // analysis steps done, of `total`
   int total = 0;
   Status error;  // kFailed: why
-  // kDone: the report (docs/forensics.md) and the HTML page.
+  // kDone: the report (docs/forensics.md), the HTML page, the results CSV.
   std::shared_ptr<const std::string> json;
   std::shared_ptr<const std::string> html;
+  std::shared_ptr<const std::string> csv;
 };
 
 class ForensicsJobs {
