@@ -79,7 +79,8 @@ Result<std::vector<core::PvtStation>> Population(const ResultsFileOptions& file,
       level = *index;
     }
     for (const core::StationResult& s : read->table.stations) {
-      out.push_back({s.code, level >= 0 ? s.areas[static_cast<std::size_t>(level)] : "",
+      const auto l = static_cast<std::size_t>(level);
+      out.push_back({s.code, level >= 0 && l < s.areas.size() ? s.areas[l] : "",
                      s.registered.value_or(0)});
     }
     return out;
