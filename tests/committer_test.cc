@@ -89,6 +89,15 @@ class ProbeStore final : public storage::Store {
   Result<core::ResultsTable> GetResultSet(const std::string& n) override {
     return inner_->GetResultSet(n);
   }
+  Status SavePvtSample(const core::PvtSample& s, const storage::Actor& a) override {
+    return inner_->SavePvtSample(s, a);
+  }
+  Result<std::optional<core::PvtSample>> GetPvtSample() override { return inner_->GetPvtSample(); }
+  Status ForEachCurrentSubmission(
+      const std::string& form,
+      const std::function<Status(const storage::StoredSubmission&)>& visit) override {
+    return inner_->ForEachCurrentSubmission(form, visit);
+  }
   Result<std::optional<storage::TokenRecord>> FindToken(const Sha256& h) override {
     return inner_->FindToken(h);
   }

@@ -679,6 +679,28 @@ TEST_P(StoreConformance, ForEachSubmissionVisitsEveryVersionInCommitOrder) {
   EXPECT_THAT(visited, ElementsAre(Id(5), Id(2), Id(9), Id(1), Id(3)));
 }
 
+TEST_P(StoreConformance, ForEachCurrentSubmissionVisitsOneFormsCurrentVersionsInCommitOrder) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 5}, {.id = 2, .form = "O"}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 9, .replaces = 5, .voters_turned_away = 1}, {.id = 1}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 3, .form = "O"}, {.id = 4}}), SizeIs(2));
+
+  const auto visit = [&](const std::string& form) {
+    std::vector<std::string> visited;
+    const Status s = store_->ForEachCurrentSubmission(form, [&](const StoredSubmission& v) {
+      EXPECT_EQ(v.submission.form_code, form);
+      EXPECT_EQ(v.superseded_by, "");
+      visited.push_back(v.submission.instance_id);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return visited;
+  };
+  EXPECT_THAT(visit("V"), ElementsAre(Id(9), Id(1), Id(4)));  // 5 was replaced by 9
+  EXPECT_THAT(visit("O"), ElementsAre(Id(2), Id(3)));
+  EXPECT_THAT(visit("X"), IsEmpty());
+}
+
 TEST_P(StoreConformance, ForEachSubmissionStopsAtTheFirstErrorAndReturnsIt) {
   ASSERT_NO_FATAL_FAILURE(SetUpMission());
   ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 3}}), SizeIs(3));
@@ -861,6 +883,66 @@ TEST_P(StoreConformance, GetResultSetOfAnUnknownNameIsNotFound) {
   EXPECT_EQ(got.error().code(), StatusCode::kNotFound);
 }
 
+// ---- PVT sample -------------------------------------------------------------
+
+core::PvtSample SmallSample() {
+  core::PvtSample sample;
+  sample.seed = 18446744073709551557u;  // above INT64_MAX: kept exactly
+  sample.stations = {{"PS-02", "north", false, 1},
+                     {"PS-01", "north", true, 1},
+                     {"PS-03", "south", false, 1},
+                     {"PS-04", "south", false, 2}};
+  sample.strata = {{"north", 10, 12000, 1, 1}, {"south", 8, 7000, 2, 0}};
+  return sample;
+}
+
+TEST_P(StoreConformance, PvtSampleIsAbsentUntilSaved) {
+  auto got = store_->GetPvtSample();
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_FALSE(got->has_value());
+}
+
+TEST_P(StoreConformance, SavePvtSampleThenGetPvtSampleRoundTripsAfterReopening) {
+  ASSERT_TRUE(store_->SavePvtSample(SmallSample(), Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  auto got = store_->GetPvtSample();
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  ASSERT_TRUE(got->has_value());
+  const core::PvtSample& s = **got;
+  const core::PvtSample want = SmallSample();
+  EXPECT_EQ(s.seed, want.seed);
+  ASSERT_THAT(s.stations, SizeIs(4));
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(std::tie(s.stations[i].code, s.stations[i].stratum, s.stations[i].reserve,
+                       s.stations[i].rank),
+              std::tie(want.stations[i].code, want.stations[i].stratum, want.stations[i].reserve,
+                       want.stations[i].rank));
+  }
+  ASSERT_THAT(s.strata, SizeIs(2));
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(std::tie(s.strata[i].stratum, s.strata[i].stations, s.strata[i].registered,
+                       s.strata[i].sample, s.strata[i].reserves),
+              std::tie(want.strata[i].stratum, want.strata[i].stations, want.strata[i].registered,
+                       want.strata[i].sample, want.strata[i].reserves));
+  }
+}
+
+TEST_P(StoreConformance, SavePvtSampleIsAuditedAndNeverReplaced) {
+  ASSERT_TRUE(store_->SavePvtSample(SmallSample(), Admin()).ok());
+  core::PvtSample other = SmallSample();
+  other.seed = 1;
+  const Status again = store_->SavePvtSample(other, Admin());
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.message(), HasSubstr("never replaced"));
+  EXPECT_EQ((*store_->GetPvtSample())->seed, SmallSample().seed);
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(1));
+  EXPECT_EQ(log[0].action, "pvt_sample.save");
+  EXPECT_THAT(log[0].detail, HasSubstr("\"sample\":3"));
+  EXPECT_THAT(log[0].detail, HasSubstr("18446744073709551557"));
+  ExpectChainVerifies(log);
+}
+
 // ---- Audit log --------------------------------------------------------------
 
 TEST_P(StoreConformance, EveryWriteAppendsOneEntryNamingItsAction) {
@@ -894,6 +976,10 @@ TEST_P(StoreConformance, EveryWriteAppendsOneEntryNamingItsAction) {
   ASSERT_THAT(Commit({{.id = 2, .replaces = 1, .voters_turned_away = 1}}),
               ElementsAre(CommitOutcome::kStored));
   ASSERT_NO_FATAL_FAILURE(expect_appended({"submission.edit", Id(2)}));
+  ASSERT_TRUE(store_->SaveResultSet({.name = "final"}, SmallResults(), Admin()).has_value());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"results.import", "final"}));
+  ASSERT_TRUE(store_->SavePvtSample(SmallSample(), Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(expect_appended({"pvt_sample.save", "seed 18446744073709551557"}));
 }
 
 TEST_P(StoreConformance, AuditEntriesRecordTheActor) {

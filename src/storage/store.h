@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/election.h"
 #include "core/form.h"
+#include "core/pvt_sample.h"
 #include "core/results.h"
 #include "core/role.h"
 #include "core/submission.h"
@@ -148,6 +149,11 @@ class Store {
   // Every stored version in commit order. Stops at the first non-OK status
   // returned by `visit` and returns it.
   virtual Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) = 0;
+  // The current (not superseded) versions of one form's submissions, in
+  // commit order; stops like ForEachSubmission.
+  virtual Status ForEachCurrentSubmission(
+      const std::string& form_code,
+      const std::function<Status(const StoredSubmission&)>& visit) = 0;
   virtual Result<std::int64_t> CountSubmissions() = 0;
   virtual Result<std::vector<StationReports>> CountReportsByStation(
       const std::string& form_code) = 0;
@@ -163,6 +169,13 @@ class Store {
   // The table as imported (StationResult::line is 0); NotFound if no set
   // has that name.
   virtual Result<core::ResultsTable> GetResultSet(const std::string& name) = 0;
+
+  // ---- PVT sample ------------------------------------------------------
+  // Keeps the mission's PVT sample, with its audit entry. A mission has one
+  // sample, published before election day: AlreadyExists if one is kept.
+  virtual Status SavePvtSample(const core::PvtSample& sample, const Actor& actor) = 0;
+  // The sample as saved (stations and strata in the same order), or nullopt.
+  virtual Result<std::optional<core::PvtSample>> GetPvtSample() = 0;
 
   // Until the returned object is destroyed, every read made by the calling
   // thread sees the store as it was when this was called, whatever is written

@@ -141,6 +141,29 @@ CREATE TABLE station_results (
 ALTER TABLE station_results ADD COLUMN lost INTEGER;
 ALTER TABLE station_results ADD COLUMN unaccounted INTEGER;
 )sql",
+    // 4: the mission's PVT sample (one per mission; never replaced).
+    R"sql(
+CREATE TABLE pvt_sample (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  seed     TEXT NOT NULL,  -- decimal: the seed is an unsigned 64-bit number
+  saved_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE pvt_strata (
+  position   INTEGER PRIMARY KEY,
+  stratum    TEXT NOT NULL,
+  stations   INTEGER NOT NULL,
+  registered INTEGER NOT NULL,
+  sample     INTEGER NOT NULL,
+  reserves   INTEGER NOT NULL
+) STRICT;
+CREATE TABLE pvt_stations (
+  position INTEGER PRIMARY KEY,
+  code     TEXT NOT NULL UNIQUE,
+  stratum  TEXT NOT NULL,
+  reserve  INTEGER NOT NULL,
+  rank     INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 
 }  // namespace

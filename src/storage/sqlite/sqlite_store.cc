@@ -699,6 +699,89 @@ Result<core::ResultsTable> SqliteStore::GetResultSet(const std::string& name) {
   return table;
 }
 
+// ---- PVT sample --------------------------------------------------------------
+
+Status SqliteStore::SavePvtSample(const core::PvtSample& sample, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto head = tx.db().Prepare("INSERT INTO pvt_sample(id, seed, saved_at) VALUES (1, ?, ?)");
+  if (!head) return head.error();
+  if (Status s = head->Bind(1, std::to_string(sample.seed)).Bind(2, FormatRfc3339(Now())).Run();
+      !s.ok()) {
+    if (s.code() != StatusCode::kAlreadyExists) return s;
+    return Status::AlreadyExists(
+        "the mission already keeps a PVT sample; a published sample is never replaced");
+  }
+  auto stratum = tx.db().Prepare(
+      "INSERT INTO pvt_strata(position, stratum, stations, registered, sample, reserves) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  if (!stratum) return stratum.error();
+  std::int64_t position = 0;
+  std::int64_t sampled = 0, reserves = 0;
+  for (const core::StratumSummary& s : sample.strata) {
+    stratum->Bind(1, position++).Bind(2, s.stratum).Bind(3, s.stations).Bind(4, s.registered);
+    stratum->Bind(5, s.sample).Bind(6, s.reserves);
+    VIGIL_RETURN_IF_ERROR(stratum->Run());
+    sampled += s.sample;
+    reserves += s.reserves;
+  }
+  auto station = tx.db().Prepare(
+      "INSERT INTO pvt_stations(position, code, stratum, reserve, rank) VALUES (?, ?, ?, ?, ?)");
+  if (!station) return station.error();
+  position = 0;
+  for (const core::DrawnStation& d : sample.stations) {
+    station->Bind(1, position++).Bind(2, d.code).Bind(3, d.stratum);
+    station->Bind(4, std::int64_t{d.reserve}).Bind(5, std::int64_t{d.rank});
+    VIGIL_RETURN_IF_ERROR(station->Run());
+  }
+  const std::string detail = json::serialize(json::object{{"seed", std::to_string(sample.seed)},
+                                                          {"strata", sample.strata.size()},
+                                                          {"sample", sampled},
+                                                          {"reserves", reserves}});
+  if (auto seq =
+          tx.Audit(actor.name, "pvt_sample.save", "seed " + std::to_string(sample.seed), detail);
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::optional<core::PvtSample>> SqliteStore::GetPvtSample() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto head = lease->db().Prepare("SELECT seed FROM pvt_sample");
+  if (!head) return Fail(head.error());
+  auto row = head->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return std::optional<core::PvtSample>();
+  core::PvtSample sample;
+  const std::string seed(head->Text(0));
+  char* end = nullptr;
+  sample.seed = std::strtoull(seed.c_str(), &end, 10);
+  if (seed.empty() || *end != '\0') return Fail(Status::DataLoss("stored PVT seed is corrupt"));
+  auto strata = lease->db().Prepare(
+      "SELECT stratum, stations, registered, sample, reserves FROM pvt_strata ORDER BY position");
+  if (!strata) return Fail(strata.error());
+  while (true) {
+    auto r = strata->Step();
+    if (!r) return Fail(r.error());
+    if (!*r) break;
+    sample.strata.push_back({std::string(strata->Text(0)), strata->Int(1), strata->Int(2),
+                             strata->Int(3), strata->Int(4)});
+  }
+  auto stations = lease->db().Prepare(
+      "SELECT code, stratum, reserve, rank FROM pvt_stations ORDER BY position");
+  if (!stations) return Fail(stations.error());
+  while (true) {
+    auto r = stations->Step();
+    if (!r) return Fail(r.error());
+    if (!*r) break;
+    sample.stations.push_back({std::string(stations->Text(0)), std::string(stations->Text(1)),
+                               stations->Int(2) != 0, static_cast<int>(stations->Int(3))});
+  }
+  return std::optional<core::PvtSample>(std::move(sample));
+}
+
 // ---- Tokens ----------------------------------------------------------------
 
 Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
@@ -891,11 +974,22 @@ Result<std::optional<SubmissionHistory>> SqliteStore::GetSubmission(
 }
 
 Status SqliteStore::ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) {
+  return VisitSubmissions("", "", visit);
+}
+
+Status SqliteStore::ForEachCurrentSubmission(
+    const std::string& form_code, const std::function<Status(const StoredSubmission&)>& visit) {
+  return VisitSubmissions("WHERE form_code = ? AND superseded_by IS NULL", form_code, visit);
+}
+
+Status SqliteStore::VisitSubmissions(const std::string& where, const std::string& form_code,
+                                     const std::function<Status(const StoredSubmission&)>& visit) {
   auto lease = AcquireReader();
   if (!lease) return lease.error();
   auto stmt = lease->db().Prepare(std::string("SELECT ") + kSubmissionColumns +
-                                  " FROM submissions ORDER BY seq");
+                                  " FROM submissions " + where + " ORDER BY seq");
   if (!stmt) return stmt.error();
+  if (!where.empty()) stmt->Bind(1, form_code);
   while (true) {
     auto row = stmt->Step();
     if (!row) return row.error();

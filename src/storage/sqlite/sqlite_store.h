@@ -40,12 +40,17 @@ class SqliteStore final : public Store {
   Status SyncWrites() override;
   Result<std::optional<SubmissionHistory>> GetSubmission(const std::string& instance_id) override;
   Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) override;
+  Status ForEachCurrentSubmission(
+      const std::string& form_code,
+      const std::function<Status(const StoredSubmission&)>& visit) override;
   Result<std::int64_t> CountSubmissions() override;
   Result<std::vector<StationReports>> CountReportsByStation(const std::string& form_code) override;
   Result<ResultSetInfo> SaveResultSet(const ResultSetInfo& info, const core::ResultsTable& table,
                                       const Actor& actor) override;
   Result<std::vector<ResultSetInfo>> ListResultSets() override;
   Result<core::ResultsTable> GetResultSet(const std::string& name) override;
+  Status SavePvtSample(const core::PvtSample& sample, const Actor& actor) override;
+  Result<std::optional<core::PvtSample>> GetPvtSample() override;
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
   Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() override;
 
@@ -57,6 +62,10 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
 
   Result<ReadLease> AcquireReader();
+  // Every submission row matching `where` (empty, or a WHERE clause with one
+  // parameter, bound to form_code), in seq order.
+  Status VisitSubmissions(const std::string& where, const std::string& form_code,
+                          const std::function<Status(const StoredSubmission&)>& visit);
   void ReleaseReader(std::unique_ptr<Database> db);
 
   std::string path_;
