@@ -357,6 +357,157 @@ TEST_F(ApiResultsTest, ForensicsNeedAnAnalystOrAdmin) {
   EXPECT_NE(server_->Client(mission_.admin_token)->Get(target)->status, 403);
 }
 
+// ---- Observers' copies and the live PVT ----------------------------------------
+
+class ApiCopiesTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    auto client = server_->Client(mission_.admin_token);
+    const auto post = [&](const std::string& id, const std::string& observer,
+                          const std::string& station, ProtocolCopy copy) {
+      auto res =
+          client->PostJson("/api/v1/submissions", CountingSubmission(id, observer, station, copy));
+      ASSERT_TRUE(res.has_value());
+      ASSERT_EQ(res->status, 201) << res->body;
+    };
+    // Two observers at PS-01 disagree; the later copy is the right one.
+    post("uuid:c1", "OBS-2", "PS-01", {.alpha = 310, .beta = 280});
+    post("uuid:c2", "OBS-1", "PS-01", {});
+    post("uuid:c3", "OBS-1", "PS-02", {});
+    post("uuid:c4", "OBS-1", "PS-03", {});
+    // Published: PS-01..PS-04 as copied; then PS-02 re-published with 50
+    // votes moved from Alpha to Beta, and PS-03 dropped.
+    core::ResultsTable preliminary;
+    preliminary.area_levels = {"district"};
+    preliminary.contestants = {"Alpha", "Beta"};
+    for (const char* code : {"PS-01", "PS-02", "PS-03", "PS-04"}) {
+      core::StationResult r;
+      r.code = code;
+      r.areas = {code < std::string("PS-03") ? "East" : "West"};
+      r.registered = 1000;
+      r.issued = 600;
+      r.in_boxes = 600;
+      r.valid = 590;
+      r.invalid = 10;
+      r.votes = {300, 290};
+      preliminary.stations.push_back(r);
+    }
+    core::ResultsTable final_results = preliminary;
+    final_results.stations[1].votes = {250, 340};
+    final_results.stations.erase(final_results.stations.begin() + 2);
+    storage::Store& store = server_->server().service().store();
+    ASSERT_TRUE(store.SaveResultSet({.name = "preliminary"}, preliminary, {"test"}).has_value());
+    ASSERT_TRUE(store.SaveResultSet({.name = "final"}, final_results, {"test"}).has_value());
+  }
+};
+
+TEST_F(ApiCopiesTest, CopiesAreComparedWithTheOfficialResultsAndTheEarlierPublication) {
+  auto res = server_->Client(mission_.analyst_token)
+                 ->Get("/api/v1/results/final/copies?previous=preliminary&by=district");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json::value v = json::parse(res->body);
+  EXPECT_EQ(v.at("submissions"), 4);
+  EXPECT_EQ(v.at("copies_disagree"), json::parse(R"(["PS-01"])"));
+  EXPECT_EQ(v.at("total"), json::parse(R"({"area":"","copies":3,"match":1,"discrepancy":1,
+      "official_missing":1,"changed":2,"votes_differing":100})"));
+  const json::array& stations = v.at("stations").as_array();
+  ASSERT_EQ(stations.size(), 3u);
+  EXPECT_EQ(stations[0].at("station"), "PS-01");
+  EXPECT_EQ(stations[0].at("match"), "match");
+  EXPECT_EQ(stations[0].at("area"), "East");
+  EXPECT_EQ(stations[1].at("match"), "discrepancy");
+  EXPECT_EQ(stations[1].at("differences"),
+            json::parse(R"([{"figure":"Alpha","copy":300,"official":250,"change":-50},
+                            {"figure":"Beta","copy":290,"official":340,"change":50}])"));
+  EXPECT_EQ(stations[1].at("changed"), true);
+  EXPECT_EQ(stations[2].at("station"), "PS-03");
+  EXPECT_EQ(stations[2].at("match"), "official_missing");
+  EXPECT_EQ(stations[2].at("changed"), true);
+  // PS-03 has no district in the final set, so it is summarised apart.
+  ASSERT_EQ(v.at("by_area").as_array().size(), 2u);
+  EXPECT_EQ(v.at("by_area").at(1).at("area"), "East");
+  EXPECT_EQ(v.at("by_area").at(1).at("discrepancy"), 1);
+
+  auto csv = server_->Client(mission_.analyst_token)
+                 ->Get("/api/v1/results/final/copies?previous=preliminary&format=csv");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->headers["content-type"], "text/csv; charset=utf-8; header=present");
+  EXPECT_EQ(csv->body,
+            "station,area,match,changed,figure,copy,official,difference\r\n"
+            "PS-01,,match,no,,,,\r\n"
+            "PS-02,,discrepancy,yes,Alpha,300,250,-50\r\n"
+            "PS-02,,discrepancy,yes,Beta,290,340,50\r\n"
+            "PS-03,,official_missing,yes,,,,\r\n");
+}
+
+TEST_F(ApiCopiesTest, VotesCopiedInPartAreNotCompared) {
+  json::value body = json::parse(CountingSubmission("uuid:c5", "OBS-1", "PS-04", {.invalid = 12}));
+  body.at("answers").as_object().erase("P2");  // the observer could not read Beta's line
+  auto client = server_->Client(mission_.admin_token);
+  ASSERT_EQ(client->PostJson("/api/v1/submissions", json::serialize(body))->status, 201);
+  auto res = client->Get("/api/v1/results/final/copies");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json::value v = json::parse(res->body);
+  const json::value& ps04 = v.at("stations").at(3);
+  EXPECT_EQ(ps04.at("station"), "PS-04");
+  EXPECT_EQ(ps04.at("differences"),
+            json::parse(R"([{"figure":"in_boxes","copy":602,"official":600,"change":-2},
+                            {"figure":"invalid","copy":12,"official":10,"change":-2}])"));
+}
+
+TEST_F(ApiCopiesTest, CopiesRefuseUnknownSetsAndLevelsAndNeedRunAnalyses) {
+  auto client = server_->Client(mission_.analyst_token);
+  EXPECT_EQ(client->Get("/api/v1/results/nothing/copies")->status, 404);
+  EXPECT_EQ(client->Get("/api/v1/results/final/copies?previous=nothing")->status, 404);
+  auto level = client->Get("/api/v1/results/final/copies?by=tik");
+  EXPECT_EQ(level->status, 422);
+  EXPECT_NE(level->body.find("neither a level of result set final (district)"), std::string::npos)
+      << level->body;
+  EXPECT_EQ(client->Get("/api/v1/results/final/copies?format=xml")->status, 422);
+  EXPECT_EQ(server_->Client(mission_.viewer_token)->Get("/api/v1/results/final/copies")->status,
+            403);
+  EXPECT_EQ(server_->Client(mission_.observer1_token)->Get("/api/v1/pvt")->status, 403);
+}
+
+TEST_F(ApiCopiesTest, PvtIsEstimatedLiveFromTheSampledStationsCopies) {
+  auto client = server_->Client(mission_.analyst_token);
+  auto none = client->Get("/api/v1/pvt");
+  EXPECT_EQ(none->status, 404);
+  EXPECT_NE(none->body.find("vigil pvt draw"), std::string::npos) << none->body;
+
+  core::PvtSample sample;
+  sample.seed = 42;
+  sample.stations = {{"PS-01", "", false, 1},
+                     {"PS-02", "", false, 2},
+                     {"PS-03", "", false, 3},
+                     {"PS-05", "", false, 4},  // has not reported
+                     {"PS-04", "", true, 1}};
+  sample.strata = {{"", 20, 20000, 4, 1}};
+  ASSERT_TRUE(server_->server().service().store().SavePvtSample(sample, {"test"}).ok());
+
+  auto res = client->Get("/api/v1/pvt?official=final");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json::value v = json::parse(res->body);
+  EXPECT_EQ(v.at("seed"), 42);
+  EXPECT_EQ(v.at("official"), "final");
+  EXPECT_EQ(v.at("sampled"), 4);
+  EXPECT_EQ(v.at("reported"), 3);
+  EXPECT_EQ(v.at("reporting_rate").to_number<double>(), 0.75);
+  EXPECT_EQ(v.at("copies_disagree"), json::parse(R"(["PS-01"])"));
+  const json::value& alpha = v.at("estimates").at(0);
+  EXPECT_EQ(alpha.at("quantity"), "Alpha");
+  EXPECT_EQ(alpha.at("n"), 3);
+  EXPECT_NEAR(alpha.at("estimate").to_number<double>(), 900.0 / 1770, 1e-12);
+  // Official: (300 + 250 + 300) of 3 x 590 valid votes.
+  EXPECT_NEAR(alpha.at("official").to_number<double>(), 850.0 / 1770, 1e-12);
+  const json::value& turnout = v.at("estimates").at(2);
+  EXPECT_EQ(turnout.at("quantity"), "turnout");
+  EXPECT_NEAR(turnout.at("estimate").to_number<double>(), 0.6, 1e-12);
+
+  EXPECT_EQ(client->Get("/api/v1/pvt?official=nothing")->status, 404);
+}
+
 TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405) {
   auto client = server_->Client(mission_.admin_token);
   EXPECT_EQ(client->Get("/api/v1/nothing")->status, 404);

@@ -539,6 +539,96 @@ TEST_F(CliMissionTest, UnknownRoleExitsUsage) {
   EXPECT_EQ(r.out, "");
 }
 
+// ------------------------------------------- observers' copies and live PVT
+
+// Every station of the mission reported the same protocol copy; the
+// official results differ at PS-05 (20 votes moved) and lack PS-20.
+class CliCopiesTest : public CliMissionTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(CliMissionTest::SetUp());
+    RunningServer server(Data());
+    auto client = server.Client(mission_.admin_token);
+    std::string official =
+        "station,area:district,registered,issued,in_boxes,valid,invalid,vote:Alpha,vote:Beta\n";
+    for (int n = 1; n <= 20; ++n) {
+      char code[16];
+      std::snprintf(code, sizeof code, "PS-%02d", n);
+      const std::string observer = n <= 10 ? "OBS-1" : "OBS-3";
+      auto res = client->PostJson(
+          "/api/v1/submissions",
+          CountingSubmission("uuid:count-" + std::to_string(n), observer, code, {}));
+      ASSERT_TRUE(res.has_value()) << res.error().ToString();
+      ASSERT_EQ(res->status, 201) << res->body;
+      if (n == 20) continue;
+      official += std::string(code) + (n <= 10 ? ",D1" : ",D2") + ",1000,600,600,590,10," +
+                  (n == 5 ? "320,270" : "300,290") + "\n";
+    }
+    client.reset();
+    server.Stop();
+    const std::string file = mission_.dir.path() + "/official.csv";
+    WriteFile(file, official);
+    const ProcessResult r =
+        RunVigil({"import", "results", file, "--name", "official", "--data", Data()});
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+};
+
+TEST_F(CliCopiesTest, ResultsCopiesSummarisesByDistrictAndListsEveryStation) {
+  const ProcessResult r =
+      RunVigil({"results", "copies", "official", "--by", "district", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("20 counting reports"));
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(all stations +20 +18 +1 +1 +0 +40\n)")))
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\n  D1 +10 +9 +1 +0 +0 +40\n)"))) << r.out;
+  const ProcessResult csv =
+      RunVigil({"results", "copies", "official", "--csv", "-", "--data", Data()});
+  ASSERT_EQ(csv.exit_code, kExitOk) << Describe(csv);
+  const auto lines = Split(csv.out, "\r\n");
+  ASSERT_EQ(lines.size(), 22u) << csv.out;  // header, 18 matches, 2 rows for PS-05, PS-20
+  EXPECT_EQ(lines[5], "PS-05,,discrepancy,no,Alpha,300,320,20");
+  EXPECT_EQ(lines[6], "PS-05,,discrepancy,no,Beta,290,270,-20");
+  EXPECT_EQ(lines[21], "PS-20,,official_missing,no,,,,");
+  const ProcessResult level =
+      RunVigil({"results", "copies", "official", "--by", "tik", "--data", Data()});
+  EXPECT_EQ(level.exit_code, kExitBadInput) << Describe(level);
+  EXPECT_THAT(level.err, HasSubstr("neither a level of result set official (district)"));
+}
+
+TEST_F(CliCopiesTest, PvtDrawSaveKeepsTheSampleAndEstimateUsesTheCopies) {
+  const std::string sample = mission_.dir.path() + "/sample.csv";
+  const std::vector<std::string> draw = {"pvt",  "draw",   "--seed", "3",      "--sample",
+                                         "4",    "--by",   "0",      "--save", "--output",
+                                         sample, "--data", Data()};
+  const ProcessResult d = RunVigil(draw);
+  ASSERT_EQ(d.exit_code, kExitOk) << Describe(d);
+  const ProcessResult again = RunVigil(draw);
+  EXPECT_EQ(again.exit_code, kExitBadInput) << Describe(again);
+  EXPECT_THAT(again.err, HasSubstr("never replaced"));
+
+  const ProcessResult e =
+      RunVigil({"pvt", "estimate", "--official-set", "official", "--json", "-", "--data", Data()});
+  ASSERT_EQ(e.exit_code, kExitOk) << Describe(e);
+  const auto v = boost::json::parse(e.out);
+  EXPECT_EQ(v.at("seed"), 3);
+  EXPECT_EQ(v.at("sampled"), 4);
+  EXPECT_EQ(v.at("reported"), 4);
+  const auto& alpha = v.at("estimates").at(0);
+  EXPECT_EQ(alpha.at("quantity"), "Alpha");
+  EXPECT_NEAR(alpha.at("estimate").to_number<double>(), 300.0 / 590, 1e-12);
+  // Official: 19 stations, 20 votes more for Alpha at one of them.
+  EXPECT_NEAR(alpha.at("official").to_number<double>(), (19 * 300.0 + 20) / (19 * 590), 1e-12);
+
+  // The same estimate from the files the draw wrote and the official CSV.
+  const ProcessResult f =
+      RunVigil({"pvt", "estimate", sample, mission_.dir.path() + "/official.csv", "--json", "-"});
+  ASSERT_EQ(f.exit_code, kExitOk) << Describe(f);
+  EXPECT_EQ(boost::json::parse(f.out).at("sampled"), 4);
+  const ProcessResult half = RunVigil({"pvt", "estimate", sample, "--data", Data()});
+  EXPECT_EQ(half.exit_code, kExitUsage) << Describe(half);
+}
+
 // ------------------------------------------------------------------- export
 
 // The mission with three submissions posted through the HTTP API: uuid:a

@@ -118,4 +118,75 @@ ResultsComparison CompareResults(const core::ResultsTable& a, const core::Result
   return out;
 }
 
+const char* CopyMatchName(CopyMatch m) {
+  switch (m) {
+    case CopyMatch::kMatch:
+      return "match";
+    case CopyMatch::kDiscrepancy:
+      return "discrepancy";
+    case CopyMatch::kOfficialMissing:
+      return "official_missing";
+  }
+  return "";
+}
+
+CopiesComparison CompareCopies(const core::ResultsTable& copies, const core::ResultsTable& official,
+                               const core::ResultsTable* previous, const std::string& level) {
+  const ResultsComparison against = CompareResults(copies, official, "");
+  std::unordered_map<std::string, const StationComparison*> differing;
+  for (const StationComparison& c : against.stations) differing.emplace(c.code, &c);
+  ResultsComparison republished;
+  std::unordered_map<std::string, const StationComparison*> changed;
+  if (previous != nullptr) {
+    republished = CompareResults(*previous, official, "");
+    for (const StationComparison& c : republished.stations) {
+      if (c.match != StationMatch::kOnlyInB) changed.emplace(c.code, &c);
+    }
+  }
+  std::unordered_map<std::string, const core::StationResult*> official_by_code;
+  for (const core::StationResult& s : official.stations) official_by_code.emplace(s.code, &s);
+  const int level_official = level.empty() ? -1 : LevelOf(official, level);
+  const int level_copies = level.empty() ? -1 : LevelOf(copies, level);
+
+  CopiesComparison out;
+  out.contestants = against.contestants;
+  std::map<std::string, AreaCopies> areas;
+  for (const core::StationResult& copy : copies.stations) {
+    CopyComparison c{.code = copy.code};
+    const auto in_official = official_by_code.find(copy.code);
+    if (in_official != official_by_code.end())
+      c.area = AreaOf(*in_official->second, level_official);
+    if (c.area.empty()) c.area = AreaOf(copy, level_copies);
+    std::int64_t votes_differing = 0;
+    if (const auto d = differing.find(copy.code); d != differing.end()) {
+      c.match = d->second->match == StationMatch::kOnlyInA ? CopyMatch::kOfficialMissing
+                                                           : CopyMatch::kDiscrepancy;
+      c.differences = d->second->changes;
+      for (const FigureChange& f : c.differences) {
+        if (std::find(out.contestants.begin(), out.contestants.end(), f.figure) !=
+            out.contestants.end()) {
+          votes_differing += std::abs(f.b - f.a);
+        }
+      }
+    }
+    if (const auto ch = changed.find(copy.code); ch != changed.end()) {
+      c.changed = true;
+      c.changes = ch->second->changes;
+    }
+    for (AreaCopies* t : {&out.total, level.empty() ? nullptr : &areas[c.area]}) {
+      if (t == nullptr) continue;
+      t->area = t == &out.total ? "" : c.area;
+      ++t->copies;
+      ++(c.match == CopyMatch::kMatch         ? t->match
+         : c.match == CopyMatch::kDiscrepancy ? t->discrepancy
+                                              : t->official_missing);
+      if (c.changed) ++t->changed;
+      t->votes_differing += votes_differing;
+    }
+    out.stations.push_back(std::move(c));
+  }
+  for (auto& [name, area] : areas) out.by_area.push_back(std::move(area));
+  return out;
+}
+
 }  // namespace vigil::analysis

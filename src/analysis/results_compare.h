@@ -51,4 +51,41 @@ struct ResultsComparison {
 ResultsComparison CompareResults(const core::ResultsTable& a, const core::ResultsTable& b,
                                  const std::string& level);
 
+// ---- Observers' copies against the official results ---------------------------
+
+enum class CopyMatch { kMatch, kDiscrepancy, kOfficialMissing };
+const char* CopyMatchName(CopyMatch m);  // "match", "discrepancy", "official_missing"
+
+struct CopyComparison {
+  std::string code;
+  std::string area;  // at the comparison's level; empty without one
+  CopyMatch match = CopyMatch::kMatch;
+  std::vector<FigureChange> differences;  // kDiscrepancy: a = the copy, b = official
+  // With an earlier publication: whether the station's official figures
+  // changed since (or it was dropped), and how (a = earlier, b = now).
+  bool changed = false;
+  std::vector<FigureChange> changes;
+};
+
+struct AreaCopies {
+  std::string area;
+  std::int64_t copies = 0, match = 0, discrepancy = 0, official_missing = 0, changed = 0;
+  std::int64_t votes_differing = 0;  // sum of |official - copy| over the contestants' votes
+};
+
+struct CopiesComparison {
+  std::vector<std::string> contestants;  // compared: named by both, by name
+  std::vector<CopyComparison> stations;  // every station with a copy, in the copies' order
+  AreaCopies total;                      // area empty
+  std::vector<AreaCopies> by_area;       // by name
+};
+
+// Sets each observer's copy beside the official result of its station. A
+// station whose official result was re-published differently since
+// `previous` (when given) is marked changed: a copy that matched the first
+// publication and not the second points at the tabulation. `level` names an
+// area level of `official`, else of `copies`; empty for no summary by area.
+CopiesComparison CompareCopies(const core::ResultsTable& copies, const core::ResultsTable& official,
+                               const core::ResultsTable* previous, const std::string& level);
+
 }  // namespace vigil::analysis

@@ -123,5 +123,97 @@ TEST(ResultsCompare, NamesWhatDiffersByHowMuchAndWhatIsMissing) {
   EXPECT_EQ(c.by_area[1].only_in_b, 1);
 }
 
+// ---- Observers' copies ---------------------------------------------------------
+
+// Copies as observers enter them: fewer figures, contestants in the form's
+// order, and the mission's own hierarchy as areas.
+core::ResultsTable Copies() {
+  core::ResultsTable t;
+  t.area_levels = {"0"};
+  t.contestants = {"B", "A", "C"};  // C is not on the official table
+  for (const char* code : {"1", "2", "3", "9"}) {
+    core::StationResult s;
+    s.code = code;
+    s.areas = {"North"};
+    s.valid = 590;
+    s.invalid = 10;
+    s.votes = {290, 300, 0};
+    t.stations.push_back(std::move(s));
+  }
+  return t;
+}
+
+TEST(CompareCopies, NamesEachCopysMatchDiscrepancyOrMissingOfficialResult) {
+  core::ResultsTable copies = Copies();
+  copies.stations[1].votes = {280, 310, 0};  // station 2: B 280 (official 290), A 310 (300)
+  copies.stations[2].invalid = 12;           // station 3: invalid 12 (official 10)
+  const CopiesComparison c = CompareCopies(copies, Table(), nullptr, "district");
+
+  EXPECT_EQ(c.contestants, (std::vector<std::string>{"B", "A"}));  // in the copies' order
+  ASSERT_EQ(c.stations.size(), 4u);
+  EXPECT_EQ(c.stations[0].match, CopyMatch::kMatch);
+  EXPECT_TRUE(c.stations[0].differences.empty());
+  EXPECT_EQ(c.stations[1].match, CopyMatch::kDiscrepancy);
+  ASSERT_EQ(c.stations[1].differences.size(), 2u);
+  EXPECT_EQ(c.stations[1].differences[0].figure, "B");
+  EXPECT_EQ(c.stations[1].differences[0].a, 280);  // the copy
+  EXPECT_EQ(c.stations[1].differences[0].b, 290);  // official
+  EXPECT_EQ(c.stations[1].differences[1].figure, "A");
+  EXPECT_EQ(c.stations[2].match, CopyMatch::kDiscrepancy);
+  ASSERT_EQ(c.stations[2].differences.size(), 1u);
+  EXPECT_EQ(c.stations[2].differences[0].figure, "invalid");
+  EXPECT_EQ(c.stations[3].match, CopyMatch::kOfficialMissing);
+  EXPECT_FALSE(c.stations[0].changed);
+
+  // Areas: the official table's district where it has the station; the
+  // copies have no "district" level, so station 9 has none.
+  EXPECT_EQ(c.stations[0].area, "D1");
+  EXPECT_EQ(c.stations[2].area, "D2");
+  EXPECT_EQ(c.stations[3].area, "");
+  EXPECT_EQ(c.total.copies, 4);
+  EXPECT_EQ(c.total.match, 1);
+  EXPECT_EQ(c.total.discrepancy, 2);
+  EXPECT_EQ(c.total.official_missing, 1);
+  EXPECT_EQ(c.total.votes_differing, 20);  // |300 - 310| + |290 - 280|; invalid is no vote
+  ASSERT_EQ(c.by_area.size(), 3u);
+  EXPECT_EQ(c.by_area[0].area, "");
+  EXPECT_EQ(c.by_area[1].area, "D1");
+  EXPECT_EQ(c.by_area[1].copies, 2);
+  EXPECT_EQ(c.by_area[1].discrepancy, 1);
+  EXPECT_EQ(c.by_area[1].votes_differing, 20);
+  EXPECT_EQ(c.by_area[2].area, "D2");
+  EXPECT_EQ(c.by_area[2].discrepancy, 1);
+  EXPECT_EQ(c.by_area[2].votes_differing, 0);
+}
+
+TEST(CompareCopies, MarksStationsWhoseOfficialFiguresChangedSinceAnEarlierPublication) {
+  const core::ResultsTable preliminary = Table();
+  core::ResultsTable final_results = Table();
+  final_results.stations[1].votes = {250, 340};  // station 2 re-published: A -50, B +50
+  final_results.stations.pop_back();             // station 3 dropped
+  const CopiesComparison c = CompareCopies(Copies(), final_results, &preliminary, "0");
+
+  ASSERT_EQ(c.stations.size(), 4u);
+  EXPECT_FALSE(c.stations[0].changed);
+  // Station 2: the copy matched the first publication, not the second.
+  EXPECT_TRUE(c.stations[1].changed);
+  EXPECT_EQ(c.stations[1].match, CopyMatch::kDiscrepancy);
+  ASSERT_EQ(c.stations[1].changes.size(), 2u);
+  EXPECT_EQ(c.stations[1].changes[0].figure, "A");
+  EXPECT_EQ(c.stations[1].changes[0].a, 300);
+  EXPECT_EQ(c.stations[1].changes[0].b, 250);
+  EXPECT_TRUE(c.stations[2].changed);  // dropped: changed, and now missing
+  EXPECT_EQ(c.stations[2].match, CopyMatch::kOfficialMissing);
+  EXPECT_TRUE(c.stations[2].changes.empty());
+  EXPECT_FALSE(c.stations[3].changed);  // in neither publication
+  // Level "0" is the copies' (the mission's top level).
+  ASSERT_EQ(c.by_area.size(), 1u);
+  EXPECT_EQ(c.by_area[0].area, "North");
+  EXPECT_EQ(c.by_area[0].changed, 2);
+  EXPECT_EQ(c.by_area[0].discrepancy, 1);
+  EXPECT_EQ(c.by_area[0].official_missing, 2);
+  EXPECT_EQ(c.by_area[0].votes_differing, 100);
+}
+
 }  // namespace
 }  // namespace vigil::analysis

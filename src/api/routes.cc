@@ -3,10 +3,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <charconv>
+#include <sstream>
 
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
 #include "service/forensics_jobs.h"
+#include "service/observer_copies.h"
+#include "service/pvt.h"
 
 namespace vigil::api {
 
@@ -321,6 +324,51 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
           res.body() = *p.json;
         }
         respond(std::move(res));
+      });
+
+  // The observers' copies of the protocols against official result set
+  // {name}: JSON, or with format=csv one row per station and differing
+  // figure.
+  add(http::verb::get, "/api/v1/results/{name}/copies", Permission::kRunAnalyses,
+      [&service](RouteRequest& r, Respond respond) {
+        const std::string format = r.Query("format");
+        if (!format.empty() && format != "json" && format != "csv") {
+          respond(JsonError(Status::InvalidArgument("format must be json or csv")));
+          return;
+        }
+        auto report = service::CompareObserverCopies(
+            service.store(), *service.Mission(), r.params[0], r.Query("previous"), r.Query("by"));
+        if (!report) {
+          respond(JsonError(report.error()));
+          return;
+        }
+        if (format == "csv") {
+          std::ostringstream csv;
+          service::WriteCopiesCsv(csv, *report);
+          Response res{http::status::ok, 11};
+          res.set(http::field::content_type, "text/csv; charset=utf-8; header=present");
+          res.body() = csv.str();
+          respond(std::move(res));
+          return;
+        }
+        respond(JsonResponse(http::status::ok, service::CopiesReportJson(*report)));
+      });
+
+  // The PVT estimate from the mission's sample, as its stations report;
+  // official=NAME compares with that result set.
+  add(http::verb::get, "/api/v1/pvt", Permission::kRunAnalyses,
+      [&service](RouteRequest& r, Respond respond) {
+        auto pvt =
+            service::EstimateMissionPvt(service.store(), *service.Mission(), r.Query("official"));
+        if (!pvt) {
+          respond(JsonError(pvt.error()));
+          return;
+        }
+        json::object body = service::PvtEstimateJson(pvt->estimate, pvt->sample.seed);
+        body["official"] =
+            pvt->official_set.empty() ? json::value(nullptr) : json::value(pvt->official_set);
+        body["copies_disagree"] = json::value_from(pvt->disagreeing);
+        respond(JsonResponse(http::status::ok, std::move(body)));
       });
 
   return routes;

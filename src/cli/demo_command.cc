@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <thread>
 
+#include "analysis/pvt.h"
 #include "api/http_client.h"
 #include "api/vigil_server.h"
 #include "cli/cli.h"
@@ -21,6 +23,13 @@ namespace vigil::cli {
 namespace json = boost::json;
 
 namespace {
+
+// The seed the demo's PVT sample is drawn with, as a mission would publish it.
+constexpr std::uint64_t kDemoPvtSeed = 20261206;
+
+// The demo election's contestants, in ballot order.
+const std::vector<std::string> kDemoContestants = {"Freedom Party", "Union for Progress",
+                                                   "Green Alliance", "Citizens' List"};
 
 struct DemoOptions {
   std::string data_dir = "vigil-demo";
@@ -94,7 +103,70 @@ Status GenerateMission(const DemoOptions& o, storage::Store& store, const storag
                            assigned});
     }
   }
-  return store.UpsertObservers(observers, actor, "demo-generator");
+  VIGIL_RETURN_IF_ERROR(store.UpsertObservers(observers, actor, "demo-generator"));
+  // The PVT sample, stratified by region, drawn with a published seed.
+  std::vector<core::PvtStation> population;
+  for (const core::Location& l : locations) {
+    if (l.registered_voters) {  // a station; its district's code starts with the region's
+      population.push_back(
+          {l.code, l.parent_code.substr(0, l.parent_code.find('-')), *l.registered_voters});
+    }
+  }
+  const auto size = static_cast<std::int64_t>(std::min<std::size_t>(400, population.size() / 4));
+  auto sample = analysis::DrawPvtSample(
+      std::move(population), {.seed = kDemoPvtSeed, .sample = size, .reserves = size / 10});
+  if (!sample) return sample.error();
+  return store.SavePvtSample(*sample, actor);
+}
+
+// The count at a station as its protocol says: the same every time it is
+// reported (drawn from the station's code), so that observers' copies agree.
+std::string SimulatedCount(const std::string& election_date, const core::Observer& o,
+                           const core::Location& station, int region_index) {
+  std::mt19937_64 rng(std::hash<std::string>{}(station.code));
+  const std::int64_t registered = station.registered_voters.value_or(800);
+  const double turnout =
+      0.5 + 0.03 * (region_index % 5) + std::uniform_real_distribution<double>(-0.08, 0.08)(rng);
+  const auto issued =
+      static_cast<std::int64_t>(std::llround(static_cast<double>(registered) * turnout));
+  const std::int64_t invalid = std::binomial_distribution<std::int64_t>(issued, 0.015)(rng);
+  const std::int64_t valid = issued - invalid;
+  // Votes by contestant, as binomial splits of what is left.
+  const double tilt = 0.02 * (region_index % 4);
+  const std::vector<double> shares = {0.42 + tilt, 0.31 - tilt, 0.17, 0.10};
+  json::object answers{{"CA", "20:00"},
+                       {"C1", "no"},
+                       {"C2", "yes"},
+                       {"C3", "yes"},
+                       {"C4", "yes"},
+                       {"C5", "yes"},
+                       {"C6", "yes"},
+                       {"C7", "yes"},
+                       {"C8", "yes"},
+                       {"CR", registered},
+                       {"CB", registered},
+                       {"CI", issued},
+                       {"CX", registered - issued},
+                       {"CF", issued},
+                       {"CV", valid},
+                       {"CN", invalid},
+                       {"CO", "good"}};
+  std::int64_t left = valid;
+  double share_left = 1;
+  for (std::size_t c = 0; c < shares.size(); ++c) {
+    const std::int64_t votes = c + 1 == shares.size() ? left
+                                                      : std::binomial_distribution<std::int64_t>(
+                                                            left, shares[c] / share_left)(rng);
+    answers["P" + std::to_string(c + 1)] = votes;
+    left -= votes;
+    share_left -= shares[c];
+  }
+  return json::serialize(json::object{{"instance_id", "uuid:" + RandomUuid()},
+                                      {"form", "C"},
+                                      {"station", station.code},
+                                      {"observer", o.code},
+                                      {"submitted_at", election_date + "T21:30:00Z"},
+                                      {"answers", std::move(answers)}});
 }
 
 // One simulated observation: a voting-form submission with answers whose
@@ -192,6 +264,14 @@ void Simulate(const std::string& url, const std::string& token, const core::Miss
       (void)(*client)->PostJson("/api/v1/submissions", json::serialize(edited));
     }
     if (!res) spdlog::warn("demo simulator: {}", res.error().message());
+    // Half the visits end with the team staying for the count there, so
+    // that copies of the protocols arrive and the PVT estimate fills in.
+    const core::Location* location = mission.FindLocation(station);
+    if (location != nullptr && std::uniform_int_distribution<int>(0, 1)(rng) == 0) {
+      auto count =
+          (*client)->PostJson("/api/v1/submissions", SimulatedCount(date, o, *location, region));
+      if (!count) spdlog::warn("demo simulator: {}", count.error().message());
+    }
     ++visit;
     next += interval;
     std::this_thread::sleep_until(next);
@@ -230,7 +310,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
     if (fresh) {
       const core::Election election{"Parliamentary elections (demo)", "Freedonia", "2026-12-06",
                                     true};
-      if (Status s = service::InitMission(opts->data_dir, election, actor); !s.ok()) {
+      if (Status s = service::InitMission(opts->data_dir, election, kDemoContestants, actor);
+          !s.ok()) {
         ctx.exit_code = ReportError(s);
         return;
       }
@@ -279,11 +360,12 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
         "  admin token:  %s\n  viewer token: %s\n\n"
         "Try:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage?depth=0\n"
         "  curl -H 'Authorization: Bearer %s' %s/api/v1/forms/V\n"
-        "  curl -H 'Authorization: Bearer %s' %s/metrics\n\n"
+        "  curl -H 'Authorization: Bearer %s' %s/metrics\n"
+        "  curl -H 'Authorization: Bearer %s' %s/api/v1/pvt\n\n"
         "%s Ctrl-C stops the demo (the data stays in %s).\n\n",
         (*server)->service().Mission()->election().name.c_str(), url.c_str(), admin->token.c_str(),
         viewer->token.c_str(), viewer->token.c_str(), url.c_str(), admin->token.c_str(),
-        url.c_str(), admin->token.c_str(), url.c_str(),
+        url.c_str(), admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
         opts->simulate ? "Election day is being simulated: observers report through the API." : "",
         opts->data_dir.c_str());
     std::fflush(stdout);

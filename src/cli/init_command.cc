@@ -12,6 +12,7 @@ void RegisterInit(CLI::App& app, Context& ctx) {
     std::string data_dir;
     core::Election election{"Election", "", "", true};
     bool open_assignments = false;
+    std::vector<std::string> contestants;
   };
   auto opts = std::make_shared<Options>();
   AddDataOption(*cmd, opts->data_dir);
@@ -21,9 +22,14 @@ void RegisterInit(CLI::App& app, Context& ctx) {
   cmd->add_option("--date", opts->election.date, "Election day, YYYY-MM-DD");
   cmd->add_flag("--open-assignments", opts->open_assignments,
                 "Let observers report from any station, not only their assigned ones");
+  cmd->add_option("--contestant", opts->contestants,
+                  "A contestant (party or candidate) as named in the official results; repeat "
+                  "in ballot order. The counting form asks for each one's votes");
   cmd->callback([opts, &ctx] {
     opts->election.enforce_assignments = !opts->open_assignments;
-    if (Status s = service::InitMission(opts->data_dir, opts->election, LocalActor()); !s.ok()) {
+    if (Status s =
+            service::InitMission(opts->data_dir, opts->election, opts->contestants, LocalActor());
+        !s.ok()) {
       ctx.exit_code = ReportError(s);
       return;
     }

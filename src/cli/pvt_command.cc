@@ -14,6 +14,8 @@
 #include "common/file.h"
 #include "ingest/setup_csv.h"
 #include "report/pvt_sample.h"
+#include "service/admin.h"
+#include "service/pvt.h"
 
 namespace vigil::cli {
 
@@ -80,8 +82,8 @@ Result<std::vector<core::PvtStation>> Population(const ResultsFileOptions& file,
     }
     for (const core::StationResult& s : read->table.stations) {
       const auto l = static_cast<std::size_t>(level);
-      out.push_back({s.code, level >= 0 && l < s.areas.size() ? s.areas[l] : "",
-                     s.registered.value_or(0)});
+      out.push_back(
+          {s.code, level >= 0 && l < s.areas.size() ? s.areas[l] : "", s.registered.value_or(0)});
     }
     return out;
   }
@@ -145,6 +147,7 @@ void AddDraw(CLI::App& parent, Context& ctx) {
     analysis::DrawOptions draw;
     std::string by;
     std::string output = "-";
+    bool save = false;
   };
   auto o = std::make_shared<Options>();
   AddResultsFileOptions(*cmd, o->file, /*required=*/false, "STATIONS");
@@ -158,6 +161,9 @@ void AddDraw(CLI::App& parent, Context& ctx) {
                   "hierarchy depth (0 = top) or urban-rural");
   cmd->add_option("--output", o->output, "Where to write the sample CSV (- for standard output)")
       ->capture_default_str();
+  cmd->add_flag("--save", o->save,
+                "Keep the sample in the mission (--data) for the live estimate; a kept sample is "
+                "never replaced");
   cmd->footer(
       "Without STATIONS, draws from the mission's polling stations (--data). The procedure is in "
       "docs/pvt.md.");
@@ -171,6 +177,14 @@ void AddDraw(CLI::App& parent, Context& ctx) {
     if (!sample) {
       ctx.exit_code = ReportError(sample.error());
       return;
+    }
+    if (o->save) {
+      auto store = storage::OpenStore({.data_dir = o->data_dir, .create = false});
+      Status saved = store ? (*store)->SavePvtSample(*sample, LocalActor()) : store.error();
+      if (!saved.ok()) {
+        ctx.exit_code = ReportError(saved);
+        return;
+      }
     }
     std::ostringstream csv;
     report::WritePvtSampleCsv(csv, *sample);
@@ -187,61 +201,58 @@ void AddDraw(CLI::App& parent, Context& ctx) {
   });
 }
 
-// Official shares over a whole table: contestants' votes over all valid
-// votes, ballots cast over registered, invalid over cast.
-analysis::OfficialShares OfficialSharesOf(const core::ResultsTable& official,
-                                          const std::vector<std::string>& contestants) {
-  analysis::OfficialShares out;
-  std::vector<double> votes(official.contestants.size(), 0);
-  double valid = 0, cast = 0, registered = 0, invalid = 0, cast_with_invalid = 0;
-  for (const core::StationResult& s : official.stations) {
-    for (std::size_t c = 0; c < s.votes.size() && c < votes.size(); ++c) {
-      votes[c] += static_cast<double>(s.votes[c]);
-      valid += static_cast<double>(s.votes[c]);
+void PrintEstimate(const analysis::PvtEstimate& e) {
+  std::printf("%lld of %lld sampled stations reported (%.1f%%); %lld reserves stood in\n",
+              static_cast<long long>(e.reported), static_cast<long long>(e.sampled),
+              100 * e.reporting_rate, static_cast<long long>(e.reserves_used));
+  std::printf("%-32s %9s %9s %9s %7s %9s  %s\n", "", "estimate", "95% +/-", "99% +/-", "n",
+              "official", "inside 95%/99%");
+  for (const auto& r : e.combined) {
+    std::printf("%-32s %8.2f%% %8.2f  %8.2f  %7lld", r.quantity.c_str(), 100 * r.estimate,
+                100 * r.margin95, 100 * r.margin99, static_cast<long long>(r.n));
+    if (r.official && !std::isnan(*r.official)) {
+      std::printf(" %8.2f%%  %s/%s", 100 * *r.official, r.official_inside95 ? "yes" : "NO",
+                  r.official_inside99 ? "yes" : "NO");
     }
-    const auto ballots = s.BallotsCast();
-    if (ballots && s.registered) {
-      cast += static_cast<double>(*ballots);
-      registered += static_cast<double>(*s.registered);
-    }
-    if (ballots && s.invalid) {
-      invalid += static_cast<double>(*s.invalid);
-      cast_with_invalid += static_cast<double>(*ballots);
-    }
+    std::printf("\n");
   }
-  for (const std::string& name : contestants) {
-    const auto it = std::find(official.contestants.begin(), official.contestants.end(), name);
-    out.contestants.push_back(
-        it == official.contestants.end() || valid <= 0
-            ? std::nan("")
-            : votes[static_cast<std::size_t>(it - official.contestants.begin())] / valid);
+}
+
+// From files: the sample as `pvt draw` wrote it and the stations' results.
+Result<service::MissionPvt> EstimateFromFiles(const std::string& sample_path,
+                                              const ResultsFileOptions& results,
+                                              const std::string& data_dir,
+                                              const std::string& official_set) {
+  auto content = ReadWholeFile(sample_path);
+  if (!content) return Fail(content.error());
+  std::vector<ingest::CsvProblem> problems;
+  auto sample = ingest::ParsePvtSampleCsv(sample_path, *content, &problems);
+  for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.ToString().c_str());
+  if (!sample) return Fail(sample.error());
+  auto read = ReadResults(results);
+  if (!read) return Fail(read.error());
+  analysis::OfficialShares official;
+  if (!official_set.empty()) {
+    auto store = storage::OpenStore({.data_dir = data_dir, .create = false});
+    if (!store) return Fail(store.error());
+    auto table = (*store)->GetResultSet(official_set);
+    if (!table) return Fail(table.error());
+    official = service::OfficialSharesOf(*table, read->table.contestants);
   }
-  if (registered > 0) out.turnout = cast / registered;
-  if (cast_with_invalid > 0) out.invalid = invalid / cast_with_invalid;
+  service::MissionPvt out{.sample = std::move(*sample), .official_set = official_set};
+  out.estimate = analysis::EstimatePvt(out.sample, read->table.contestants,
+                                       service::PvtReportsOf(read->table), official);
   return out;
 }
 
-boost::json::value Number(double v) {
-  if (std::isnan(v)) return nullptr;
-  return v;
-}
-
-boost::json::array EstimatesJson(const std::vector<analysis::RatioEstimate>& estimates) {
-  boost::json::array out;
-  for (const auto& e : estimates) {
-    boost::json::object o{{"quantity", e.quantity},
-                          {"estimate", Number(e.estimate)},
-                          {"margin95", Number(e.margin95)},
-                          {"margin99", Number(e.margin99)},
-                          {"n", e.n}};
-    if (e.official && !std::isnan(*e.official)) {
-      o["official"] = *e.official;
-      o["official_inside95"] = e.official_inside95;
-      o["official_inside99"] = e.official_inside99;
-    }
-    out.push_back(std::move(o));
-  }
-  return out;
+// From the mission: its kept sample and the observers' copies.
+Result<service::MissionPvt> EstimateFromMission(const std::string& data_dir,
+                                                const std::string& official_set) {
+  auto store = storage::OpenStore({.data_dir = data_dir, .create = false});
+  if (!store) return Fail(store.error());
+  auto mission = service::LoadMission(**store);
+  if (!mission) return Fail(mission.error());
+  return service::EstimateMissionPvt(**store, *mission, official_set);
 }
 
 void AddEstimate(CLI::App& parent, Context& ctx) {
@@ -255,86 +266,41 @@ void AddEstimate(CLI::App& parent, Context& ctx) {
     std::string json;
   };
   auto o = std::make_shared<Options>();
-  cmd->add_option("SAMPLE", o->sample, "The sample, as `vigil pvt draw` wrote it")->required();
-  AddResultsFileOptions(*cmd, o->results, /*required=*/true, "RESULTS");
+  auto* sample = cmd->add_option("SAMPLE", o->sample, "The sample, as `vigil pvt draw` wrote it");
+  AddResultsFileOptions(*cmd, o->results, /*required=*/false, "RESULTS");
+  sample->needs(cmd->get_option("RESULTS"));
+  cmd->get_option("RESULTS")->needs(sample);
   cmd->add_option("--official-set", o->official_set,
                   "Compare with this official result set of the mission (--data)");
   AddDataOption(*cmd, o->data_dir);
   cmd->add_option("--json", o->json, "Write the estimate as JSON (- for standard output)");
+  cmd->footer(
+      "Without SAMPLE and RESULTS, estimates from the mission (--data): its kept sample (vigil "
+      "pvt draw --save) and the protocol figures observers copied on the counting form.");
   cmd->callback([&ctx, o] {
-    auto content = ReadWholeFile(o->sample);
-    if (!content) {
-      ctx.exit_code = ReportError(content.error());
+    auto pvt = o->sample.empty()
+                   ? EstimateFromMission(o->data_dir, o->official_set)
+                   : EstimateFromFiles(o->sample, o->results, o->data_dir, o->official_set);
+    if (!pvt) {
+      ctx.exit_code = ReportError(pvt.error());
       return;
     }
-    std::vector<ingest::CsvProblem> problems;
-    auto sample = ingest::ParsePvtSampleCsv(o->sample, *content, &problems);
-    for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.ToString().c_str());
-    if (!sample) {
-      ctx.exit_code = ReportError(sample.error());
-      return;
+    for (const std::string& code : pvt->disagreeing) {
+      std::fprintf(stderr,
+                   "warning: observers' copies differ at sampled station %s; the latest "
+                   "is used\n",
+                   code.c_str());
     }
-    auto read = ReadResults(o->results);
-    if (!read) {
-      ctx.exit_code = ReportError(read.error());
-      return;
-    }
-    std::vector<analysis::PvtReport> reports;
-    for (const core::StationResult& s : read->table.stations) {
-      reports.push_back({s.code, s.registered, s.BallotsCast(), s.invalid, s.votes});
-    }
-    analysis::OfficialShares official;
-    if (!o->official_set.empty()) {
-      auto store = storage::OpenStore({.data_dir = o->data_dir, .create = false});
-      if (!store) {
-        ctx.exit_code = ReportError(store.error());
-        return;
-      }
-      auto table = (*store)->GetResultSet(o->official_set);
-      if (!table) {
-        ctx.exit_code = ReportError(table.error());
-        return;
-      }
-      official = OfficialSharesOf(*table, read->table.contestants);
-    }
-    const analysis::PvtEstimate e =
-        analysis::EstimatePvt(*sample, read->table.contestants, reports, official);
     if (!o->json.empty()) {
-      boost::json::array strata;
-      for (const auto& s : e.strata) {
-        strata.push_back(boost::json::object{{"stratum", s.stratum},
-                                             {"sampled", s.sampled},
-                                             {"reported", s.reported},
-                                             {"reserves_used", s.reserves_used},
-                                             {"estimates", EstimatesJson(s.estimates)}});
-      }
-      const boost::json::object out{{"seed", sample->seed},
-                                    {"sampled", e.sampled},
-                                    {"reported", e.reported},
-                                    {"reserves_used", e.reserves_used},
-                                    {"reporting_rate", e.reporting_rate},
-                                    {"estimates", EstimatesJson(e.combined)},
-                                    {"strata", std::move(strata)}};
-      if (Status s = WriteFileAtomically(o->json, boost::json::serialize(out) + "\n"); !s.ok()) {
+      const std::string text =
+          boost::json::serialize(service::PvtEstimateJson(pvt->estimate, pvt->sample.seed)) + "\n";
+      if (Status s = WriteFileAtomically(o->json, text); !s.ok()) {
         ctx.exit_code = ReportError(s);
         return;
       }
       if (o->json == "-") return;
     }
-    std::printf("%lld of %lld sampled stations reported (%.1f%%); %lld reserves stood in\n",
-                static_cast<long long>(e.reported), static_cast<long long>(e.sampled),
-                100 * e.reporting_rate, static_cast<long long>(e.reserves_used));
-    std::printf("%-32s %9s %9s %9s %7s %9s  %s\n", "", "estimate", "95% +/-", "99% +/-", "n",
-                "official", "inside 95%/99%");
-    for (const auto& r : e.combined) {
-      std::printf("%-32s %8.2f%% %8.2f  %8.2f  %7lld", r.quantity.c_str(), 100 * r.estimate,
-                  100 * r.margin95, 100 * r.margin99, static_cast<long long>(r.n));
-      if (r.official && !std::isnan(*r.official)) {
-        std::printf(" %8.2f%%  %s/%s", 100 * *r.official, r.official_inside95 ? "yes" : "NO",
-                    r.official_inside99 ? "yes" : "NO");
-      }
-      std::printf("\n");
-    }
+    PrintEstimate(pvt->estimate);
   });
 }
 

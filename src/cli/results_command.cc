@@ -1,7 +1,9 @@
-// `vigil results list|check|diff`: the result sets kept in the mission
-// store, the protocol arithmetic of one, and what differs between two (an
-// observers' copies against the official results, or two publications).
+// `vigil results list|check|diff|copies`: the result sets kept in the
+// mission store, the protocol arithmetic of one, what differs between two
+// (e.g. two publications), and the observers' copies of the protocols
+// against one.
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <sstream>
 
@@ -10,6 +12,8 @@
 #include "analysis/results_compare.h"
 #include "cli/cli.h"
 #include "report/csv.h"
+#include "service/admin.h"
+#include "service/observer_copies.h"
 
 namespace vigil::cli {
 
@@ -184,11 +188,87 @@ void AddDiff(CLI::App& parent, Context& ctx) {
   });
 }
 
+void AddCopies(CLI::App& parent, Context& ctx) {
+  auto* cmd = parent.add_subcommand(
+      "copies", "Compare the observers' copies of the protocols with an official result set");
+  struct Options {
+    std::string official, previous, by, csv, json, data_dir;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("OFFICIAL", o->official, "The official result set")->required();
+  cmd->add_option("--previous", o->previous,
+                  "An earlier publication: mark stations whose official figures changed since");
+  cmd->add_option("--by", o->by,
+                  "Summarise by area: a level of OFFICIAL (e.g. the district) or a depth of the "
+                  "mission's hierarchy (0 = top)");
+  cmd->add_option("--csv", o->csv, "Write every station compared as CSV (- for standard output)");
+  cmd->add_option("--json", o->json, "Write the comparison as JSON (- for standard output)");
+  AddDataOption(*cmd, o->data_dir);
+  cmd->footer("The copies are the protocol figures observers entered on the counting form.");
+  cmd->callback([&ctx, o] {
+    auto report = [&]() -> Result<service::CopiesReport> {
+      auto store = storage::OpenStore({.data_dir = o->data_dir, .create = false});
+      if (!store) return Fail(store.error());
+      auto mission = service::LoadMission(**store);
+      if (!mission) return Fail(mission.error());
+      return service::CompareObserverCopies(**store, *mission, o->official, o->previous, o->by);
+    }();
+    if (!report) {
+      ctx.exit_code = ReportError(report.error());
+      return;
+    }
+    if (!o->csv.empty()) {
+      std::ostringstream out;
+      service::WriteCopiesCsv(out, *report);
+      if (Status s = WriteFileAtomically(o->csv, out.str()); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    if (!o->json.empty()) {
+      const std::string text = boost::json::serialize(service::CopiesReportJson(*report)) + "\n";
+      if (Status s = WriteFileAtomically(o->json, text); !s.ok()) {
+        ctx.exit_code = ReportError(s);
+        return;
+      }
+    }
+    if (o->csv == "-" || o->json == "-") return;
+    const analysis::CopiesComparison& c = report->comparison;
+    const auto line = [](const analysis::AreaCopies& t, const std::string& label) {
+      std::printf("  %-28s %7lld %7lld %11lld %9lld %8lld %12lld\n", label.c_str(),
+                  static_cast<long long>(t.copies), static_cast<long long>(t.match),
+                  static_cast<long long>(t.discrepancy), static_cast<long long>(t.official_missing),
+                  static_cast<long long>(t.changed), static_cast<long long>(t.votes_differing));
+    };
+    std::printf("Observers' copies (%lld counting reports) against %s%s%s\n",
+                static_cast<long long>(report->submissions), o->official.c_str(),
+                o->previous.empty() ? "" : ", changes since ", o->previous.c_str());
+    for (const std::string& code : report->disagreeing) {
+      std::printf("  observers' copies differ at %s (the latest is compared)\n", code.c_str());
+    }
+    std::printf("  %-28s %7s %7s %11s %9s %8s %12s\n", "", "copies", "match", "discrepancy",
+                "missing", "changed", "votes differ");
+    line(c.total, "all stations");
+    if (o->by.empty()) return;
+    std::vector<const analysis::AreaCopies*> areas;
+    for (const auto& area : c.by_area) {
+      if (area.discrepancy + area.official_missing + area.changed > 0) areas.push_back(&area);
+    }
+    std::stable_sort(areas.begin(), areas.end(), [](const auto* x, const auto* y) {
+      return x->discrepancy != y->discrepancy ? x->discrepancy > y->discrepancy
+                                              : x->votes_differing > y->votes_differing;
+    });
+    std::printf("\n%zu of %zu areas (%s) with discrepancies; most first:\n", areas.size(),
+                c.by_area.size(), o->by.c_str());
+    for (std::size_t i = 0; i < areas.size() && i < 20; ++i) line(*areas[i], areas[i]->area);
+  });
+}
+
 }  // namespace
 
 void RegisterResults(CLI::App& app, Context& ctx) {
-  auto* cmd =
-      app.add_subcommand("results", "Official result sets kept in the mission: list, check, diff");
+  auto* cmd = app.add_subcommand(
+      "results", "Official result sets kept in the mission: list, check, diff, copies");
   cmd->require_subcommand(1);
   auto* list = cmd->add_subcommand("list", "List the result sets, oldest first");
   auto data_dir = std::make_shared<std::string>();
@@ -217,6 +297,7 @@ void RegisterResults(CLI::App& app, Context& ctx) {
   });
   AddCheck(*cmd, ctx);
   AddDiff(*cmd, ctx);
+  AddCopies(*cmd, ctx);
 }
 
 }  // namespace vigil::cli

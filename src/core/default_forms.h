@@ -3,14 +3,21 @@
 // checklists (NDI, OPORA, ISFED). Missions edit them like any other form.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/form.h"
 
 namespace vigil::core {
 
-// At present the voting form "V"; opening, counting, tabulation and incident
-// forms follow with the forms issue.
-std::vector<Form> DefaultForms();
+// The voting form "V" and the counting form "C"; opening, tabulation and
+// incident forms follow with the forms issue.
+std::vector<Form> DefaultForms(const std::vector<std::string>& contestants = {});
+
+// The counting form "C": the checklist, the result protocol's figures, and
+// one question per contestant (P1, P2, ... in ballot order) for their votes,
+// so that observers' copies of the protocol can be compared with the
+// official results and feed the PVT.
+Form CountingForm(const std::vector<std::string>& contestants);
 
 }  // namespace vigil::core

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <iterator>
 #include <set>
+
+#include "core/results.h"
 
 namespace vigil::core {
 
@@ -169,6 +172,31 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path)
       q.criteria.push_back(*criterion);
     }
   }
+  if (const json::value* f = o.if_contains("figure")) {
+    if (!f->is_string()) return Fail(Invalid(path + ".figure", "expected a figure name"));
+    q.figure = f->get_string();
+    const bool known = q.figure == "votes" ||
+                       std::any_of(std::begin(kStationFigures), std::end(kStationFigures),
+                                   [&](const StationFigure& sf) { return q.figure == sf.name; });
+    if (!known) {
+      return Fail(Invalid(path + ".figure", "unknown protocol figure '" + q.figure +
+                                                "' (registered, ballots_received, issued, "
+                                                "cancelled, lost, unaccounted, in_boxes, valid, "
+                                                "invalid or votes)"));
+    }
+    if (q.type != QuestionType::kInteger) {
+      return Fail(Invalid(path + ".figure", "only integer questions copy protocol figures"));
+    }
+  }
+  if (const json::value* c = o.if_contains("contestant")) {
+    if (!c->is_string() || c->get_string().empty())
+      return Fail(Invalid(path + ".contestant", "expected the contestant's name"));
+    q.contestant = c->get_string();
+  }
+  if ((q.figure == "votes") != !q.contestant.empty()) {
+    return Fail(Invalid(path + ".contestant",
+                        "a contestant is named exactly when the figure is \"votes\""));
+  }
   return q;
 }
 
@@ -236,6 +264,8 @@ json::value FormToJson(const Form& form) {
       for (Criterion c : q.criteria) cs.emplace_back(CriterionName(c));
       jq["criteria"] = std::move(cs);
     }
+    if (!q.figure.empty()) jq["figure"] = q.figure;
+    if (!q.contestant.empty()) jq["contestant"] = q.contestant;
     questions.push_back(std::move(jq));
   }
   return json::object{{"code", form.code},
@@ -268,12 +298,16 @@ Result<Form> FormFromJson(const json::value& v) {
     return Fail(Invalid("$.questions", "a form needs at least one question"));
   }
   std::set<std::string> codes;
+  std::set<std::string> figures;  // "valid", "votes:Party A", ...
   for (std::size_t i = 0; i < qs->get_array().size(); ++i) {
     const std::string path = "$.questions[" + std::to_string(i) + "]";
     auto q = QuestionFromJson(qs->get_array()[i], path);
     if (!q) return Fail(q.error());
     if (!codes.insert(q->code).second)
       return Fail(Invalid(path + ".code", "duplicate question code '" + q->code + "'"));
+    if (!q->figure.empty() && !figures.insert(q->figure + ":" + q->contestant).second) {
+      return Fail(Invalid(path + ".figure", "another question already copies this figure"));
+    }
     form.questions.push_back(std::move(*q));
   }
   return form;

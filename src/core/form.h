@@ -60,6 +60,11 @@ struct Question {
   std::vector<std::string> negative_values;
   std::optional<double> negative_above;
   std::vector<Criterion> criteria;
+  // For integer questions that copy the result protocol: which figure (a
+  // kStationFigures name such as "valid", or "votes" with the contestant's
+  // name), so that observers' copies can be set beside official results.
+  std::string figure;
+  std::string contestant;
 };
 
 // Phases of election day a form belongs to.
@@ -82,7 +87,8 @@ struct Form {
 // The JSON exchanged by GET /api/v1/forms/{code} and stored per version.
 boost::json::value FormToJson(const Form& form);
 // Checks the definition (unique codes, known types, options for select types,
-// min <= max) and names the first problem with its JSON path.
+// min <= max, each protocol figure copied once, by an integer question) and names the first problem
+// with its JSON path.
 Result<Form> FormFromJson(const boost::json::value& json);
 
 }  // namespace vigil::core

@@ -36,7 +36,9 @@ constexpr const char* kFullForm = R"json({
     {"code": "F", "type": "select_multiple", "options": [{"value": "1"}, {"value": "2"}]},
     {"code": "G", "type": "assessment", "negative": ["bad", "very_bad"]},
     {"code": "H", "type": "time"},
-    {"code": "I", "type": "text", "max": 500}
+    {"code": "I", "type": "text", "max": 500},
+    {"code": "J", "type": "integer", "min": 0, "figure": "valid"},
+    {"code": "K", "type": "integer", "min": 0, "figure": "votes", "contestant": "Party A"}
   ]
 })json";
 
@@ -68,7 +70,7 @@ TEST(FormFromJson, ReadsEveryField) {
   EXPECT_EQ(form.version, "2026.1");
   EXPECT_EQ(form.phase, Phase::kCounting);
   EXPECT_EQ(form.title.at("ru"), "Тест");
-  ASSERT_EQ(form.questions.size(), 9u);
+  ASSERT_EQ(form.questions.size(), 11u);
 
   const Question& a = form.questions[0];
   EXPECT_EQ(a.code, "A");
@@ -93,6 +95,11 @@ TEST(FormFromJson, ReadsEveryField) {
 
   EXPECT_EQ(form.questions[8].type, QuestionType::kText);
   EXPECT_EQ(form.questions[8].max, 500.0);
+  EXPECT_EQ(form.questions[8].figure, "");
+  EXPECT_EQ(form.questions[9].figure, "valid");
+  EXPECT_EQ(form.questions[9].contestant, "");
+  EXPECT_EQ(form.questions[10].figure, "votes");
+  EXPECT_EQ(form.questions[10].contestant, "Party A");
 }
 
 TEST(FormFromJson, RoundTripsThroughFormToJson) {
@@ -184,6 +191,36 @@ TEST(FormFromJson, RejectsEmptyQuestionCode) {
 TEST(FormFromJson, RejectsMinGreaterThanMax) {
   ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "min": 10, "max": 5})"),
                  "$.questions[0]", "min is greater than max");
+}
+
+TEST(FormFromJson, RejectsProtocolFiguresThatCannotBeCopied) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "figure": "turnout"})"),
+                 "$.questions[0].figure", "unknown protocol figure 'turnout'");
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "decimal", "figure": "valid"})"),
+                 "$.questions[0].figure", "only integer questions");
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "figure": "votes"})"),
+                 "$.questions[0].contestant", "exactly when the figure is \"votes\"");
+  ExpectRejected(
+      FormWithQuestion(R"({"code": "Q", "type": "integer", "figure": "valid", "contestant": "A"})"),
+      "$.questions[0].contestant", "exactly when");
+  ExpectRejected(FormWithQuestion(R"({"code": "Q", "type": "integer", "figure": "votes",
+                                      "contestant": ""})"),
+                 "$.questions[0].contestant", "expected the contestant's name");
+}
+
+TEST(FormFromJson, RejectsAFigureCopiedTwice) {
+  ExpectRejected(FormWithQuestion(R"({"code": "Q1", "type": "integer", "figure": "valid"},
+                                     {"code": "Q2", "type": "integer", "figure": "valid"})"),
+                 "$.questions[1].figure", "already copies this figure");
+  ExpectRejected(FormWithQuestion(R"({"code": "Q1", "type": "integer", "figure": "votes",
+                                      "contestant": "A"},
+                                     {"code": "Q2", "type": "integer", "figure": "votes",
+                                      "contestant": "A"})"),
+                 "$.questions[1].figure", "already copies this figure");
+  ParseOrDie(FormWithQuestion(R"({"code": "Q1", "type": "integer", "figure": "votes",
+                                  "contestant": "A"},
+                                 {"code": "Q2", "type": "integer", "figure": "votes",
+                                  "contestant": "B"})"));
 }
 
 TEST(FormFromJson, AcceptsMinEqualToMax) {
@@ -316,6 +353,38 @@ TEST(DefaultForms, IncludeVotingFormV) {
   EXPECT_EQ(v7->type, QuestionType::kInteger);
   EXPECT_EQ(v7->min, 0.0);
   EXPECT_EQ(v7->negative_above, 0.0);
+}
+
+TEST(DefaultForms, CountingFormCopiesEveryProtocolFigureAndEachContestantsVotes) {
+  const Form c = CountingForm({"Alpha", "Beta"});
+  EXPECT_EQ(c.code, "C");
+  EXPECT_EQ(c.phase, Phase::kCounting);
+  std::set<std::string> figures;
+  std::vector<std::string> votes;
+  for (const Question& q : c.questions) {
+    if (q.figure.empty()) continue;
+    EXPECT_EQ(q.type, QuestionType::kInteger) << q.code;
+    EXPECT_EQ(q.min, 0.0) << q.code;
+    if (q.figure == "votes") {
+      votes.push_back(q.code + "=" + q.contestant);
+    } else {
+      figures.insert(q.figure);
+    }
+  }
+  EXPECT_EQ(figures, (std::set<std::string>{"registered", "ballots_received", "issued", "cancelled",
+                                            "in_boxes", "valid", "invalid"}));
+  EXPECT_EQ(votes, (std::vector<std::string>{"P1=Alpha", "P2=Beta"}));
+  // The votes come right before the overall assessment, as on a protocol.
+  const auto at = [&](const char* code) {
+    return std::find_if(c.questions.begin(), c.questions.end(),
+                        [&](const Question& q) { return q.code == code; }) -
+           c.questions.begin();
+  };
+  EXPECT_EQ(at("P1") + 2, at("CO"));
+  EXPECT_EQ(c.FindQuestion("P2")->labels.at("ru"), "Протокол: голоса за Beta");
+  // A definition that round-trips is one the store and API can carry.
+  EXPECT_EQ(FormToJson(ParseOrDie(FormToJson(c))), FormToJson(c));
+  EXPECT_EQ(CountingForm({}).FindQuestion("P1"), nullptr);
 }
 
 TEST(DefaultForms, LabelEveryQuestionInEnglishAndRussian) {

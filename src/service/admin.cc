@@ -14,8 +14,6 @@ namespace vigil::service {
 
 namespace json = boost::json;
 
-namespace {
-
 Result<core::MissionIndex> LoadMission(storage::Store& store) {
   auto election = store.GetElection();
   if (!election) return Fail(election.error());
@@ -29,6 +27,8 @@ Result<core::MissionIndex> LoadMission(storage::Store& store) {
                             std::move(*forms));
 }
 
+namespace {
+
 std::string FileLabel(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
@@ -36,14 +36,14 @@ std::string FileLabel(const std::string& path) {
 }  // namespace
 
 Status InitMission(const std::string& data_dir, const core::Election& election,
-                   const storage::Actor& actor) {
+                   const std::vector<std::string>& contestants, const storage::Actor& actor) {
   if (std::filesystem::exists(std::filesystem::path(data_dir) / "vigil.db")) {
     return Status::AlreadyExists(data_dir + " already holds a mission (vigil.db exists)");
   }
   auto store = storage::OpenStore({.data_dir = data_dir, .create = true});
   if (!store) return store.error();
   VIGIL_RETURN_IF_ERROR((*store)->SaveElection(election, actor));
-  for (const core::Form& form : core::DefaultForms()) {
+  for (const core::Form& form : core::DefaultForms(contestants)) {
     VIGIL_RETURN_IF_ERROR((*store)->InstallForm(form, actor));
   }
   return Status::Ok();

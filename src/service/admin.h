@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/election.h"
+#include "core/mission.h"
 #include "ingest/setup_csv.h"
 #include "report/submission_export.h"
 #include "storage/store.h"
@@ -19,10 +20,14 @@ namespace vigil::service {
 // Called now and then with (done, total) during long operations.
 using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
+// The mission's set-up as one index (election, locations, observers, forms).
+Result<core::MissionIndex> LoadMission(storage::Store& store);
+
 // Creates the store in data_dir, saves the election and installs the default
-// forms. AlreadyExists if data_dir already holds a mission.
+// forms, the counting form with a question for each contestant's votes (in
+// ballot order). AlreadyExists if data_dir already holds a mission.
 Status InitMission(const std::string& data_dir, const core::Election& election,
-                   const storage::Actor& actor);
+                   const std::vector<std::string>& contestants, const storage::Actor& actor);
 
 // Imports a locations or observers CSV file whole or not at all. On a bad
 // file, returns InvalidArgument and fills *problems.

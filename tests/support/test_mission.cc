@@ -24,8 +24,9 @@ TempDir::~TempDir() {
 void TestMission::Create() {
   const storage::Actor actor{"test"};
   const std::string data = dir.path() + "/mission";
-  ASSERT_TRUE(
-      service::InitMission(data, {"Test election", "Testland", "2026-06-01", true}, actor).ok());
+  ASSERT_TRUE(service::InitMission(data, {"Test election", "Testland", "2026-06-01", true},
+                                   {"Alpha", "Beta"}, actor)
+                  .ok());
   auto store = OpenStore();
   std::vector<core::Location> locations;
   for (int r = 1; r <= 2; ++r) {
@@ -93,6 +94,16 @@ std::string ValidSubmission(const std::string& instance_id, const std::string& o
          R"(","started_at":"2026-06-01T08:00:00Z","submitted_at":"2026-06-01T08:40:00+00:00",)"
          R"("answers":{"VA":"08:00","V1":"yes","V7":)" +
          std::to_string(voters_turned_away) + R"(,"V20":"good"}})";
+}
+
+std::string CountingSubmission(const std::string& instance_id, const std::string& observer,
+                               const std::string& station, const ProtocolCopy& copy) {
+  const auto n = [](int v) { return std::to_string(v); };
+  return R"({"instance_id":")" + instance_id + R"(","form":"C","station":")" + station +
+         R"(","observer":")" + observer + R"(","answers":{"CA":"20:00","CO":"good","CR":)" +
+         n(copy.registered) + R"(,"CI":)" + n(copy.issued) + R"(,"CF":)" +
+         n(copy.valid + copy.invalid) + R"(,"CV":)" + n(copy.valid) + R"(,"CN":)" +
+         n(copy.invalid) + R"(,"P1":)" + n(copy.alpha) + R"(,"P2":)" + n(copy.beta) + "}}";
 }
 
 RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http) {

@@ -26,7 +26,8 @@ class TempDir {
 
 // A mission with 2 regions, 4 districts, 20 polling stations PS-01..PS-20,
 // observers OBS-1..OBS-4 (OBS-1 and OBS-2 assigned PS-01..PS-10, OBS-3 and
-// OBS-4 PS-11..PS-20) and the default forms.
+// OBS-4 PS-11..PS-20) and the default forms, the counting form with
+// contestants Alpha and Beta.
 struct TestMission {
   TempDir dir;
   std::string admin_token;
@@ -42,6 +43,19 @@ struct TestMission {
 // A valid voting-form submission of OBS-1 at PS-01 as JSON text.
 std::string ValidSubmission(const std::string& instance_id, const std::string& observer = "OBS-1",
                             const std::string& station = "PS-01", int voters_turned_away = 0);
+
+// A counting-form submission: the protocol figures as an observer copied
+// them (ballots in the boxes are valid + invalid).
+struct ProtocolCopy {
+  int registered = 1000;
+  int issued = 600;
+  int valid = 590;
+  int invalid = 10;
+  int alpha = 300;  // votes for the contestants of the test mission
+  int beta = 290;
+};
+std::string CountingSubmission(const std::string& instance_id, const std::string& observer,
+                               const std::string& station, const ProtocolCopy& copy);
 
 // A VigilServer on 127.0.0.1 with a free port, served by a background thread.
 class RunningServer {
