@@ -170,7 +170,9 @@ struct RatioPairs {
 RatioEstimate Ratio(std::string quantity, double estimate, double variance, std::int64_t n,
                     std::optional<double> official) {
   RatioEstimate r{.quantity = std::move(quantity), .estimate = estimate, .n = n};
-  const double se = std::sqrt(std::max(0.0, variance));
+  // A stratum with one report has no variance estimate, and then neither
+  // has the whole: the margins are NaN, never a false zero.
+  const double se = std::isnan(variance) ? variance : std::sqrt(std::max(0.0, variance));
   r.margin95 = kZ95 * se;
   r.margin99 = kZ99 * se;
   if (official) {

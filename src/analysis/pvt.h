@@ -89,10 +89,12 @@ struct PvtReport {
 struct RatioEstimate {
   std::string quantity;  // a contestant's name, "turnout" or "invalid"
   double estimate = 0;   // sum a / sum m
-  double margin95 = 0;   // z x standard error, 95% and 99%
-  double margin99 = 0;
+  double margin95 = 0;   // z x standard error, 95% and 99%; NaN while a
+  double margin99 = 0;   // stratum that reported has only one report
+
   std::int64_t n = 0;  // stations that reported it
-  // Filled in when an official figure is given.
+  // Filled in when an official figure is given (inside is false while the
+  // margins are NaN).
   std::optional<double> official;
   bool official_inside95 = false;
   bool official_inside99 = false;

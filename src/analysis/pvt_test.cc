@@ -187,6 +187,32 @@ TEST(PvtEstimate, HandCheckedRatioAndMargin) {
   EXPECT_NEAR(e.strata[0].estimates[0].estimate, a.estimate, 1e-12);
 }
 
+TEST(PvtEstimate, OneReportInAStratumLeavesTheMarginsUnknownNotZero) {
+  // Two strata of 10; North has reported three stations, South one.
+  std::vector<PvtStation> stations;
+  for (int i = 0; i < 10; ++i) stations.push_back({"N" + std::to_string(i), "North", 200});
+  for (int i = 0; i < 10; ++i) stations.push_back({"S" + std::to_string(i), "South", 200});
+  auto draw = DrawPvtSample(stations, {.seed = 1, .sample = 6});
+  ASSERT_TRUE(draw.has_value());
+  std::vector<PvtReport> reports;
+  int north = 0, south = 0;
+  for (const DrawnStation& d : draw->stations) {
+    if (d.stratum == "North" && north++ < 3) reports.push_back({d.code, 200, 100, 1, {60, 39}});
+    if (d.stratum == "South" && south++ < 1) reports.push_back({d.code, 200, 100, 1, {50, 49}});
+  }
+  reports[1].votes = {40, 59};  // North varies, so its own margin is not zero
+  const PvtEstimate e = EstimatePvt(*draw, {"A", "B"}, reports, {.contestants = {0.5, 0.5}});
+  EXPECT_EQ(e.reported, 4);
+  ASSERT_EQ(e.strata.size(), 2u);
+  EXPECT_GT(e.strata[0].estimates[0].margin95, 0);             // North
+  EXPECT_TRUE(std::isnan(e.strata[1].estimates[0].margin95));  // South
+  const RatioEstimate& a = e.combined[0];
+  EXPECT_FALSE(std::isnan(a.estimate));
+  EXPECT_TRUE(std::isnan(a.margin95));
+  EXPECT_TRUE(std::isnan(a.margin99));
+  EXPECT_FALSE(a.official_inside95);
+}
+
 TEST(PvtEstimate, ReservesStandInForSilentStationsInRankOrder) {
   std::vector<PvtStation> ten;
   for (int i = 0; i < 10; ++i) ten.push_back({"S" + std::to_string(i), "", 200});

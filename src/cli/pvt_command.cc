@@ -207,14 +207,24 @@ void PrintEstimate(const analysis::PvtEstimate& e) {
               100 * e.reporting_rate, static_cast<long long>(e.reserves_used));
   std::printf("%-32s %9s %9s %9s %7s %9s  %s\n", "", "estimate", "95% +/-", "99% +/-", "n",
               "official", "inside 95%/99%");
+  bool unknown_margins = false;
   for (const auto& r : e.combined) {
+    const bool known = !std::isnan(r.margin95);
+    unknown_margins = unknown_margins || !known;
     std::printf("%-32s %8.2f%% %8.2f  %8.2f  %7lld", r.quantity.c_str(), 100 * r.estimate,
                 100 * r.margin95, 100 * r.margin99, static_cast<long long>(r.n));
     if (r.official && !std::isnan(*r.official)) {
-      std::printf(" %8.2f%%  %s/%s", 100 * *r.official, r.official_inside95 ? "yes" : "NO",
-                  r.official_inside99 ? "yes" : "NO");
+      std::printf(" %8.2f%%  %s", 100 * *r.official,
+                  !known ? "?"
+                         : (std::string(r.official_inside95 ? "yes" : "NO") + "/" +
+                            (r.official_inside99 ? "yes" : "NO"))
+                               .c_str());
     }
     std::printf("\n");
+  }
+  if (unknown_margins) {
+    std::printf(
+        "Margins need at least two reports in every stratum that has reported; wait for more.\n");
   }
 }
 

@@ -96,8 +96,9 @@ json::array EstimatesJson(const std::vector<analysis::RatioEstimate>& estimates)
                    {"n", e.n}};
     if (e.official && !std::isnan(*e.official)) {
       o["official"] = *e.official;
-      o["official_inside95"] = e.official_inside95;
-      o["official_inside99"] = e.official_inside99;
+      const bool known = !std::isnan(e.margin95);  // else: not yet known
+      o["official_inside95"] = known ? json::value(e.official_inside95) : json::value(nullptr);
+      o["official_inside99"] = known ? json::value(e.official_inside99) : json::value(nullptr);
     }
     out.push_back(std::move(o));
   }
