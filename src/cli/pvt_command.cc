@@ -211,8 +211,13 @@ void PrintEstimate(const analysis::PvtEstimate& e) {
   for (const auto& r : e.combined) {
     const bool known = !std::isnan(r.margin95);
     unknown_margins = unknown_margins || !known;
-    std::printf("%-32s %8.2f%% %8.2f  %8.2f  %7lld", r.quantity.c_str(), 100 * r.estimate,
-                100 * r.margin95, 100 * r.margin99, static_cast<long long>(r.n));
+    std::printf("%-32s %8.2f%% ", r.quantity.c_str(), 100 * r.estimate);
+    if (known) {
+      std::printf("%8.2f  %8.2f ", 100 * r.margin95, 100 * r.margin99);
+    } else {
+      std::printf("%8s  %8s ", "n/a", "n/a");
+    }
+    std::printf(" %7lld", static_cast<long long>(r.n));
     if (r.official && !std::isnan(*r.official)) {
       std::printf(" %8.2f%%  %s", 100 * *r.official,
                   !known ? "?"
