@@ -456,6 +456,27 @@ TEST_F(ApiCopiesTest, VotesCopiedInPartAreNotCompared) {
                             {"figure":"invalid","copy":12,"official":10,"change":-2}])"));
 }
 
+TEST_F(ApiCopiesTest, CopiesCacheSharesOneReadWithinItsMaxAge) {
+  service::MissionService& service = server_->server().service();
+  service::ObserverCopiesCache kept(service.store(), std::chrono::hours(1));
+  service::ObserverCopiesCache fresh(service.store(), std::chrono::milliseconds(0));
+  auto first = kept.Get(service.Mission());
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_EQ((*first)->table.stations.size(), 3u);
+  ASSERT_EQ(
+      server_->Client(mission_.admin_token)
+          ->PostJson("/api/v1/submissions", CountingSubmission("uuid:c6", "OBS-1", "PS-04", {}))
+          ->status,
+      201);
+  auto again = kept.Get(service.Mission());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->get(), first->get());  // the same read, not a new one
+  auto now = fresh.Get(service.Mission());
+  ASSERT_TRUE(now.has_value());
+  EXPECT_EQ((*now)->table.stations.size(), 4u);
+  EXPECT_EQ((*now)->submissions, 5);
+}
+
 TEST_F(ApiCopiesTest, CopiesRefuseUnknownSetsAndLevelsAndNeedRunAnalyses) {
   auto client = server_->Client(mission_.analyst_token);
   EXPECT_EQ(client->Get("/api/v1/results/nothing/copies")->status, 404);
@@ -491,6 +512,7 @@ TEST_F(ApiCopiesTest, PvtIsEstimatedLiveFromTheSampledStationsCopies) {
   const json::value v = json::parse(res->body);
   EXPECT_EQ(v.at("seed"), 42);
   EXPECT_EQ(v.at("official"), "final");
+  EXPECT_TRUE(ParseRfc3339(v.at("as_of").as_string()).has_value()) << v.at("as_of");
   EXPECT_EQ(v.at("sampled"), 4);
   EXPECT_EQ(v.at("reported"), 3);
   EXPECT_EQ(v.at("reporting_rate").to_number<double>(), 0.75);

@@ -83,7 +83,7 @@ Response SubmitReply(const service::SubmitResult& r) {
 }  // namespace
 
 std::vector<Route> ApiRoutes(service::MissionService& service, service::ForensicsJobs& forensics,
-                             MetricsRegistry& metrics) {
+                             service::ObserverCopiesCache& copies_cache, MetricsRegistry& metrics) {
   std::vector<Route> routes;
   const auto add = [&](http::verb method, std::string pattern, std::optional<Permission> permission,
                        std::function<void(RouteRequest&, Respond)> handle) {
@@ -330,14 +330,19 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
   // {name}: JSON, or with format=csv one row per station and differing
   // figure.
   add(http::verb::get, "/api/v1/results/{name}/copies", Permission::kRunAnalyses,
-      [&service](RouteRequest& r, Respond respond) {
+      [&service, &copies_cache](RouteRequest& r, Respond respond) {
         const std::string format = r.Query("format");
         if (!format.empty() && format != "json" && format != "csv") {
           respond(JsonError(Status::InvalidArgument("format must be json or csv")));
           return;
         }
-        auto report = service::CompareObserverCopies(
-            service.store(), *service.Mission(), r.params[0], r.Query("previous"), r.Query("by"));
+        auto copies = copies_cache.Get(service.Mission());
+        if (!copies) {
+          respond(JsonError(copies.error()));
+          return;
+        }
+        auto report = service::CompareObserverCopies(service.store(), **copies, r.params[0],
+                                                     r.Query("previous"), r.Query("by"));
         if (!report) {
           respond(JsonError(report.error()));
           return;
@@ -357,18 +362,18 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
   // The PVT estimate from the mission's sample, as its stations report;
   // official=NAME compares with that result set.
   add(http::verb::get, "/api/v1/pvt", Permission::kRunAnalyses,
-      [&service](RouteRequest& r, Respond respond) {
-        auto pvt =
-            service::EstimateMissionPvt(service.store(), *service.Mission(), r.Query("official"));
+      [&service, &copies_cache](RouteRequest& r, Respond respond) {
+        auto copies = copies_cache.Get(service.Mission());
+        if (!copies) {
+          respond(JsonError(copies.error()));
+          return;
+        }
+        auto pvt = service::EstimateMissionPvt(service.store(), **copies, r.Query("official"));
         if (!pvt) {
           respond(JsonError(pvt.error()));
           return;
         }
-        json::object body = service::PvtEstimateJson(pvt->estimate, pvt->sample.seed);
-        body["official"] =
-            pvt->official_set.empty() ? json::value(nullptr) : json::value(pvt->official_set);
-        body["copies_disagree"] = json::value_from(pvt->disagreeing);
-        respond(JsonResponse(http::status::ok, std::move(body)));
+        respond(JsonResponse(http::status::ok, service::MissionPvtJson(*pvt)));
       });
 
   return routes;

@@ -7,11 +7,12 @@
 #include "common/metrics.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
+#include "service/observer_copies.h"
 
 namespace vigil::api {
 
 // Every route of the API, each with the permission it needs.
 std::vector<Route> ApiRoutes(service::MissionService& service, service::ForensicsJobs& forensics,
-                             MetricsRegistry& metrics);
+                             service::ObserverCopiesCache& copies_cache, MetricsRegistry& metrics);
 
 }  // namespace vigil::api

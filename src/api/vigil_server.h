@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
+#include "service/observer_copies.h"
 
 namespace spdlog {
 class logger;
@@ -44,7 +45,8 @@ class VigilServer {
   MetricsRegistry metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
   std::unique_ptr<service::MissionService> service_;
-  std::unique_ptr<service::ForensicsJobs> forensics_;  // uses service_'s store
+  std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
+  std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
 };

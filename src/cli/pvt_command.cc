@@ -254,7 +254,8 @@ Result<service::MissionPvt> EstimateFromFiles(const std::string& sample_path,
     if (!table) return Fail(table.error());
     official = service::OfficialSharesOf(*table, read->table.contestants);
   }
-  service::MissionPvt out{.sample = std::move(*sample), .official_set = official_set};
+  service::MissionPvt out{
+      .as_of = Now(), .sample = std::move(*sample), .official_set = official_set};
   out.estimate = analysis::EstimatePvt(out.sample, read->table.contestants,
                                        service::PvtReportsOf(read->table), official);
   return out;
@@ -267,7 +268,9 @@ Result<service::MissionPvt> EstimateFromMission(const std::string& data_dir,
   if (!store) return Fail(store.error());
   auto mission = service::LoadMission(**store);
   if (!mission) return Fail(mission.error());
-  return service::EstimateMissionPvt(**store, *mission, official_set);
+  auto copies = service::ReadObserverCopies(**store, *mission);
+  if (!copies) return Fail(copies.error());
+  return service::EstimateMissionPvt(**store, *copies, official_set);
 }
 
 void AddEstimate(CLI::App& parent, Context& ctx) {

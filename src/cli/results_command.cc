@@ -211,7 +211,9 @@ void AddCopies(CLI::App& parent, Context& ctx) {
       if (!store) return Fail(store.error());
       auto mission = service::LoadMission(**store);
       if (!mission) return Fail(mission.error());
-      return service::CompareObserverCopies(**store, *mission, o->official, o->previous, o->by);
+      auto copies = service::ReadObserverCopies(**store, *mission);
+      if (!copies) return Fail(copies.error());
+      return service::CompareObserverCopies(**store, *copies, o->official, o->previous, o->by);
     }();
     if (!report) {
       ctx.exit_code = ReportError(report.error());

@@ -32,6 +32,7 @@ bool SameFigures(const core::StationResult& a, const core::StationResult& b) {
 Result<ObserverCopies> ReadObserverCopies(storage::Store& store,
                                           const core::MissionIndex& mission) {
   ObserverCopies out;
+  out.read_at = Now();
   std::vector<std::string> form_codes;  // forms with figure questions, first seen first
   for (const core::Form& form : mission.forms()) {
     for (const core::Question& q : form.questions) {
@@ -100,11 +101,22 @@ Result<ObserverCopies> ReadObserverCopies(storage::Store& store,
   return out;
 }
 
-Result<CopiesReport> CompareObserverCopies(storage::Store& store, const core::MissionIndex& mission,
+Result<std::shared_ptr<const ObserverCopies>> ObserverCopiesCache::Get(
+    const std::shared_ptr<const core::MissionIndex>& mission) {
+  std::lock_guard lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (copies_ != nullptr && mission_ == mission && now - read_at_ < max_age_) return copies_;
+  auto copies = ReadObserverCopies(store_, *mission);
+  if (!copies) return Fail(copies.error());
+  copies_ = std::make_shared<const ObserverCopies>(std::move(*copies));
+  mission_ = mission;
+  read_at_ = now;
+  return copies_;
+}
+
+Result<CopiesReport> CompareObserverCopies(storage::Store& store, const ObserverCopies& copies,
                                            const std::string& official, const std::string& previous,
                                            const std::string& level) {
-  auto copies = ReadObserverCopies(store, mission);
-  if (!copies) return Fail(copies.error());
   auto table = store.GetResultSet(official);
   if (!table) return Fail(table.error());
   std::optional<core::ResultsTable> earlier;
@@ -114,20 +126,21 @@ Result<CopiesReport> CompareObserverCopies(storage::Store& store, const core::Mi
     earlier = std::move(*t);
   }
   if (!level.empty() && !analysis::AreaLevelIndex(table->area_levels, level, "").has_value() &&
-      !analysis::AreaLevelIndex(copies->table.area_levels, level, "").has_value()) {
+      !analysis::AreaLevelIndex(copies.table.area_levels, level, "").has_value()) {
     std::string levels;
     for (const std::string& l : table->area_levels) levels += (levels.empty() ? "" : ", ") + l;
     return Fail(Status::InvalidArgument(
         "level '" + level + "' is neither a level of result set " + official + " (" + levels +
         ") nor a depth of the mission's hierarchy (0 = the top level)"));
   }
-  CopiesReport out{.official = official,
+  CopiesReport out{.as_of = copies.read_at,
+                   .official = official,
                    .previous = previous,
                    .level = level,
-                   .submissions = copies->submissions,
-                   .disagreeing = std::move(copies->disagreeing)};
+                   .submissions = copies.submissions,
+                   .disagreeing = copies.disagreeing};
   out.comparison =
-      analysis::CompareCopies(copies->table, *table, earlier ? &*earlier : nullptr, level);
+      analysis::CompareCopies(copies.table, *table, earlier ? &*earlier : nullptr, level);
   return out;
 }
 
@@ -171,7 +184,8 @@ boost::json::object CopiesReportJson(const CopiesReport& report) {
   }
   boost::json::array areas;
   for (const analysis::AreaCopies& a : c.by_area) areas.push_back(AreaJson(a));
-  return {{"official", report.official},
+  return {{"as_of", FormatRfc3339(report.as_of)},
+          {"official", report.official},
           {"previous", report.previous.empty() ? boost::json::value(nullptr)
                                                : boost::json::value(report.previous)},
           {"level", report.level},

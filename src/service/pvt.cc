@@ -5,8 +5,6 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "service/observer_copies.h"
-
 namespace vigil::service {
 
 namespace json = boost::json;
@@ -52,7 +50,7 @@ std::vector<analysis::PvtReport> PvtReportsOf(const core::ResultsTable& table) {
   return reports;
 }
 
-Result<MissionPvt> EstimateMissionPvt(storage::Store& store, const core::MissionIndex& mission,
+Result<MissionPvt> EstimateMissionPvt(storage::Store& store, const ObserverCopies& copies,
                                       const std::string& official_set) {
   auto sample = store.GetPvtSample();
   if (!sample) return Fail(sample.error());
@@ -60,20 +58,19 @@ Result<MissionPvt> EstimateMissionPvt(storage::Store& store, const core::Mission
     return Fail(Status::NotFound(
         "the mission keeps no PVT sample; draw one with `vigil pvt draw --data DIR --save`"));
   }
-  auto copies = ReadObserverCopies(store, mission);
-  if (!copies) return Fail(copies.error());
-  MissionPvt out{.sample = std::move(**sample), .official_set = official_set};
+  MissionPvt out{
+      .as_of = copies.read_at, .sample = std::move(**sample), .official_set = official_set};
   analysis::OfficialShares official;
   if (!official_set.empty()) {
     auto table = store.GetResultSet(official_set);
     if (!table) return Fail(table.error());
-    official = OfficialSharesOf(*table, copies->table.contestants);
+    official = OfficialSharesOf(*table, copies.table.contestants);
   }
-  out.estimate = analysis::EstimatePvt(out.sample, copies->table.contestants,
-                                       PvtReportsOf(copies->table), official);
+  out.estimate = analysis::EstimatePvt(out.sample, copies.table.contestants,
+                                       PvtReportsOf(copies.table), official);
   std::unordered_set<std::string> drawn;
   for (const core::DrawnStation& d : out.sample.stations) drawn.insert(d.code);
-  for (const std::string& code : copies->disagreeing) {
+  for (const std::string& code : copies.disagreeing) {
     if (drawn.contains(code)) out.disagreeing.push_back(code);
   }
   return out;
@@ -123,6 +120,15 @@ json::object PvtEstimateJson(const analysis::PvtEstimate& e, std::uint64_t seed)
                       {"reporting_rate", e.reporting_rate},
                       {"estimates", EstimatesJson(e.combined)},
                       {"strata", std::move(strata)}};
+}
+
+json::object MissionPvtJson(const MissionPvt& pvt) {
+  json::object body = PvtEstimateJson(pvt.estimate, pvt.sample.seed);
+  body["as_of"] = FormatRfc3339(pvt.as_of);
+  body["official"] =
+      pvt.official_set.empty() ? json::value(nullptr) : json::value(pvt.official_set);
+  body["copies_disagree"] = json::value_from(pvt.disagreeing);
+  return body;
 }
 
 }  // namespace vigil::service

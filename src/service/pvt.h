@@ -12,6 +12,7 @@
 #include "analysis/pvt.h"
 #include "core/mission.h"
 #include "core/results.h"
+#include "service/observer_copies.h"
 #include "storage/store.h"
 
 namespace vigil::service {
@@ -26,18 +27,23 @@ analysis::OfficialShares OfficialSharesOf(const core::ResultsTable& official,
 std::vector<analysis::PvtReport> PvtReportsOf(const core::ResultsTable& table);
 
 struct MissionPvt {
+  Timestamp as_of;  // when the copies were read
   core::PvtSample sample;
   analysis::PvtEstimate estimate;
   std::string official_set;              // compared with, or empty
   std::vector<std::string> disagreeing;  // sampled stations whose observers' copies differ
 };
 
-// NotFound (saying how to keep one) if the mission has no PVT sample, or if
-// official_set names no result set.
-Result<MissionPvt> EstimateMissionPvt(storage::Store& store, const core::MissionIndex& mission,
+// From the mission's kept sample and the observers' copies
+// (observer_copies.h). NotFound (saying how to keep one) if the mission has
+// no PVT sample, or if official_set names no result set.
+Result<MissionPvt> EstimateMissionPvt(storage::Store& store, const ObserverCopies& copies,
                                       const std::string& official_set);
 
 // The estimate as documented in docs/pvt.md.
 boost::json::object PvtEstimateJson(const analysis::PvtEstimate& estimate, std::uint64_t seed);
+// The same with as_of, official and copies_disagree, as GET /api/v1/pvt
+// answers.
+boost::json::object MissionPvtJson(const MissionPvt& pvt);
 
 }  // namespace vigil::service
