@@ -38,6 +38,7 @@ class VigilServer {
   void Run();
   void Shutdown() { http_->Shutdown(); }
   service::MissionService& service() { return *service_; }
+  const Router& router() const { return *router_; }
 
  private:
   VigilServer() = default;

@@ -75,6 +75,7 @@ void TestMission::Create() {
   admin_token = token(core::Role::kAdmin, "");
   viewer_token = token(core::Role::kViewer, "");
   analyst_token = token(core::Role::kAnalyst, "");
+  coordinator_token = token(core::Role::kCoordinator, "");
   observer1_token = token(core::Role::kObserver, "OBS-1");
 }
 

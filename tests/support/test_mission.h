@@ -33,6 +33,7 @@ struct TestMission {
   std::string admin_token;
   std::string viewer_token;
   std::string analyst_token;
+  std::string coordinator_token;
   std::string observer1_token;  // acts for OBS-1
 
   // Creates the mission; ASSERTs on failure.

@@ -1,0 +1,158 @@
+// Access control end to end: every route of the server against every role
+// and against no credentials, checked against the permission table in
+// service/permissions.cc and against the matrix in docs/security.md; and
+// the security headers on every response.
+#include <gtest/gtest.h>
+
+#include <boost/beast/http.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "support/test_mission.h"
+
+namespace vigil::testing {
+namespace {
+
+namespace http = boost::beast::http;
+
+struct Caller {
+  std::string name;  // a role, or "none"
+  std::optional<core::Role> role;
+  std::string token;
+};
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mission_.Create();
+    server_ = std::make_unique<RunningServer>(mission_.dir.path() + "/mission");
+    callers_ = {{"admin", core::Role::kAdmin, mission_.admin_token},
+                {"analyst", core::Role::kAnalyst, mission_.analyst_token},
+                {"coordinator", core::Role::kCoordinator, mission_.coordinator_token},
+                {"observer", core::Role::kObserver, mission_.observer1_token},
+                {"viewer", core::Role::kViewer, mission_.viewer_token},
+                {"none", std::nullopt, ""}};
+  }
+
+  // The route's pattern with each {placeholder} filled in.
+  static std::string Target(const std::string& pattern) {
+    std::string out;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      if (pattern[i] == '{') {
+        i = pattern.find('}', i);
+        out += "x";
+      } else {
+        out += pattern[i];
+      }
+    }
+    return out;
+  }
+
+  TestMission mission_;
+  std::unique_ptr<RunningServer> server_;
+  std::vector<Caller> callers_;
+};
+
+TEST_F(SecurityTest, EveryRouteAllowsExactlyTheRolesWithItsPermission) {
+  const auto& routes = server_->server().router().routes();
+  ASSERT_GT(routes.size(), 10u);
+  for (const api::Route& route : routes) {
+    const std::string target = Target(route.pattern);
+    for (const Caller& caller : callers_) {
+      SCOPED_TRACE(std::string(http::to_string(route.method)) + " " + target + " as " +
+                   caller.name);
+      auto res = server_->Client(caller.token)->Send(route.method, target, "{}");
+      ASSERT_TRUE(res.has_value()) << res.error().ToString();
+      if (!route.permission) {
+        EXPECT_NE(res->status, 401);
+        EXPECT_NE(res->status, 403);
+      } else if (!caller.role) {
+        EXPECT_EQ(res->status, 401) << res->body;
+        EXPECT_EQ(res->headers["www-authenticate"], "Bearer realm=\"vigil\"");
+      } else if (service::RoleHas(*caller.role, *route.permission)) {
+        EXPECT_NE(res->status, 401) << res->body;
+        EXPECT_NE(res->status, 403) << res->body;
+      } else {
+        EXPECT_EQ(res->status, 403) << res->body;
+      }
+    }
+  }
+}
+
+// docs/security.md's matrix (section "The route matrix"): one row per
+// route, "| `METHOD /path` |
+// `permission` | admin | analyst | coordinator | observer | viewer |" with
+// "yes" or "no" per role.
+std::map<std::string, std::vector<std::string>> DocumentedMatrix() {
+  const char* source = std::getenv("VIGIL_SOURCE_DIR");
+  std::ifstream in(std::string(source ? source : ".") + "/docs/security.md");
+  EXPECT_TRUE(in.good()) << "docs/security.md not found; is VIGIL_SOURCE_DIR set?";
+  std::map<std::string, std::vector<std::string>> rows;
+  std::string line;
+  bool in_matrix = false;  // within the section "## The route matrix"
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) in_matrix = line == "## The route matrix";
+    if (!in_matrix || line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::stringstream ss(line.substr(1));
+    std::string cell;
+    while (std::getline(ss, cell, '|')) {
+      const auto first = cell.find_first_not_of(' ');
+      const auto last = cell.find_last_not_of(' ');
+      cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+    }
+    if (!cells.empty() && cells.back().empty()) cells.pop_back();
+    if (cells.empty()) continue;
+    const std::string route = cells.front();
+    cells.erase(cells.begin());
+    rows[route] = cells;
+  }
+  return rows;
+}
+
+TEST_F(SecurityTest, DocumentedMatrixIsTheCodes) {
+  std::map<std::string, std::vector<std::string>> expected;
+  for (const api::Route& route : server_->server().router().routes()) {
+    std::vector<std::string> cells = {
+        route.permission ? "`" + std::string(service::PermissionName(*route.permission)) + "`"
+                         : "public"};
+    for (const Caller& caller : callers_) {
+      if (!caller.role) continue;
+      cells.push_back(!route.permission || service::RoleHas(*caller.role, *route.permission)
+                          ? "yes"
+                          : "no");
+    }
+    expected["`" + std::string(http::to_string(route.method)) + " " + route.pattern + "`"] =
+        cells;
+  }
+  const auto documented = DocumentedMatrix();
+  std::string table;  // the rows as the code has them, to paste into the doc
+  for (const auto& [route, cells] : expected) {
+    table += "| " + route + " |";
+    for (const std::string& c : cells) table += " " + c + " |";
+    table += "\n";
+  }
+  EXPECT_EQ(documented, expected) << "docs/security.md disagrees with the code; its rows should be:\n"
+                                  << table;
+}
+
+TEST_F(SecurityTest, EveryResponseCarriesTheSecurityHeaders) {
+  for (const std::string& target : {std::string("/healthz"), std::string("/api/v1/nothing"),
+                                    std::string("/api/v1/forms")}) {
+    SCOPED_TRACE(target);
+    auto res = server_->Client("")->Get(target);
+    ASSERT_TRUE(res.has_value());
+    EXPECT_EQ(res->headers["x-content-type-options"], "nosniff");
+    EXPECT_EQ(res->headers["x-frame-options"], "DENY");
+    EXPECT_EQ(res->headers["referrer-policy"], "no-referrer");
+    EXPECT_EQ(res->headers["cache-control"], "no-store");
+    const std::string csp = res->headers["content-security-policy"];
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::testing
