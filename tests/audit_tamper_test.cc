@@ -211,9 +211,10 @@ TEST_F(AuditTamper, UntamperedMissionVerifiesClean) {
 
   EXPECT_FALSE(report->chain_break.has_value()) << report->chain_break->problem;
   EXPECT_THAT(report->problems, IsEmpty());
-  // election, forms, locations, observers, 4 tokens, 4 submissions
+  // election, forms, locations, observers, 5 tokens, 4 submissions, and the
+  // server's record of the tokens it saw in use
   const std::int64_t expected =
-      1 + static_cast<std::int64_t>(core::DefaultForms().size()) + 2 + 4 + 4;
+      1 + static_cast<std::int64_t>(core::DefaultForms().size()) + 2 + 5 + 4 + 1;
   EXPECT_EQ(report->entries, expected);
   EXPECT_EQ(static_cast<std::int64_t>(log_.size()), expected);
   EXPECT_EQ(report->submissions_checked, 4);

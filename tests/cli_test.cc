@@ -500,6 +500,39 @@ TEST_F(CliMissionTest, CreatedTokenIsStoredHashedForItsObserver) {
   EXPECT_EQ((*record)->observer_code, "OBS-2");
 }
 
+TEST_F(CliMissionTest, TokenListShowsEveryTokenAndWhenTheServerLastSawIt) {
+  {
+    RunningServer server(Data());
+    auto client = server.Client(mission_.viewer_token);
+    ASSERT_EQ(client->Get("/api/v1/results")->status, 200);
+    client.reset();
+    server.Stop();  // records the uses it saw
+  }
+  const ProcessResult r = RunVigil({"token", "list", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const auto lines = Split(r.out, "\n");
+  ASSERT_EQ(lines.size(), 6u) << r.out;  // header and the mission's 5 tokens
+  EXPECT_THAT(lines[0], HasSubstr("last used"));
+  EXPECT_TRUE(
+      std::regex_search(lines[2], std::regex(R"(^ +2  viewer +- +\S+Z +- +- +\S+Z +test$)")))
+      << lines[2];  // the viewer token was used
+  EXPECT_TRUE(std::regex_search(lines[3], std::regex(R"(^ +3  analyst .* - +test$)"))) << lines[3];
+  EXPECT_THAT(r.out, Not(HasSubstr("vgl_")));  // never the tokens themselves
+}
+
+TEST_F(CliMissionTest, RevokedTokenIsRefusedAndCannotBeRevokedAgain) {
+  const ProcessResult r = RunVigil({"token", "revoke", "2", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "Token 2 revoked.\n");
+  const ProcessResult again = RunVigil({"token", "revoke", "2", "--data", Data()});
+  EXPECT_EQ(again.exit_code, kExitBadInput) << Describe(again);
+  EXPECT_THAT(again.err, HasSubstr("revoked already"));
+  EXPECT_EQ(RunVigil({"token", "revoke", "99", "--data", Data()}).exit_code, kExitNotFound);
+  RunningServer server(Data());
+  EXPECT_EQ(server.Client(mission_.viewer_token)->Get("/api/v1/results")->status, 401);
+  EXPECT_EQ(server.Client(mission_.analyst_token)->Get("/api/v1/results")->status, 200);
+}
+
 TEST_F(CliMissionTest, TwoTokensDiffer) {
   const ProcessResult a = RunVigil({"token", "create", "--role", "viewer", "--data", Data()});
   const ProcessResult b = RunVigil({"token", "create", "--role", "viewer", "--data", Data()});

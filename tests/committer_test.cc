@@ -101,6 +101,13 @@ class ProbeStore final : public storage::Store {
   Result<std::optional<storage::TokenRecord>> FindToken(const Sha256& h) override {
     return inner_->FindToken(h);
   }
+  Result<std::vector<storage::TokenRecord>> ListTokens() override { return inner_->ListTokens(); }
+  Status RevokeToken(std::int64_t id, const storage::Actor& a) override {
+    return inner_->RevokeToken(id, a);
+  }
+  Status RecordTokenUse(std::span<const storage::TokenUse> u, const storage::Actor& a) override {
+    return inner_->RecordTokenUse(u, a);
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }

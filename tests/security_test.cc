@@ -120,12 +120,10 @@ TEST_F(SecurityTest, DocumentedMatrixIsTheCodes) {
                          : "public"};
     for (const Caller& caller : callers_) {
       if (!caller.role) continue;
-      cells.push_back(!route.permission || service::RoleHas(*caller.role, *route.permission)
-                          ? "yes"
-                          : "no");
+      cells.push_back(
+          !route.permission || service::RoleHas(*caller.role, *route.permission) ? "yes" : "no");
     }
-    expected["`" + std::string(http::to_string(route.method)) + " " + route.pattern + "`"] =
-        cells;
+    expected["`" + std::string(http::to_string(route.method)) + " " + route.pattern + "`"] = cells;
   }
   const auto documented = DocumentedMatrix();
   std::string table;  // the rows as the code has them, to paste into the doc
@@ -134,13 +132,14 @@ TEST_F(SecurityTest, DocumentedMatrixIsTheCodes) {
     for (const std::string& c : cells) table += " " + c + " |";
     table += "\n";
   }
-  EXPECT_EQ(documented, expected) << "docs/security.md disagrees with the code; its rows should be:\n"
-                                  << table;
+  EXPECT_EQ(documented, expected)
+      << "docs/security.md disagrees with the code; its rows should be:\n"
+      << table;
 }
 
 TEST_F(SecurityTest, EveryResponseCarriesTheSecurityHeaders) {
-  for (const std::string& target : {std::string("/healthz"), std::string("/api/v1/nothing"),
-                                    std::string("/api/v1/forms")}) {
+  for (const std::string& target :
+       {std::string("/healthz"), std::string("/api/v1/nothing"), std::string("/api/v1/forms")}) {
     SCOPED_TRACE(target);
     auto res = server_->Client("")->Get(target);
     ASSERT_TRUE(res.has_value());

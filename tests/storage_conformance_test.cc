@@ -497,6 +497,77 @@ TEST_P(StoreConformance, CreateTokenRefusesATakenHash) {
   EXPECT_EQ(store_->CreateToken(&again, Admin()).code(), StatusCode::kAlreadyExists);
 }
 
+TEST_P(StoreConformance, ListTokensListsEveryTokenByIdWithItsFields) {
+  TokenRecord a = Token("a");
+  TokenRecord b = Token("b");
+  b.role = core::Role::kViewer;
+  b.observer_code.clear();
+  b.expires_at = ParseRfc3339("2026-06-02T06:00:00Z").value();
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+  ASSERT_TRUE(store_->CreateToken(&b, Admin()).ok());
+  ASSERT_TRUE(store_->RevokeToken(a.id, Admin()).ok());
+
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.has_value()) << tokens.error().ToString();
+  ASSERT_THAT(*tokens, SizeIs(2));
+  EXPECT_EQ((*tokens)[0].id, a.id);
+  EXPECT_EQ((*tokens)[0].token_hash, a.token_hash);
+  EXPECT_EQ((*tokens)[0].observer_code, "OBS-1");
+  EXPECT_TRUE((*tokens)[0].revoked_at.has_value());
+  EXPECT_EQ((*tokens)[1].id, b.id);
+  EXPECT_EQ((*tokens)[1].role, core::Role::kViewer);
+  EXPECT_EQ((*tokens)[1].expires_at, b.expires_at);
+  EXPECT_FALSE((*tokens)[1].revoked_at.has_value());
+  EXPECT_FALSE((*tokens)[1].last_used_at.has_value());
+}
+
+TEST_P(StoreConformance, RevokeTokenIsForGoodAndAudited) {
+  TokenRecord a = Token("a");
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+  const Timestamp before = Now();
+  ASSERT_TRUE(store_->RevokeToken(a.id, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  auto found = store_->FindToken(HashSha256("a"));
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  ASSERT_TRUE((*found)->revoked_at.has_value());
+  EXPECT_GE(*(*found)->revoked_at, before);
+
+  const Status again = store_->RevokeToken(a.id, Admin());
+  EXPECT_EQ(again.code(), StatusCode::kConflict);
+  EXPECT_THAT(again.message(), HasSubstr("revoked already"));
+  EXPECT_EQ(store_->RevokeToken(a.id + 100, Admin()).code(), StatusCode::kNotFound);
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_EQ(log[1].action, "token.revoke");
+  EXPECT_EQ(log[1].subject, "token:" + std::to_string(a.id));
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, RecordTokenUseKeepsTheLatestTimeInOneAuditedWrite) {
+  TokenRecord a = Token("a");
+  TokenRecord b = Token("b");
+  ASSERT_TRUE(store_->CreateToken(&a, Admin()).ok());
+  ASSERT_TRUE(store_->CreateToken(&b, Admin()).ok());
+  const Timestamp t1 = ParseRfc3339("2026-06-01T08:00:00.000001Z").value();
+  const Timestamp t2 = ParseRfc3339("2026-06-01T09:30:00Z").value();
+  const std::vector<TokenUse> first = {{a.id, t2}, {b.id, t1}};
+  ASSERT_TRUE(store_->RecordTokenUse(first, {"server"}).ok());
+  const std::vector<TokenUse> older = {{a.id, t1}};  // e.g. a late flush: ignored
+  ASSERT_TRUE(store_->RecordTokenUse(older, {"server"}).ok());
+  ASSERT_TRUE(store_->RecordTokenUse({}, {"server"}).ok());  // nothing: no entry
+
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.has_value());
+  EXPECT_EQ((*tokens)[0].last_used_at, t2);
+  EXPECT_EQ((*tokens)[1].last_used_at, t1);
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(4));  // 2 creations, 2 uses
+  EXPECT_EQ(log[2].action, "tokens.used");
+  EXPECT_EQ(log[2].actor, "server");
+  EXPECT_THAT(log[2].detail, HasSubstr("2026-06-01T09:30:00"));
+  ExpectChainVerifies(log);
+}
+
 // ---- Submissions ------------------------------------------------------------
 
 TEST_P(StoreConformance, CommitStoresANewSubmission) {

@@ -1,4 +1,4 @@
-// `vigil token create`: issue an API bearer token.
+// `vigil token create|list|revoke`: API bearer tokens.
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -48,6 +48,53 @@ void RegisterToken(CLI::App& app, Context& ctx) {
     std::printf("%s\n", token->token.c_str());
     std::fprintf(stderr, "Token %lld (%s) created. It is shown only this once; store it safely.\n",
                  static_cast<long long>(token->record.id), opts->role.c_str());
+  });
+
+  auto* list = cmd->add_subcommand("list", "List the tokens (never the tokens themselves)");
+  auto list_data = std::make_shared<std::string>();
+  AddDataOption(*list, *list_data);
+  list->callback([list_data, &ctx] {
+    auto tokens = [&]() -> Result<std::vector<storage::TokenRecord>> {
+      auto store = storage::OpenStore({.data_dir = *list_data, .create = false});
+      if (!store) return Fail(store.error());
+      return (*store)->ListTokens();
+    }();
+    if (!tokens) {
+      ctx.exit_code = ReportError(tokens.error());
+      return;
+    }
+    const auto when = [](const std::optional<Timestamp>& t) {
+      return t ? FormatRfc3339(*t).substr(0, 19) + "Z" : std::string("-");
+    };
+    std::printf("%5s  %-11s %-10s %-20s %-20s %-20s %-20s %s\n", "id", "role", "observer",
+                "created", "expires", "revoked", "last used", "label");
+    for (const storage::TokenRecord& t : *tokens) {
+      std::printf("%5lld  %-11s %-10s %-20s %-20s %-20s %-20s %s\n", static_cast<long long>(t.id),
+                  std::string(core::RoleName(t.role)).c_str(),
+                  t.observer_code.empty() ? "-" : t.observer_code.c_str(),
+                  when(t.created_at).c_str(), when(t.expires_at).c_str(),
+                  when(t.revoked_at).c_str(), when(t.last_used_at).c_str(), t.label.c_str());
+    }
+  });
+
+  auto* revoke = cmd->add_subcommand("revoke",
+                                     "Revoke a token for good (the server stops "
+                                     "accepting it within 30 seconds)");
+  struct RevokeOptions {
+    std::string data_dir;
+    std::int64_t id = 0;
+  };
+  auto r = std::make_shared<RevokeOptions>();
+  AddDataOption(*revoke, r->data_dir);
+  revoke->add_option("ID", r->id, "The token's id, as `vigil token list` shows it")->required();
+  revoke->callback([r, &ctx] {
+    auto store = storage::OpenStore({.data_dir = r->data_dir, .create = false});
+    Status s = store ? (*store)->RevokeToken(r->id, LocalActor()) : store.error();
+    if (!s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    std::printf("Token %lld revoked.\n", static_cast<long long>(r->id));
   });
 }
 

@@ -11,6 +11,7 @@ constexpr std::string_view kTokenPrefix = "vgl_";
 // A cached token is re-read from the store after this long, so a revocation
 // made by another process takes effect within it.
 constexpr auto kTokenRecheck = std::chrono::seconds(30);
+constexpr auto kTokenUseFlush = std::chrono::seconds(60);
 constexpr auto kMissionRecheck = std::chrono::seconds(1);
 
 std::int64_t SteadyNanos() {
@@ -110,6 +111,7 @@ Result<Principal> MissionService::Authenticate(std::string_view bearer_token) {
     tokens_[key] = CachedToken{*record, now};
   }
   if (record->revoked_at || (record->expires_at && *record->expires_at <= now)) return Fail(denied);
+  NoteTokenUse(record->id, now);
   Principal p;
   p.token_id = record->id;
   p.role = record->role;
@@ -223,6 +225,37 @@ Result<std::optional<storage::SubmissionHistory>> MissionService::GetSubmission(
   return history;
 }
 
-void MissionService::Drain() { committer_.Stop(); }
+void MissionService::NoteTokenUse(std::int64_t token_id, Timestamp at) {
+  {
+    std::lock_guard lock(uses_mu_);
+    token_uses_[token_id] = at;
+    if (at - uses_flushed_at_ < kTokenUseFlush) return;
+    uses_flushed_at_ = at;
+  }
+  // On failure the uses are kept for the next flush; a request is never
+  // refused for want of this bookkeeping.
+  (void)FlushTokenUses();
+}
+
+Status MissionService::FlushTokenUses() {
+  std::lock_guard flushing(flush_mu_);
+  std::vector<storage::TokenUse> uses;
+  {
+    std::lock_guard lock(uses_mu_);
+    for (const auto& [id, at] : token_uses_) uses.push_back({id, at});
+    token_uses_.clear();
+  }
+  Status s = store_->RecordTokenUse(uses, {"server"});
+  if (!s.ok()) {  // keep them for the next flush, unless newer uses came meanwhile
+    std::lock_guard lock(uses_mu_);
+    for (const storage::TokenUse& u : uses) token_uses_.try_emplace(u.token_id, u.at);
+  }
+  return s;
+}
+
+void MissionService::Drain() {
+  committer_.Stop();
+  (void)FlushTokenUses();
+}
 
 }  // namespace vigil::service

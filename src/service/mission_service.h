@@ -100,6 +100,15 @@ class MissionService {
   };
   std::shared_mutex tokens_mu_;
   std::unordered_map<std::string, CachedToken> tokens_;  // by hash bytes; GUARDED_BY(tokens_mu_)
+
+  // When each token was last used, written to the store at most once a
+  // minute (and when draining), not once per request.
+  void NoteTokenUse(std::int64_t token_id, Timestamp at);
+  Status FlushTokenUses();
+  std::mutex uses_mu_;
+  std::unordered_map<std::int64_t, Timestamp> token_uses_;  // GUARDED_BY(uses_mu_)
+  Timestamp uses_flushed_at_;                               // GUARDED_BY(uses_mu_)
+  std::mutex flush_mu_;                                     // one flush at a time
 };
 
 // Bearer tokens look like "vgl_" + 43 characters of base64url (256 bits).

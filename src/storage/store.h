@@ -39,6 +39,13 @@ struct TokenRecord {
   Timestamp created_at;
   std::optional<Timestamp> expires_at;
   std::optional<Timestamp> revoked_at;
+  std::optional<Timestamp> last_used_at;  // recorded in batches (RecordTokenUse)
+};
+
+// A token seen in use at `at`.
+struct TokenUse {
+  std::int64_t token_id = 0;
+  Timestamp at;
 };
 
 // A validated submission waiting to be committed.
@@ -129,6 +136,14 @@ class Store {
   // Stores the token and sets record->id.
   virtual Status CreateToken(TokenRecord* record, const Actor& actor) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) = 0;
+  // Every token, revoked and expired ones too, by id.
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Revokes a token for good, with its audit entry: NotFound for an unknown
+  // id, Conflict if it was revoked already.
+  virtual Status RevokeToken(std::int64_t id, const Actor& actor) = 0;
+  // Records when tokens were last used, in one transaction with one audit
+  // entry; a time earlier than the one stored is ignored.
+  virtual Status RecordTokenUse(std::span<const TokenUse> uses, const Actor& actor) = 0;
 
   // ---- Submissions -------------------------------------------------------
   // Writes a batch in one transaction (group commit): on success

@@ -164,6 +164,10 @@ CREATE TABLE pvt_stations (
   rank     INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 5: when each token was last used.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+)sql",
 };
 
 }  // namespace

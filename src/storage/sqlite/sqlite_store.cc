@@ -809,40 +809,114 @@ Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
   return tx.Commit();
 }
 
+namespace {
+
+constexpr const char* kTokenColumns =
+    "id, role, observer_code, label, created_at, expires_at, revoked_at, last_used_at, "
+    "token_hash";
+
+// Reads a tokens row selected with kTokenColumns.
+Result<TokenRecord> ReadTokenRow(Statement& stmt) {
+  TokenRecord t;
+  t.id = stmt.Int(0);
+  auto role = core::ParseRole(stmt.Text(1));
+  if (!role)
+    return Fail(Status::DataLoss("token " + std::to_string(t.id) + " has an unknown role"));
+  t.role = *role;
+  t.observer_code = stmt.Text(2);
+  t.label = stmt.Text(3);
+  auto created = ParseStoredTime(stmt.Text(4));
+  if (!created) return Fail(created.error());
+  t.created_at = *created;
+  for (auto [column, field] :
+       {std::pair{5, &t.expires_at}, std::pair{6, &t.revoked_at}, std::pair{7, &t.last_used_at}}) {
+    if (stmt.IsNull(column)) continue;
+    auto at = ParseStoredTime(stmt.Text(column));
+    if (!at) return Fail(at.error());
+    *field = *at;
+  }
+  t.token_hash = BlobToHash(stmt.Blob(8));
+  return t;
+}
+
+}  // namespace
+
 Result<std::optional<TokenRecord>> SqliteStore::FindToken(const Sha256& token_hash) {
   auto lease = AcquireReader();
   if (!lease) return Fail(lease.error());
-  auto stmt = lease->db().Prepare(
-      "SELECT id, role, observer_code, label, created_at, expires_at, revoked_at FROM tokens "
-      "WHERE token_hash = ?");
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kTokenColumns +
+                                  " FROM tokens WHERE token_hash = ?");
   if (!stmt) return Fail(stmt.error());
   stmt->BindBlob(1, token_hash.data(), token_hash.size());
   auto row = stmt->Step();
   if (!row) return Fail(row.error());
   if (!*row) return std::optional<TokenRecord>{};
-  TokenRecord t;
-  t.id = stmt->Int(0);
-  t.token_hash = token_hash;
-  auto role = core::ParseRole(stmt->Text(1));
-  if (!role)
-    return Fail(Status::DataLoss("token " + std::to_string(t.id) + " has an unknown role"));
-  t.role = *role;
-  t.observer_code = stmt->Text(2);
-  t.label = stmt->Text(3);
-  auto created = ParseStoredTime(stmt->Text(4));
-  if (!created) return Fail(created.error());
-  t.created_at = *created;
-  if (!stmt->IsNull(5)) {
-    auto expires = ParseStoredTime(stmt->Text(5));
-    if (!expires) return Fail(expires.error());
-    t.expires_at = *expires;
+  auto t = ReadTokenRow(*stmt);
+  if (!t) return Fail(t.error());
+  return std::optional<TokenRecord>(std::move(*t));
+}
+
+Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<TokenRecord> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) break;
+    auto t = ReadTokenRow(*stmt);
+    if (!t) return Fail(t.error());
+    out.push_back(std::move(*t));
   }
-  if (!stmt->IsNull(6)) {
-    auto revoked = ParseStoredTime(stmt->Text(6));
-    if (!revoked) return Fail(revoked.error());
-    t.revoked_at = *revoked;
+  return out;
+}
+
+Status SqliteStore::RevokeToken(std::int64_t id, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto find = tx.db().Prepare("SELECT revoked_at FROM tokens WHERE id = ?");
+  if (!find) return find.error();
+  find->Bind(1, id);
+  auto row = find->Step();
+  if (!row) return row.error();
+  const std::string subject = "token:" + std::to_string(id);
+  if (!*row)
+    return Status::NotFound("no token " + std::to_string(id) + "; vigil token list shows them");
+  if (!find->IsNull(0)) {
+    return Status(StatusCode::kConflict,
+                  subject + " was revoked already, at " + std::string(find->Text(0)));
   }
-  return std::optional<TokenRecord>(std::move(t));
+  find->Reset();
+  auto stmt = tx.db().Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?");
+  if (!stmt) return stmt.error();
+  VIGIL_RETURN_IF_ERROR(stmt->Bind(1, FormatRfc3339(Now())).Bind(2, id).Run());
+  if (auto seq = tx.Audit(actor.name, "token.revoke", subject, "{}"); !seq) return seq.error();
+  return tx.Commit();
+}
+
+Status SqliteStore::RecordTokenUse(std::span<const TokenUse> uses, const Actor& actor) {
+  if (uses.empty()) return Status::Ok();
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "UPDATE tokens SET last_used_at = ?1 WHERE id = ?2 AND "
+      "(last_used_at IS NULL OR last_used_at < ?1)");
+  if (!stmt) return stmt.error();
+  json::object detail;
+  for (const TokenUse& use : uses) {
+    const std::string at = FormatRfc3339(use.at);
+    VIGIL_RETURN_IF_ERROR(stmt->Bind(1, at).Bind(2, use.token_id).Run());
+    detail[std::to_string(use.token_id)] = at;
+  }
+  if (auto seq = tx.Audit(actor.name, "tokens.used", std::to_string(uses.size()) + " tokens",
+                          json::serialize(detail));
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
 }
 
 // ---- Submissions -----------------------------------------------------------

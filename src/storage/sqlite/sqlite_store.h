@@ -35,6 +35,9 @@ class SqliteStore final : public Store {
   Result<std::int64_t> SetupVersion() override;
   Status CreateToken(TokenRecord* record, const Actor& actor) override;
   Result<std::optional<TokenRecord>> FindToken(const Sha256& token_hash) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status RevokeToken(std::int64_t id, const Actor& actor) override;
+  Status RecordTokenUse(std::span<const TokenUse> uses, const Actor& actor) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
