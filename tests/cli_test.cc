@@ -165,6 +165,77 @@ TEST_F(CliTest, InitCreatesTheMission) {
   EXPECT_FALSE(forms->empty());
 }
 
+TEST_F(CliTest, InitWithoutATerminalGeneratesTheAdminPasswordAndPrintsItOnce) {
+  const ProcessResult r = RunVigil({"init", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(r.out, m, std::regex(R"(Administrator "admin" has the password (\S+) )")))
+      << r.out;
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  auto admin = (*store)->FindUser("admin");
+  ASSERT_TRUE(admin.has_value() && admin->has_value());
+  EXPECT_EQ((*admin)->role, core::Role::kAdmin);
+  EXPECT_TRUE(VerifyPassword((*admin)->password_hash, m[1].str()));
+}
+
+TEST_F(CliTest, UsersAreAddedListedChangedAndDisabled) {
+  const std::string password = dir_.path() + "/password";
+  WriteFile(password, "first admin secret\n");
+  ASSERT_EQ(
+      RunVigil({"init", "--data", Data(), "--admin", "root", "--admin-password-file", password})
+          .exit_code,
+      kExitOk);
+  WriteFile(password, "analyst secret 1\n");
+  const ProcessResult add = RunVigil(
+      {"user", "add", "ana", "--role", "analyst", "--password-file", password, "--data", Data()});
+  ASSERT_EQ(add.exit_code, kExitOk) << Describe(add);
+  EXPECT_EQ(add.out, "User ana (analyst) added.\n");
+  EXPECT_EQ(RunVigil({"user", "add", "ana", "--role", "viewer", "--password-file", password,
+                      "--data", Data()})
+                .exit_code,
+            kExitBadInput);
+  WriteFile(password, "short\n");
+  const ProcessResult weak = RunVigil(
+      {"user", "add", "bo", "--role", "viewer", "--password-file", password, "--data", Data()});
+  EXPECT_EQ(weak.exit_code, kExitBadInput) << Describe(weak);
+  EXPECT_THAT(weak.err, HasSubstr("at least 10 characters"));
+  WriteFile(password, "a new analyst secret\n");
+  ASSERT_EQ(
+      RunVigil({"user", "passwd", "ana", "--password-file", password, "--data", Data()}).exit_code,
+      kExitOk);
+  ASSERT_EQ(RunVigil({"user", "disable", "ana", "--data", Data()}).exit_code, kExitOk);
+  EXPECT_EQ(RunVigil({"user", "disable", "ana", "--data", Data()}).exit_code, kExitBadInput);
+
+  const ProcessResult list = RunVigil({"user", "list", "--data", Data()});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  const auto lines = Split(list.out, "\n");
+  ASSERT_EQ(lines.size(), 3u) << list.out;  // header, root, ana (no bo)
+  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^root +admin +\S+Z +-$)"))) << lines[1];
+  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^ana +analyst +\S+Z +\S+Z$)"))) << lines[2];
+  auto store = storage::OpenStore({.data_dir = Data(), .create = false});
+  ASSERT_TRUE(store.has_value());
+  const auto ana = (*store)->FindUser("ana");
+  EXPECT_TRUE(VerifyPassword((*ana)->password_hash, "a new analyst secret"));
+  EXPECT_FALSE(VerifyPassword((*ana)->password_hash, "analyst secret 1"));
+  EXPECT_TRUE(VerifyPassword((*(*store)->FindUser("root"))->password_hash, "first admin secret"));
+}
+
+TEST_F(CliTest, InitWithABadAdminNameOrPasswordCreatesNothing) {
+  const std::string password = dir_.path() + "/password";
+  WriteFile(password, "long enough secret\n");
+  const ProcessResult name =
+      RunVigil({"init", "--data", Data(), "--admin", "not ok", "--admin-password-file", password});
+  EXPECT_EQ(name.exit_code, kExitBadInput) << Describe(name);
+  EXPECT_THAT(name.err, HasSubstr("user name 'not ok'"));
+  WriteFile(password, "short\n");
+  const ProcessResult weak =
+      RunVigil({"init", "--data", Data(), "--admin-password-file", password});
+  EXPECT_EQ(weak.exit_code, kExitBadInput) << Describe(weak);
+  EXPECT_FALSE(std::filesystem::exists(Data() + "/vigil.db"));
+}
+
 TEST_F(CliTest, SecondInitExitsBadInputAndKeepsTheMission) {
   ASSERT_NO_FATAL_FAILURE(Init());
   ASSERT_EQ(Import("stations", TestData("stations_good.csv")).exit_code, kExitOk);

@@ -108,6 +108,20 @@ class ProbeStore final : public storage::Store {
   Status RecordTokenUse(std::span<const storage::TokenUse> u, const storage::Actor& a) override {
     return inner_->RecordTokenUse(u, a);
   }
+  Status CreateUser(storage::UserRecord* u, const storage::Actor& a) override {
+    return inner_->CreateUser(u, a);
+  }
+  Result<std::optional<storage::UserRecord>> FindUser(const std::string& n) override {
+    return inner_->FindUser(n);
+  }
+  Result<std::vector<storage::UserRecord>> ListUsers() override { return inner_->ListUsers(); }
+  Status SetUserPassword(const std::string& n, const std::string& h,
+                         const storage::Actor& a) override {
+    return inner_->SetUserPassword(n, h, a);
+  }
+  Status DisableUser(const std::string& n, const storage::Actor& a) override {
+    return inner_->DisableUser(n, a);
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }

@@ -36,6 +36,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
 
@@ -565,6 +566,53 @@ TEST_P(StoreConformance, RecordTokenUseKeepsTheLatestTimeInOneAuditedWrite) {
   EXPECT_EQ(log[2].action, "tokens.used");
   EXPECT_EQ(log[2].actor, "server");
   EXPECT_THAT(log[2].detail, HasSubstr("2026-06-01T09:30:00"));
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, UsersRoundTripAndEveryChangeIsAuditedWithoutTheHash) {
+  UserRecord ana{.name = "ana",
+                 .role = core::Role::kAnalyst,
+                 .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",
+                 .created_at = ParseRfc3339("2026-05-30T10:00:00.000001Z").value()};
+  UserRecord bo{.name = "bo", .role = core::Role::kViewer, .password_hash = "h2"};
+  ASSERT_TRUE(store_->CreateUser(&ana, Admin()).ok());
+  ASSERT_TRUE(store_->CreateUser(&bo, Admin()).ok());
+  EXPECT_NE(ana.id, bo.id);
+  UserRecord again = ana;
+  EXPECT_EQ(store_->CreateUser(&again, Admin()).code(), StatusCode::kAlreadyExists);
+
+  ASSERT_TRUE(store_->SetUserPassword("ana", "h3", Admin()).ok());
+  EXPECT_EQ(store_->SetUserPassword("nobody", "h3", Admin()).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->DisableUser("bo", Admin()).ok());
+  EXPECT_EQ(store_->DisableUser("bo", Admin()).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->DisableUser("nobody", Admin()).code(), StatusCode::kNotFound);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto found = store_->FindUser("ana");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->id, ana.id);
+  EXPECT_EQ((*found)->role, core::Role::kAnalyst);
+  EXPECT_EQ((*found)->password_hash, "h3");
+  EXPECT_EQ((*found)->created_at, ana.created_at);
+  EXPECT_FALSE((*found)->disabled_at.has_value());
+  EXPECT_FALSE(store_->FindUser("nobody")->has_value());
+  auto users = store_->ListUsers();
+  ASSERT_TRUE(users.has_value());
+  ASSERT_THAT(*users, SizeIs(2));
+  EXPECT_EQ((*users)[1].name, "bo");
+  EXPECT_TRUE((*users)[1].disabled_at.has_value());
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(4));
+  EXPECT_EQ(log[0].action, "user.create");
+  EXPECT_EQ(log[0].subject, "user:ana");
+  EXPECT_THAT(log[0].detail, HasSubstr("analyst"));
+  EXPECT_EQ(log[2].action, "user.passwd");
+  EXPECT_EQ(log[3].action, "user.disable");
+  for (const core::AuditEntry& e : log) {
+    EXPECT_THAT(e.detail, Not(HasSubstr("argon2id")));
+    EXPECT_THAT(e.detail, Not(HasSubstr("h3")));
+  }
   ExpectChainVerifies(log);
 }
 

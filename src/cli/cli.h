@@ -36,6 +36,12 @@ void RegisterBench(CLI::App& app, Context& ctx);
 void RegisterForensics(CLI::App& app, Context& ctx);
 void RegisterResults(CLI::App& app, Context& ctx);
 void RegisterPvt(CLI::App& app, Context& ctx);
+void RegisterUser(CLI::App& app, Context& ctx);
+
+// A new password: the first line of `file` when given, else typed twice on
+// the terminal without echo. InvalidArgument when there is neither, or the
+// two differ.
+Result<std::string> ReadNewPassword(const std::string& file);
 
 // Prints "vigil: <message>" to stderr and returns the exit code for `status`.
 int ReportError(const Status& status);

@@ -1,5 +1,6 @@
 // Helpers shared by the subcommands.
 #include <pwd.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,35 @@
 #include <optional>
 
 #include "cli/cli.h"
+#include "common/file.h"
 
 namespace vigil::cli {
+
+Result<std::string> ReadNewPassword(const std::string& file) {
+  if (!file.empty()) {
+    auto content = ReadWholeFile(file);
+    if (!content) return Fail(content.error());
+    return content->substr(0, content->find_first_of("\r\n"));
+  }
+  if (!isatty(STDIN_FILENO)) {
+    return Fail(Status::InvalidArgument(
+        "no terminal to type a password on: give the password in a file (--password-file)"));
+  }
+  termios saved{};
+  tcgetattr(STDIN_FILENO, &saved);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  std::string first, second;
+  std::fprintf(stderr, "New password: ");
+  std::getline(std::cin, first);
+  std::fprintf(stderr, "\nAgain: ");
+  std::getline(std::cin, second);
+  std::fprintf(stderr, "\n");
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (first != second) return Fail(Status::InvalidArgument("the two passwords differ"));
+  return first;
+}
 
 int ReportError(const Status& status) {
   std::fprintf(stderr, "vigil: %s\n", status.message().c_str());

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterForensics(app, ctx);
   vigil::cli::RegisterResults(app, ctx);
   vigil::cli::RegisterPvt(app, ctx);
+  vigil::cli::RegisterUser(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -69,4 +69,19 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string HashPassword(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    std::abort();  // out of memory: nothing sensible to store instead
+  }
+  return out;
+}
+
+bool VerifyPassword(std::string_view hash, std::string_view password) {
+  const std::string terminated(hash);  // libsodium reads a C string
+  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
 }  // namespace vigil

@@ -30,4 +30,13 @@ std::uint32_t RandomBelow(std::uint32_t upper_bound);
 // Compares in time independent of where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// Argon2id password hashes (libsodium crypto_pwhash_str) with the
+// INTERACTIVE limits: 2 passes over 64 MiB, about 0.1 s on one core. The
+// MODERATE limits (256 MiB, about 0.7 s) would let a few concurrent logins
+// exhaust a small server's memory and CPU; failed logins are rate-limited
+// instead. The string holds the algorithm, limits and salt, so hashes made
+// with other limits still verify.
+std::string HashPassword(std::string_view password);
+bool VerifyPassword(std::string_view hash, std::string_view password);
+
 }  // namespace vigil

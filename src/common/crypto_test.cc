@@ -187,5 +187,17 @@ TEST(ConstantTimeEquals, ComparesBytesAfterNul) {
   EXPECT_FALSE(ConstantTimeEquals(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
 }
 
+TEST(HashPassword, IsArgon2idWithInteractiveLimitsAndVerifies) {
+  const std::string hash = HashPassword("correct horse");
+  // $argon2id$v=19$m=65536,t=2,p=1$salt$hash
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$m=65536,t=2,p=1$", 0), 0u) << hash;
+  EXPECT_TRUE(VerifyPassword(hash, "correct horse"));
+  EXPECT_FALSE(VerifyPassword(hash, "correct horsE"));
+  EXPECT_FALSE(VerifyPassword(hash, ""));
+  EXPECT_FALSE(VerifyPassword("not a hash", "correct horse"));
+}
+
+TEST(HashPassword, SaltsEachHash) { EXPECT_NE(HashPassword("same"), HashPassword("same")); }
+
 }  // namespace
 }  // namespace vigil

@@ -1,10 +1,13 @@
 #include "service/admin.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <unordered_map>
 
+#include "common/crypto.h"
 #include "common/file.h"
 #include "core/default_forms.h"
 #include "core/mission.h"
@@ -47,6 +50,40 @@ Status InitMission(const std::string& data_dir, const core::Election& election,
     VIGIL_RETURN_IF_ERROR((*store)->InstallForm(form, actor));
   }
   return Status::Ok();
+}
+
+Status CheckNewPassword(std::string_view password) {
+  if (password.size() < 10) {
+    return Status::InvalidArgument("a password needs at least 10 characters");
+  }
+  return Status::Ok();
+}
+
+Status CheckUserName(const std::string& name) {
+  const bool ok =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+               c == '@';
+      });
+  if (ok) return Status::Ok();
+  return Status::InvalidArgument("user name '" + name +
+                                 "': use 1 to 64 letters, digits and . _ - @");
+}
+
+Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name, core::Role role,
+                                    std::string_view password, const storage::Actor& actor) {
+  VIGIL_RETURN_IF_ERROR(CheckUserName(name));
+  VIGIL_RETURN_IF_ERROR(CheckNewPassword(password));
+  storage::UserRecord user{
+      .name = name, .role = role, .password_hash = HashPassword(password), .created_at = Now()};
+  VIGIL_RETURN_IF_ERROR(store.CreateUser(&user, actor));
+  return user;
+}
+
+Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
+                      const storage::Actor& actor) {
+  VIGIL_RETURN_IF_ERROR(CheckNewPassword(password));
+  return store.SetUserPassword(name, HashPassword(password), actor);
 }
 
 Status ImportLocationsFile(storage::Store& store, const std::string& path,

@@ -48,6 +48,18 @@ Result<NewToken> IssueToken(storage::Store& store, core::Role role,
                             const std::string& observer_code, const std::string& label,
                             std::optional<Timestamp> expires_at, const storage::Actor& actor);
 
+// A new password must have at least 10 characters; nothing else is
+// required of it (NIST SP 800-63B: length, not composition rules).
+Status CheckNewPassword(std::string_view password);
+// A login name is 1-64 letters, digits or . _ - @.
+Status CheckUserName(const std::string& name);
+// Adds a user whose password is stored as an Argon2id hash. InvalidArgument
+// for a bad name or a short password; AlreadyExists for a taken name.
+Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name, core::Role role,
+                                    std::string_view password, const storage::Actor& actor);
+Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
+                      const storage::Actor& actor);
+
 // Streams every stored submission version (or only current versions).
 Status ExportSubmissions(storage::Store& store, report::ExportFormat format, bool current_only,
                          std::ostream& out, const Progress& progress, std::int64_t* exported);

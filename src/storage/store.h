@@ -42,6 +42,17 @@ struct TokenRecord {
   std::optional<Timestamp> last_used_at;  // recorded in batches (RecordTokenUse)
 };
 
+// A person who signs in with a name and password (the web application;
+// tokens serve programs and phones).
+struct UserRecord {
+  std::int64_t id = 0;  // assigned by the store
+  std::string name;     // unique login name
+  core::Role role = core::Role::kViewer;
+  std::string password_hash;  // Argon2id (HashPassword); the password itself is never stored
+  Timestamp created_at;
+  std::optional<Timestamp> disabled_at;
+};
+
 // A token seen in use at `at`.
 struct TokenUse {
   std::int64_t token_id = 0;
@@ -144,6 +155,18 @@ class Store {
   // Records when tokens were last used, in one transaction with one audit
   // entry; a time earlier than the one stored is ignored.
   virtual Status RecordTokenUse(std::span<const TokenUse> uses, const Actor& actor) = 0;
+
+  // ---- Users -------------------------------------------------------------
+  // Stores the user and sets user->id; AlreadyExists if the name is taken.
+  virtual Status CreateUser(UserRecord* user, const Actor& actor) = 0;
+  virtual Result<std::optional<UserRecord>> FindUser(const std::string& name) = 0;
+  // Every user, disabled ones too, by id.
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // NotFound for an unknown name.
+  virtual Status SetUserPassword(const std::string& name, const std::string& password_hash,
+                                 const Actor& actor) = 0;
+  // For good; NotFound for an unknown name, Conflict if disabled already.
+  virtual Status DisableUser(const std::string& name, const Actor& actor) = 0;
 
   // ---- Submissions -------------------------------------------------------
   // Writes a batch in one transaction (group commit): on success

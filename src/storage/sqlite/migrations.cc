@@ -168,6 +168,17 @@ CREATE TABLE pvt_stations (
     R"sql(
 ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
 )sql",
+    // 6: people who sign in with a password.
+    R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  role          TEXT NOT NULL,
+  password_hash TEXT NOT NULL,  -- Argon2id string
+  created_at    TEXT NOT NULL,
+  disabled_at   TEXT
+) STRICT;
+)sql",
 };
 
 }  // namespace

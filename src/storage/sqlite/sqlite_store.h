@@ -38,6 +38,12 @@ class SqliteStore final : public Store {
   Result<std::vector<TokenRecord>> ListTokens() override;
   Status RevokeToken(std::int64_t id, const Actor& actor) override;
   Status RecordTokenUse(std::span<const TokenUse> uses, const Actor& actor) override;
+  Status CreateUser(UserRecord* user, const Actor& actor) override;
+  Result<std::optional<UserRecord>> FindUser(const std::string& name) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status SetUserPassword(const std::string& name, const std::string& password_hash,
+                         const Actor& actor) override;
+  Status DisableUser(const std::string& name, const Actor& actor) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
