@@ -31,8 +31,7 @@ void AddAdd(CLI::App& parent, Context& ctx) {
       if (!password) return Fail(password.error());
       auto store = Open(o->data_dir);
       if (!store) return Fail(store.error());
-      return service::AddUser(**store, o->name, *core::ParseRole(o->role), *password,
-                              LocalActor());
+      return service::AddUser(**store, o->name, *core::ParseRole(o->role), *password, LocalActor());
     }();
     if (!user) {
       ctx.exit_code = ReportError(user.error());
@@ -58,11 +57,10 @@ void AddList(CLI::App& parent, Context& ctx) {
     }
     std::printf("%-24s %-11s %-20s %s\n", "name", "role", "created", "disabled");
     for (const storage::UserRecord& u : *users) {
-      std::printf("%-24s %-11s %-20s %s\n", u.name.c_str(),
-                  std::string(core::RoleName(u.role)).c_str(),
-                  (FormatRfc3339(u.created_at).substr(0, 19) + "Z").c_str(),
-                  u.disabled_at ? (FormatRfc3339(*u.disabled_at).substr(0, 19) + "Z").c_str()
-                                : "-");
+      std::printf(
+          "%-24s %-11s %-20s %s\n", u.name.c_str(), std::string(core::RoleName(u.role)).c_str(),
+          (FormatRfc3339(u.created_at).substr(0, 19) + "Z").c_str(),
+          u.disabled_at ? (FormatRfc3339(*u.disabled_at).substr(0, 19) + "Z").c_str() : "-");
     }
   });
 }

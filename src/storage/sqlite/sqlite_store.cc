@@ -811,6 +811,20 @@ Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
 
 namespace {
 
+// Every row `stmt` selects, each read by `read`.
+template <typename T>
+Result<std::vector<T>> ReadRows(Statement& stmt, Result<T> (*read)(Statement&)) {
+  std::vector<T> out;
+  while (true) {
+    auto row = stmt.Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    auto value = read(stmt);
+    if (!value) return Fail(value.error());
+    out.push_back(std::move(*value));
+  }
+}
+
 constexpr const char* kTokenColumns =
     "id, role, observer_code, label, created_at, expires_at, revoked_at, last_used_at, "
     "token_hash";
@@ -862,16 +876,7 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
   auto stmt =
       lease->db().Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens ORDER BY id");
   if (!stmt) return Fail(stmt.error());
-  std::vector<TokenRecord> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return Fail(row.error());
-    if (!*row) break;
-    auto t = ReadTokenRow(*stmt);
-    if (!t) return Fail(t.error());
-    out.push_back(std::move(*t));
-  }
-  return out;
+  return ReadRows(*stmt, ReadTokenRow);
 }
 
 Status SqliteStore::RevokeToken(std::int64_t id, const Actor& actor) {
@@ -988,16 +993,7 @@ Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
   auto stmt =
       lease->db().Prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id");
   if (!stmt) return Fail(stmt.error());
-  std::vector<UserRecord> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return Fail(row.error());
-    if (!*row) break;
-    auto u = ReadUserRow(*stmt);
-    if (!u) return Fail(u.error());
-    out.push_back(std::move(*u));
-  }
-  return out;
+  return ReadRows(*stmt, ReadUserRow);
 }
 
 Status SqliteStore::SetUserPassword(const std::string& name, const std::string& password_hash,
