@@ -58,7 +58,8 @@ Status GenerateMission(const DemoOptions& o, storage::Store& store, const storag
   std::mt19937 rng(20261206);
   std::vector<core::Location> locations;
   int station_no = 0;
-  std::vector<std::string> stations;
+  // The polling stations, stratified by region for the PVT sample.
+  std::vector<core::PvtStation> stations;
   for (int r = 0; r < o.regions; ++r) {
     const std::string region = Code("R", r + 1, 2);
     locations.push_back(
@@ -82,7 +83,7 @@ Status GenerateMission(const DemoOptions& o, storage::Store& store, const storag
                                                                          urban ? 2500 : 1200)(rng),
                              urban ? core::Settlement::kUrban : core::Settlement::kRural, lat,
                              lon});
-        stations.push_back(code);
+        stations.push_back({code, region, *locations.back().registered_voters});
       }
     }
   }
@@ -90,8 +91,10 @@ Status GenerateMission(const DemoOptions& o, storage::Store& store, const storag
   std::vector<core::Observer> observers;
   const int teams = static_cast<int>(stations.size()) / kStationsPerTeam;
   for (int t = 0; t < teams; ++t) {
-    std::vector<std::string> assigned(stations.begin() + t * kStationsPerTeam,
-                                      stations.begin() + (t + 1) * kStationsPerTeam);
+    std::vector<std::string> assigned;
+    for (int i = t * kStationsPerTeam; i < (t + 1) * kStationsPerTeam; ++i) {
+      assigned.push_back(stations[static_cast<std::size_t>(i)].code);
+    }
     for (int member = 0; member < 2; ++member) {
       const int n = t * 2 + member + 1;
       observers.push_back({Code("OBS-", n, 4),
@@ -104,17 +107,10 @@ Status GenerateMission(const DemoOptions& o, storage::Store& store, const storag
     }
   }
   VIGIL_RETURN_IF_ERROR(store.UpsertObservers(observers, actor, "demo-generator"));
-  // The PVT sample, stratified by region, drawn with a published seed.
-  std::vector<core::PvtStation> population;
-  for (const core::Location& l : locations) {
-    if (l.registered_voters) {  // a station; its district's code starts with the region's
-      population.push_back(
-          {l.code, l.parent_code.substr(0, l.parent_code.find('-')), *l.registered_voters});
-    }
-  }
-  const auto size = static_cast<std::int64_t>(std::min<std::size_t>(400, population.size() / 4));
+  // The PVT sample, drawn with a published seed.
+  const auto size = static_cast<std::int64_t>(std::min<std::size_t>(400, stations.size() / 4));
   auto sample = analysis::DrawPvtSample(
-      std::move(population), {.seed = kDemoPvtSeed, .sample = size, .reserves = size / 10});
+      std::move(stations), {.seed = kDemoPvtSeed, .sample = size, .reserves = size / 10});
   if (!sample) return sample.error();
   return store.SavePvtSample(*sample, actor);
 }

@@ -811,6 +811,17 @@ Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
 
 namespace {
 
+// The first row `stmt` selects, read by `read`, or nullopt.
+template <typename T>
+Result<std::optional<T>> FirstRow(Statement& stmt, Result<T> (*read)(Statement&)) {
+  auto row = stmt.Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return std::optional<T>();
+  auto value = read(stmt);
+  if (!value) return Fail(value.error());
+  return std::optional<T>(std::move(*value));
+}
+
 // Every row `stmt` selects, each read by `read`.
 template <typename T>
 Result<std::vector<T>> ReadRows(Statement& stmt, Result<T> (*read)(Statement&)) {
@@ -862,12 +873,7 @@ Result<std::optional<TokenRecord>> SqliteStore::FindToken(const Sha256& token_ha
                                   " FROM tokens WHERE token_hash = ?");
   if (!stmt) return Fail(stmt.error());
   stmt->BindBlob(1, token_hash.data(), token_hash.size());
-  auto row = stmt->Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return std::optional<TokenRecord>{};
-  auto t = ReadTokenRow(*stmt);
-  if (!t) return Fail(t.error());
-  return std::optional<TokenRecord>(std::move(*t));
+  return FirstRow(*stmt, ReadTokenRow);
 }
 
 Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
@@ -879,25 +885,41 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
   return ReadRows(*stmt, ReadTokenRow);
 }
 
+namespace {
+
+// Sets `column` of the row of `table` whose `key_column` is `key` to the
+// current time, once: NotFound (`missing`) without such a row, Conflict
+// (`what` was `done` already) if it is set.
+template <typename Key>
+Status StampOnce(Database& db, const std::string& table, const std::string& key_column,
+                 const Key& key, const std::string& column, const std::string& what,
+                 const std::string& done, const std::string& missing) {
+  auto find = db.Prepare("SELECT " + column + " FROM " + table + " WHERE " + key_column + " = ?");
+  if (!find) return find.error();
+  find->Bind(1, key);
+  auto row = find->Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound(missing);
+  if (!find->IsNull(0)) {
+    return Status(StatusCode::kConflict,
+                  what + " was " + done + " already, at " + std::string(find->Text(0)));
+  }
+  find->Reset();
+  auto stamp =
+      db.Prepare("UPDATE " + table + " SET " + column + " = ? WHERE " + key_column + " = ?");
+  if (!stamp) return stamp.error();
+  return stamp->Bind(1, FormatRfc3339(Now())).Bind(2, key).Run();
+}
+
+}  // namespace
+
 Status SqliteStore::RevokeToken(std::int64_t id, const Actor& actor) {
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
-  auto find = tx.db().Prepare("SELECT revoked_at FROM tokens WHERE id = ?");
-  if (!find) return find.error();
-  find->Bind(1, id);
-  auto row = find->Step();
-  if (!row) return row.error();
   const std::string subject = "token:" + std::to_string(id);
-  if (!*row)
-    return Status::NotFound("no token " + std::to_string(id) + "; vigil token list shows them");
-  if (!find->IsNull(0)) {
-    return Status(StatusCode::kConflict,
-                  subject + " was revoked already, at " + std::string(find->Text(0)));
-  }
-  find->Reset();
-  auto stmt = tx.db().Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?");
-  if (!stmt) return stmt.error();
-  VIGIL_RETURN_IF_ERROR(stmt->Bind(1, FormatRfc3339(Now())).Bind(2, id).Run());
+  VIGIL_RETURN_IF_ERROR(
+      StampOnce(tx.db(), "tokens", "id", id, "revoked_at", subject, "revoked",
+                "no token " + std::to_string(id) + "; vigil token list shows them"));
   if (auto seq = tx.Audit(actor.name, "token.revoke", subject, "{}"); !seq) return seq.error();
   return tx.Commit();
 }
@@ -979,12 +1001,7 @@ Result<std::optional<UserRecord>> SqliteStore::FindUser(const std::string& name)
       lease->db().Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE name = ?");
   if (!stmt) return Fail(stmt.error());
   stmt->Bind(1, name);
-  auto row = stmt->Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return std::optional<UserRecord>{};
-  auto u = ReadUserRow(*stmt);
-  if (!u) return Fail(u.error());
-  return std::optional<UserRecord>(std::move(*u));
+  return FirstRow(*stmt, ReadUserRow);
 }
 
 Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
@@ -1014,20 +1031,9 @@ Status SqliteStore::SetUserPassword(const std::string& name, const std::string& 
 Status SqliteStore::DisableUser(const std::string& name, const Actor& actor) {
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
-  auto find = tx.db().Prepare("SELECT disabled_at FROM users WHERE name = ?");
-  if (!find) return find.error();
-  find->Bind(1, name);
-  auto row = find->Step();
-  if (!row) return row.error();
-  if (!*row) return Status::NotFound("no user named '" + name + "'; vigil user list shows them");
-  if (!find->IsNull(0)) {
-    return Status(StatusCode::kConflict,
-                  "user " + name + " was disabled already, at " + std::string(find->Text(0)));
-  }
-  find->Reset();
-  auto stmt = tx.db().Prepare("UPDATE users SET disabled_at = ? WHERE name = ?");
-  if (!stmt) return stmt.error();
-  VIGIL_RETURN_IF_ERROR(stmt->Bind(1, FormatRfc3339(Now())).Bind(2, name).Run());
+  VIGIL_RETURN_IF_ERROR(StampOnce(tx.db(), "users", "name", name, "disabled_at", "user " + name,
+                                  "disabled",
+                                  "no user named '" + name + "'; vigil user list shows them"));
   if (auto seq = tx.Audit(actor.name, "user.disable", "user:" + name, "{}"); !seq) {
     return seq.error();
   }
