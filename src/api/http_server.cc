@@ -57,7 +57,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
-    remote_ = ec ? "unknown" : endpoint.address().to_string();
+    peer_.address = ec ? "unknown" : endpoint.address().to_string();
     server_.SessionStarted();
   }
   ~Session() { server_.SessionEnded(); }
@@ -151,7 +151,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     request_ = parser_->release();
     keep_alive_ = request_.keep_alive();
     auto self = shared_from_this();
-    server_.handler_(request_, remote_, [self](Reply reply) {
+    server_.handler_(request_, peer_, [self](Reply reply) {
       net::post(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->Send(std::move(reply)); });
     });
@@ -172,7 +172,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code ec, std::size_t bytes) {
-    server_.LogRequest(remote_, request_, *reply_, bytes, start_);
+    server_.LogRequest(peer_.address, request_, *reply_, bytes, start_);
     const bool keep = reply_->response.keep_alive();
     reply_.reset();
     request_ = {};
@@ -214,7 +214,7 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
   std::shared_ptr<Reply> reply_;
-  std::string remote_;
+  Peer peer_;
   bool keep_alive_ = true;
   bool busy_ = false;
   bool discard_after_write_ = false;

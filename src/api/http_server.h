@@ -42,10 +42,17 @@ struct Reply {
   std::string actor;                // who asked, if authenticated
 };
 
+// Who sent a request: the client's address, and whether the connection is
+// TLS (cookies are then marked Secure).
+struct Peer {
+  std::string address;
+  bool tls = false;
+};
+
 // Runs on an I/O thread. Must call `respond` exactly once, from any thread,
 // possibly later (e.g. after a group commit).
 using Responder = std::function<void(Reply)>;
-using Handler = std::function<void(Request& request, const std::string& remote, Responder respond)>;
+using Handler = std::function<void(Request& request, const Peer& peer, Responder respond)>;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one

@@ -96,7 +96,7 @@ std::string RouteRequest::Query(std::string_view key) const {
 Router::Router(std::vector<Route> routes, service::MissionService& service)
     : routes_(std::move(routes)), service_(service) {}
 
-void Router::Handle(Request& request, const std::string& /*remote*/, Responder respond) {
+void Router::Handle(Request& request, const Peer& /*peer*/, Responder respond) {
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) {
     respond({JsonError(Status::InvalidArgument("malformed request target")), "unmatched", ""});

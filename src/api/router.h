@@ -36,7 +36,7 @@ class Router {
  public:
   Router(std::vector<Route> routes, service::MissionService& service);
   // The Handler for HttpServer.
-  void Handle(Request& request, const std::string& remote, Responder respond);
+  void Handle(Request& request, const Peer& peer, Responder respond);
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

@@ -56,8 +56,8 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,
-      [router](Request& request, const std::string& remote, Responder respond) {
-        router->Handle(request, remote, std::move(respond));
+      [router](Request& request, const Peer& peer, Responder respond) {
+        router->Handle(request, peer, std::move(respond));
       },
       server->access_log_, server->metrics_);
   return server;
