@@ -137,6 +137,9 @@ class ProbeStore final : public storage::Store {
   Result<std::unique_ptr<storage::ReadSnapshot>> PinSnapshot() override {
     return inner_->PinSnapshot();
   }
+  Status RecordEvents(std::span<const storage::AuditEvent> events) override {
+    return inner_->RecordEvents(events);
+  }
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override {
     return inner_->ForEachAuditEntry(visit);
   }

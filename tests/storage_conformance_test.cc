@@ -616,6 +616,49 @@ TEST_P(StoreConformance, UsersRoundTripAndEveryChangeIsAuditedWithoutTheHash) {
   ExpectChainVerifies(log);
 }
 
+TEST_P(StoreConformance, CoordinatorRegionsRoundTripForTokensAndUsers) {
+  TokenRecord t = Token("t");
+  t.role = core::Role::kCoordinator;
+  t.observer_code.clear();
+  t.regions = {"R-1", "D-7"};
+  ASSERT_TRUE(store_->CreateToken(&t, Admin()).ok());
+  UserRecord u{.name = "cora", .role = core::Role::kCoordinator, .regions = {"R-2"}};
+  u.password_hash = "h";
+  ASSERT_TRUE(store_->CreateUser(&u, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto token = store_->FindToken(HashSha256("t"));
+  ASSERT_TRUE(token.has_value() && token->has_value());
+  EXPECT_THAT((*token)->regions, ElementsAre("R-1", "D-7"));
+  auto user = store_->FindUser("cora");
+  ASSERT_TRUE(user.has_value() && user->has_value());
+  EXPECT_THAT((*user)->regions, ElementsAre("R-2"));
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_THAT(log[0].detail, HasSubstr("\"regions\":[\"R-1\",\"D-7\"]"));
+  EXPECT_THAT(log[1].detail, HasSubstr("\"regions\":[\"R-2\"]"));
+}
+
+TEST_P(StoreConformance, RecordEventsAppendsAuditEntriesInOrder) {
+  const Timestamp at = ParseRfc3339("2026-06-01T08:00:00Z").value();
+  const std::vector<AuditEvent> events = {
+      {"user:ana/analyst", "auth.login", "user:ana", R"({"address":"10.0.0.1"})", at},
+      {"anonymous", "auth.login_failed", "user:bo", R"({"address":"10.0.0.2"})", at}};
+  ASSERT_TRUE(store_->RecordEvents(events).ok());
+  ASSERT_TRUE(store_->RecordEvents({}).ok());  // nothing: no entry
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_EQ(log[0].actor, "user:ana/analyst");
+  EXPECT_EQ(log[0].action, "auth.login");
+  EXPECT_EQ(log[0].at, at);
+  EXPECT_EQ(log[1].action, "auth.login_failed");
+  EXPECT_EQ(log[1].subject, "user:bo");
+  EXPECT_EQ(log[1].detail, R"({"address":"10.0.0.2"})");
+  ExpectChainVerifies(log);
+}
+
 // ---- Submissions ------------------------------------------------------------
 
 TEST_P(StoreConformance, CommitStoresANewSubmission) {

@@ -34,7 +34,8 @@ struct TokenRecord {
   std::int64_t id = 0;  // assigned by the store
   Sha256 token_hash{};  // SHA-256 of the bearer token; the token itself is never stored
   core::Role role = core::Role::kViewer;
-  std::string observer_code;  // for observer tokens: whom they act for
+  std::string observer_code;         // for observer tokens: whom they act for
+  std::vector<std::string> regions;  // for coordinator tokens: the locations they may see
   std::string label;
   Timestamp created_at;
   std::optional<Timestamp> expires_at;
@@ -48,9 +49,20 @@ struct UserRecord {
   std::int64_t id = 0;  // assigned by the store
   std::string name;     // unique login name
   core::Role role = core::Role::kViewer;
-  std::string password_hash;  // Argon2id (HashPassword); the password itself is never stored
+  std::vector<std::string> regions;  // for coordinators: the locations they may see
+  std::string password_hash;         // Argon2id (HashPassword); the password itself is never stored
   Timestamp created_at;
   std::optional<Timestamp> disabled_at;
+};
+
+// Something that happened without changing anything stored, but that the
+// audit log must show: a sign-in, a failed sign-in, a lockout, a sign-out.
+struct AuditEvent {
+  std::string actor;
+  std::string action;  // "auth.login", "auth.login_failed", ...
+  std::string subject;
+  std::string detail = "{}";  // JSON
+  Timestamp at;
 };
 
 // A token seen in use at `at`.
@@ -222,6 +234,8 @@ class Store {
   virtual Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() = 0;
 
   // ---- Audit -------------------------------------------------------------
+  // Appends events that change nothing else, in one transaction.
+  virtual Status RecordEvents(std::span<const AuditEvent> events) = 0;
   // Every entry in seq order, as stored (not verified).
   virtual Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) = 0;
 };

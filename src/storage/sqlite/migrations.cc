@@ -179,6 +179,12 @@ CREATE TABLE users (
   disabled_at   TEXT
 ) STRICT;
 )sql",
+    // 7: the regions a coordinator's token or account is limited to (a JSON
+    // array of location codes; empty for every other role).
+    R"sql(
+ALTER TABLE tokens ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 }  // namespace

@@ -784,22 +784,49 @@ Result<std::optional<core::PvtSample>> SqliteStore::GetPvtSample() {
 
 // ---- Tokens ----------------------------------------------------------------
 
+namespace {
+
+// Regions are kept as a JSON array of location codes.
+std::string RegionsToText(const std::vector<std::string>& regions) {
+  json::array list;
+  for (const std::string& r : regions) list.emplace_back(r);
+  return json::serialize(list);
+}
+
+Result<std::vector<std::string>> RegionsFromText(std::string_view text, const std::string& owner) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(text, ec);
+  std::vector<std::string> regions;
+  if (!ec && v.is_array()) {
+    for (const json::value& r : v.as_array()) {
+      if (!r.is_string()) break;
+      regions.emplace_back(r.as_string());
+    }
+    if (regions.size() == v.as_array().size()) return regions;
+  }
+  return Fail(Status::DataLoss(owner + " has corrupt regions"));
+}
+
+}  // namespace
+
 Status SqliteStore::CreateToken(TokenRecord* record, const Actor& actor) {
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
   auto stmt = tx.db().Prepare(
-      "INSERT INTO tokens(token_hash, role, observer_code, label, created_at, expires_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO tokens(token_hash, role, observer_code, label, created_at, expires_at, "
+      "regions) VALUES (?, ?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->BindBlob(1, record->token_hash.data(), record->token_hash.size());
   stmt->Bind(2, core::RoleName(record->role));
   record->observer_code.empty() ? stmt->BindNull(3) : stmt->Bind(3, record->observer_code);
   stmt->Bind(4, record->label).Bind(5, FormatRfc3339(record->created_at));
   record->expires_at ? stmt->Bind(6, FormatRfc3339(*record->expires_at)) : stmt->BindNull(6);
+  stmt->Bind(7, RegionsToText(record->regions));
   VIGIL_RETURN_IF_ERROR(stmt->Run());
   record->id = sqlite3_last_insert_rowid(tx.db().handle());
   json::object detail{{"role", core::RoleName(record->role)}, {"label", record->label}};
   if (!record->observer_code.empty()) detail["observer"] = record->observer_code;
+  if (!record->regions.empty()) detail["regions"] = json::parse(RegionsToText(record->regions));
   if (record->expires_at) detail["expires_at"] = FormatRfc3339(*record->expires_at);
   if (auto seq = tx.Audit(actor.name, "token.create", "token:" + std::to_string(record->id),
                           json::serialize(detail));
@@ -838,7 +865,7 @@ Result<std::vector<T>> ReadRows(Statement& stmt, Result<T> (*read)(Statement&)) 
 
 constexpr const char* kTokenColumns =
     "id, role, observer_code, label, created_at, expires_at, revoked_at, last_used_at, "
-    "token_hash";
+    "token_hash, regions";
 
 // Reads a tokens row selected with kTokenColumns.
 Result<TokenRecord> ReadTokenRow(Statement& stmt) {
@@ -861,6 +888,9 @@ Result<TokenRecord> ReadTokenRow(Statement& stmt) {
     *field = *at;
   }
   t.token_hash = BlobToHash(stmt.Blob(8));
+  auto regions = RegionsFromText(stmt.Text(9), "token " + std::to_string(t.id));
+  if (!regions) return Fail(regions.error());
+  t.regions = std::move(*regions);
   return t;
 }
 
@@ -950,7 +980,8 @@ Status SqliteStore::RecordTokenUse(std::span<const TokenUse> uses, const Actor& 
 
 namespace {
 
-constexpr const char* kUserColumns = "id, name, role, password_hash, created_at, disabled_at";
+constexpr const char* kUserColumns =
+    "id, name, role, password_hash, created_at, disabled_at, regions";
 
 Result<UserRecord> ReadUserRow(Statement& stmt) {
   UserRecord u;
@@ -968,6 +999,9 @@ Result<UserRecord> ReadUserRow(Statement& stmt) {
     if (!disabled) return Fail(disabled.error());
     u.disabled_at = *disabled;
   }
+  auto regions = RegionsFromText(stmt.Text(6), "user " + u.name);
+  if (!regions) return Fail(regions.error());
+  u.regions = std::move(*regions);
   return u;
 }
 
@@ -977,17 +1011,19 @@ Status SqliteStore::CreateUser(UserRecord* user, const Actor& actor) {
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
   auto stmt = tx.db().Prepare(
-      "INSERT INTO users(name, role, password_hash, created_at) VALUES (?, ?, ?, ?)");
+      "INSERT INTO users(name, role, password_hash, created_at, regions) VALUES (?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->Bind(1, user->name).Bind(2, core::RoleName(user->role)).Bind(3, user->password_hash);
+  stmt->Bind(5, RegionsToText(user->regions));
   if (Status s = stmt->Bind(4, FormatRfc3339(user->created_at)).Run(); !s.ok()) {
     if (s.code() != StatusCode::kAlreadyExists) return s;
     return Status::AlreadyExists("a user named '" + user->name + "' exists already");
   }
   user->id = sqlite3_last_insert_rowid(tx.db().handle());
   // The hash stays out of the log: it would help an offline guess.
-  if (auto seq = tx.Audit(actor.name, "user.create", "user:" + user->name,
-                          json::serialize(json::object{{"role", core::RoleName(user->role)}}));
+  json::object detail{{"role", core::RoleName(user->role)}};
+  if (!user->regions.empty()) detail["regions"] = json::parse(RegionsToText(user->regions));
+  if (auto seq = tx.Audit(actor.name, "user.create", "user:" + user->name, json::serialize(detail));
       !seq) {
     return seq.error();
   }
@@ -1226,6 +1262,18 @@ Result<std::vector<StationReports>> SqliteStore::CountReportsByStation(
 }
 
 // ---- Audit -------------------------------------------------------------------
+
+Status SqliteStore::RecordEvents(std::span<const AuditEvent> events) {
+  if (events.empty()) return Status::Ok();
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  for (const AuditEvent& e : events) {
+    if (auto seq = tx.Audit(e.actor, e.action, e.subject, e.detail, e.at); !seq) {
+      return seq.error();
+    }
+  }
+  return tx.Commit();
+}
 
 Status SqliteStore::ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) {
   auto lease = AcquireReader();

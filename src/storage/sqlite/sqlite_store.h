@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
   Result<core::ResultsTable> GetResultSet(const std::string& name) override;
   Status SavePvtSample(const core::PvtSample& sample, const Actor& actor) override;
   Result<std::optional<core::PvtSample>> GetPvtSample() override;
+  Status RecordEvents(std::span<const AuditEvent> events) override;
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
   Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() override;
 
