@@ -32,6 +32,7 @@ using cli::kExitNotFound;
 using cli::kExitOk;
 using cli::kExitTampered;
 using cli::kExitUsage;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -212,8 +213,9 @@ TEST_F(CliTest, UsersAreAddedListedChangedAndDisabled) {
   ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
   const auto lines = Split(list.out, "\n");
   ASSERT_EQ(lines.size(), 3u) << list.out;  // header, root, ana (no bo)
-  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^root +admin +\S+Z +-$)"))) << lines[1];
-  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^ana +analyst +\S+Z +\S+Z$)"))) << lines[2];
+  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^root +admin +- +\S+Z +-$)"))) << lines[1];
+  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^ana +analyst +- +\S+Z +\S+Z$)")))
+      << lines[2];
   auto store = storage::OpenStore({.data_dir = Data(), .create = false});
   ASSERT_TRUE(store.has_value());
   const auto ana = (*store)->FindUser("ana");
@@ -615,7 +617,7 @@ TEST_F(CliMissionTest, TwoTokensDiffer) {
 TEST_F(CliMissionTest, ObserverTokenWithoutObserverExitsBadInput) {
   const ProcessResult r = RunVigil({"token", "create", "--role", "observer", "--data", Data()});
   EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
-  EXPECT_EQ(r.err, "vigil: an observer token needs --observer CODE\n");
+  EXPECT_EQ(r.err, "vigil: the observer role needs --observer CODE\n");
   EXPECT_EQ(r.out, "");
 }
 
@@ -623,8 +625,38 @@ TEST_F(CliMissionTest, ObserverOnANonObserverTokenExitsBadInput) {
   const ProcessResult r =
       RunVigil({"token", "create", "--role", "admin", "--observer", "OBS-1", "--data", Data()});
   EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
-  EXPECT_EQ(r.err, "vigil: --observer applies only to --role observer\n");
+  EXPECT_EQ(r.err, "vigil: --observer applies only to the observer role, not admin\n");
   EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliMissionTest, CoordinatorTokensAndUsersNeedKnownRegions) {
+  const auto token = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"token", "create"});
+    args.insert(args.end(), {"--data", Data()});
+    return RunVigil(args);
+  };
+  const ProcessResult none = token({"--role", "coordinator"});
+  EXPECT_EQ(none.exit_code, kExitBadInput) << Describe(none);
+  EXPECT_EQ(none.err, "vigil: the coordinator role needs at least one --region CODE\n");
+  const ProcessResult unknown = token({"--role", "coordinator", "--region", "R9"});
+  EXPECT_EQ(unknown.exit_code, kExitNotFound) << Describe(unknown);
+  EXPECT_EQ(unknown.err, "vigil: no location 'R9' (import stations first)\n");
+  const ProcessResult analyst = token({"--role", "analyst", "--region", "R1"});
+  EXPECT_EQ(analyst.exit_code, kExitBadInput) << Describe(analyst);
+  EXPECT_EQ(analyst.err, "vigil: --region applies only to the coordinator role, not analyst\n");
+  const ProcessResult ok =
+      token({"--role", "coordinator", "--region", "R1", "--region", "R2-D1", "--label", "north"});
+  ASSERT_EQ(ok.exit_code, kExitOk) << Describe(ok);
+  const ProcessResult list = RunVigil({"token", "list", "--data", Data()});
+  EXPECT_THAT(list.out, ContainsRegex("coordinator +R1,R2-D1 .* north"));
+
+  const std::string password = mission_.dir.path() + "/password";
+  WriteFile(password, "coordinator secret\n");
+  const ProcessResult user = RunVigil({"user", "add", "cora", "--role", "coordinator", "--region",
+                                       "R2", "--password-file", password, "--data", Data()});
+  ASSERT_EQ(user.exit_code, kExitOk) << Describe(user);
+  const ProcessResult users = RunVigil({"user", "list", "--data", Data()});
+  EXPECT_THAT(users.out, ContainsRegex("cora +coordinator +R2 "));
 }
 
 TEST_F(CliMissionTest, ObserverTokenForAnUnknownObserverExitsNotFound) {

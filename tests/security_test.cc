@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -135,6 +136,45 @@ TEST_F(SecurityTest, DocumentedMatrixIsTheCodes) {
   EXPECT_EQ(documented, expected)
       << "docs/security.md disagrees with the code; its rows should be:\n"
       << table;
+}
+
+// The coordinator of the test mission sees region R2 only: PS-11..PS-20
+// and the observers assigned there, OBS-3 and OBS-4.
+TEST_F(SecurityTest, ACoordinatorSeesOnlyItsRegion) {
+  auto admin = server_->Client(mission_.admin_token);
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", ValidSubmission("uuid:north"))->status, 201);
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", ValidSubmission("uuid:south", "OBS-3", "PS-11"))
+                ->status,
+            201);
+  auto coordinator = server_->Client(mission_.coordinator_token);
+  auto analyst = server_->Client(mission_.analyst_token);
+
+  // Outside the region a submission is not forbidden but absent.
+  EXPECT_EQ(coordinator->Get("/api/v1/submissions/uuid:north")->status, 404);
+  EXPECT_EQ(coordinator->Get("/api/v1/submissions/uuid:south")->status, 200);
+  EXPECT_EQ(analyst->Get("/api/v1/submissions/uuid:north")->status, 200);
+
+  const auto codes = [](const std::string& body, const char* list, const char* key) {
+    std::vector<std::string> out;
+    const boost::json::value parsed = boost::json::parse(body);
+    for (const auto& item : parsed.at(list).as_array()) out.emplace_back(item.at(key).as_string());
+    return out;
+  };
+  auto observers = coordinator->Get("/api/v1/observers");
+  ASSERT_EQ(observers->status, 200);
+  EXPECT_EQ(codes(observers->body, "observers", "code"),
+            (std::vector<std::string>{"OBS-3", "OBS-4"}));
+  EXPECT_EQ(codes(analyst->Get("/api/v1/observers")->body, "observers", "code").size(), 4u);
+
+  auto coverage = coordinator->Get("/api/v1/coverage?depth=1");
+  ASSERT_EQ(coverage->status, 200);
+  const auto c = boost::json::parse(coverage->body);
+  EXPECT_EQ(c.at("stations").as_int64(), 10);
+  EXPECT_EQ(c.at("reported").as_int64(), 1);
+  EXPECT_EQ(codes(coverage->body, "areas", "code"), (std::vector<std::string>{"R2-D1", "R2-D2"}));
+  const auto all = boost::json::parse(analyst->Get("/api/v1/coverage")->body);
+  EXPECT_EQ(all.at("stations").as_int64(), 20);
+  EXPECT_EQ(all.at("reported").as_int64(), 2);
 }
 
 TEST_F(SecurityTest, EveryResponseCarriesTheSecurityHeaders) {

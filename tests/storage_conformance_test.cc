@@ -625,6 +625,9 @@ TEST_P(StoreConformance, CoordinatorRegionsRoundTripForTokensAndUsers) {
   UserRecord u{.name = "cora", .role = core::Role::kCoordinator, .regions = {"R-2"}};
   u.password_hash = "h";
   ASSERT_TRUE(store_->CreateUser(&u, Admin()).ok());
+  UserRecord o{.name = "oleg", .role = core::Role::kObserver, .observer_code = "OBS-1"};
+  o.password_hash = "h";
+  ASSERT_TRUE(store_->CreateUser(&o, Admin()).ok());
   ASSERT_NO_FATAL_FAILURE(Reopen());
 
   auto token = store_->FindToken(HashSha256("t"));
@@ -633,8 +636,13 @@ TEST_P(StoreConformance, CoordinatorRegionsRoundTripForTokensAndUsers) {
   auto user = store_->FindUser("cora");
   ASSERT_TRUE(user.has_value() && user->has_value());
   EXPECT_THAT((*user)->regions, ElementsAre("R-2"));
+  EXPECT_EQ((*user)->observer_code, "");
+  auto observer = store_->FindUser("oleg");
+  ASSERT_TRUE(observer.has_value() && observer->has_value());
+  EXPECT_EQ((*observer)->observer_code, "OBS-1");
+  EXPECT_THAT((*observer)->regions, IsEmpty());
   const std::vector<core::AuditEntry> log = AuditLog();
-  ASSERT_THAT(log, SizeIs(2));
+  ASSERT_THAT(log, SizeIs(3));
   EXPECT_THAT(log[0].detail, HasSubstr("\"regions\":[\"R-1\",\"D-7\"]"));
   EXPECT_THAT(log[1].detail, HasSubstr("\"regions\":[\"R-2\"]"));
 }

@@ -6,7 +6,8 @@ namespace vigil::analysis {
 
 Coverage ComputeCoverage(
     const core::MissionIndex& mission,
-    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth) {
+    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth,
+    std::span<const std::string> within) {
   Coverage out;
   core::StringMap<std::int64_t> reports;
   for (const auto& [code, count] : reports_by_station) {
@@ -23,6 +24,7 @@ Coverage ComputeCoverage(
   }
   for (const core::Location& l : mission.locations()) {
     if (!mission.IsPollingStation(l.code)) continue;
+    if (!within.empty() && !mission.IsWithin(l.code, within)) continue;
     const auto it = reports.find(l.code);
     const std::int64_t count = it == reports.end() ? 0 : it->second;
     ++out.stations;
@@ -39,6 +41,9 @@ Coverage ComputeCoverage(
       ++area.stations;
       if (count > 0) ++area.reported;
     }
+  }
+  if (!within.empty()) {
+    std::erase_if(out.areas, [](const AreaCoverage& a) { return a.stations == 0; });
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,9 +30,12 @@ struct Coverage {
 // `reports_by_station`: station code -> number of current reports. Stations
 // not in the mission are ignored. `depth` 0 is the top level of the
 // hierarchy (e.g. regions below a country are depth 1 if the country is a
-// location).
+// location). With `within` non-empty only the stations within those areas
+// count, and only areas holding some of them are listed (a coordinator's
+// view).
 Coverage ComputeCoverage(
     const core::MissionIndex& mission,
-    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth);
+    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth,
+    std::span<const std::string> within = {});
 
 }  // namespace vigil::analysis

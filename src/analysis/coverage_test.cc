@@ -122,6 +122,23 @@ TEST(ComputeCoverage, NoReportsGivesZeroReportedEverywhere) {
   ExpectArea(c.areas[1], "S", "South", 3, 0);
 }
 
+// Within N-2 and S: PS-3 (1 report), PS-4 (0), PS-5 (3), PS-6 (none):
+// 4 stations, 2 reported, 4 reports. Of the districts, N-1 holds none of them.
+TEST(ComputeCoverage, WithinAreasCountsOnlyTheirStationsAndListsOnlyTheirAreas) {
+  const std::vector<std::string> within{"N-2", "S"};
+  const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 1, within);
+  EXPECT_EQ(c.stations, 4);
+  EXPECT_EQ(c.reported, 2);
+  EXPECT_EQ(c.reports, 4);
+  ASSERT_EQ(c.areas.size(), 2u);
+  ExpectArea(c.areas[0], "N-2", "North 2", 1, 1);
+  ExpectArea(c.areas[1], "S-1", "South 1", 3, 1);
+  const Coverage regions = ComputeCoverage(TwoRegions(), SomeReports(), 0, within);
+  ASSERT_EQ(regions.areas.size(), 2u);
+  ExpectArea(regions.areas[0], "N", "North", 1, 1);  // only its part within N-2
+  ExpectArea(regions.areas[1], "S", "South", 3, 1);
+}
+
 TEST(ComputeCoverage, DepthOfTheStationsHasNoAreas) {
   // Depth 2 holds only polling stations, which are not areas.
   const Coverage c = ComputeCoverage(TwoRegions(), SomeReports(), 2);

@@ -182,12 +182,15 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
       });
 
   add(http::verb::get, "/api/v1/observers", Permission::kReadSetup,
-      [&service](RouteRequest&, Respond respond) {
+      [&service](RouteRequest& r, Respond respond) {
         const auto mission = service.Mission();
         json::array list;
         for (const core::Observer& o : mission->observers()) {
+          if (!r.principal->SeesObserver(*mission, o)) continue;
           json::array stations;
-          for (const std::string& s : o.stations) stations.emplace_back(s);
+          for (const std::string& s : o.stations) {
+            if (r.principal->SeesStation(*mission, s)) stations.emplace_back(s);
+          }
           json::array phones;
           for (const std::string& p : o.phones) phones.emplace_back(p);
           list.push_back(json::object{{"code", o.code},
@@ -223,7 +226,8 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
         reports.reserve(counts->size());
         for (auto& c : *counts)
           reports.emplace_back(std::move(c.station_code), c.current_submissions);
-        const auto coverage = analysis::ComputeCoverage(*service.Mission(), reports, depth);
+        const auto coverage =
+            analysis::ComputeCoverage(*service.Mission(), reports, depth, r.principal->regions);
         json::array areas;
         for (const auto& a : coverage.areas) {
           areas.push_back(json::object{{"code", a.code},

@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "ingest/results_reader.h"
+#include "service/admin.h"
 #include "storage/store.h"
 
 namespace vigil::cli {
@@ -49,6 +50,17 @@ int ReportError(const Status& status);
 storage::Actor LocalActor();
 // Adds the common `--data DIR` option (default: $VIGIL_DATA or ./vigil-data).
 CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir);
+
+// --role, --observer and --region, shared by `token create` and `user add`.
+struct GrantOptions {
+  std::string role;
+  std::string observer;
+  std::vector<std::string> regions;
+  service::Grant ToGrant() const;
+};
+void AddGrantOptions(CLI::App& cmd, GrantOptions& options);
+// "-" for none, else the items joined by commas.
+std::string JoinOrDash(const std::vector<std::string>& items);
 
 // Where and how to read a file of official results.
 struct ResultsFileOptions {

@@ -67,6 +67,27 @@ storage::Actor LocalActor() {
   return {std::string("cli:") + user};
 }
 
+void AddGrantOptions(CLI::App& cmd, GrantOptions& options) {
+  cmd.add_option("--role", options.role, "admin, analyst, coordinator, observer or viewer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "analyst", "coordinator", "observer", "viewer"}));
+  cmd.add_option("--observer", options.observer, "For --role observer: the observer code");
+  cmd.add_option("--region", options.regions,
+                 "For --role coordinator: a location code whose stations it may see (repeat "
+                 "for several)");
+}
+
+service::Grant GrantOptions::ToGrant() const {
+  return {.role = *core::ParseRole(role), .observer_code = observer, .regions = regions};
+}
+
+std::string JoinOrDash(const std::vector<std::string>& items) {
+  if (items.empty()) return "-";
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
 CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir) {
   const char* env = std::getenv("VIGIL_DATA");
   data_dir = env != nullptr && *env != '\0' ? env : "vigil-data";

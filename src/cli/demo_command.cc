@@ -326,12 +326,12 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
         return;
       }
     }
-    auto admin =
-        service::IssueToken(**store, core::Role::kAdmin, "", "demo admin", std::nullopt, actor);
-    auto viewer =
-        service::IssueToken(**store, core::Role::kViewer, "", "demo viewer", std::nullopt, actor);
-    auto simulator =
-        service::IssueToken(**store, core::Role::kAdmin, "", "demo simulator", std::nullopt, actor);
+    auto admin = service::IssueToken(**store, {.role = core::Role::kAdmin}, "demo admin",
+                                     std::nullopt, actor);
+    auto viewer = service::IssueToken(**store, {.role = core::Role::kViewer}, "demo viewer",
+                                      std::nullopt, actor);
+    auto simulator = service::IssueToken(**store, {.role = core::Role::kAdmin}, "demo simulator",
+                                         std::nullopt, actor);
     if (!admin || !viewer || !simulator) {
       ctx.exit_code = ReportError(!admin    ? admin.error()
                                   : !viewer ? viewer.error()

@@ -64,8 +64,8 @@ void RegisterInit(CLI::App& app, Context& ctx) {
           service::InitMission(opts->data_dir, opts->election, opts->contestants, LocalActor()));
       auto store = storage::OpenStore({.data_dir = opts->data_dir, .create = false});
       if (!store) return store.error();
-      auto admin =
-          service::AddUser(**store, opts->admin, core::Role::kAdmin, password, LocalActor());
+      auto admin = service::AddUser(**store, opts->admin, {.role = core::Role::kAdmin}, password,
+                                    LocalActor());
       return admin ? Status::Ok() : admin.error();
     }();
     if (!created.ok()) {

@@ -13,18 +13,13 @@ void RegisterToken(CLI::App& app, Context& ctx) {
       "create", "Issue a bearer token; it is printed once and stored only hashed");
   struct Options {
     std::string data_dir;
-    std::string role;
-    std::string observer;
+    GrantOptions grant;
     std::string label;
     int expires_in_days = 0;
   };
   auto opts = std::make_shared<Options>();
   AddDataOption(*create, opts->data_dir);
-  create->add_option("--role", opts->role, "admin, analyst, coordinator, observer or viewer")
-      ->required()
-      ->check(CLI::IsMember({"admin", "analyst", "coordinator", "observer", "viewer"}));
-  create->add_option("--observer", opts->observer,
-                     "For --role observer: the observer code it acts for");
+  AddGrantOptions(*create, opts->grant);
   create->add_option("--label", opts->label, "A note on what the token is for");
   create
       ->add_option("--expires-in", opts->expires_in_days, "Days until the token expires (0: never)")
@@ -38,8 +33,8 @@ void RegisterToken(CLI::App& app, Context& ctx) {
     std::optional<Timestamp> expires;
     if (opts->expires_in_days > 0)
       expires = Now() + std::chrono::hours(24 * static_cast<std::int64_t>(opts->expires_in_days));
-    auto token = service::IssueToken(**store, *core::ParseRole(opts->role), opts->observer,
-                                     opts->label, expires, LocalActor());
+    auto token =
+        service::IssueToken(**store, opts->grant.ToGrant(), opts->label, expires, LocalActor());
     if (!token) {
       ctx.exit_code = ReportError(token.error());
       return;
@@ -47,7 +42,7 @@ void RegisterToken(CLI::App& app, Context& ctx) {
     // The token alone on stdout, so that scripts can capture it; the note on stderr.
     std::printf("%s\n", token->token.c_str());
     std::fprintf(stderr, "Token %lld (%s) created. It is shown only this once; store it safely.\n",
-                 static_cast<long long>(token->record.id), opts->role.c_str());
+                 static_cast<long long>(token->record.id), opts->grant.role.c_str());
   });
 
   auto* list = cmd->add_subcommand("list", "List the tokens (never the tokens themselves)");
@@ -66,12 +61,12 @@ void RegisterToken(CLI::App& app, Context& ctx) {
     const auto when = [](const std::optional<Timestamp>& t) {
       return t ? FormatRfc3339(*t).substr(0, 19) + "Z" : std::string("-");
     };
-    std::printf("%5s  %-11s %-10s %-20s %-20s %-20s %-20s %s\n", "id", "role", "observer",
-                "created", "expires", "revoked", "last used", "label");
+    std::printf("%5s  %-11s %-10s %-20s %-20s %-20s %-20s %s\n", "id", "role", "for", "created",
+                "expires", "revoked", "last used", "label");
     for (const storage::TokenRecord& t : *tokens) {
       std::printf("%5lld  %-11s %-10s %-20s %-20s %-20s %-20s %s\n", static_cast<long long>(t.id),
                   std::string(core::RoleName(t.role)).c_str(),
-                  t.observer_code.empty() ? "-" : t.observer_code.c_str(),
+                  t.observer_code.empty() ? JoinOrDash(t.regions).c_str() : t.observer_code.c_str(),
                   when(t.created_at).c_str(), when(t.expires_at).c_str(),
                   when(t.revoked_at).c_str(), when(t.last_used_at).c_str(), t.label.c_str());
     }

@@ -15,14 +15,13 @@ Result<std::unique_ptr<storage::Store>> Open(const std::string& data_dir) {
 void AddAdd(CLI::App& parent, Context& ctx) {
   auto* cmd = parent.add_subcommand("add", "Add a user who signs in with a password");
   struct Options {
-    std::string data_dir, name, role, password_file;
+    std::string data_dir, name, password_file;
+    GrantOptions grant;
   };
   auto o = std::make_shared<Options>();
   AddDataOption(*cmd, o->data_dir);
   cmd->add_option("NAME", o->name, "The login name")->required();
-  cmd->add_option("--role", o->role, "admin, analyst, coordinator, observer or viewer")
-      ->required()
-      ->check(CLI::IsMember({"admin", "analyst", "coordinator", "observer", "viewer"}));
+  AddGrantOptions(*cmd, o->grant);
   cmd->add_option("--password-file", o->password_file,
                   "Read the password from the first line of this file (else it is typed)");
   cmd->callback([&ctx, o] {
@@ -31,13 +30,13 @@ void AddAdd(CLI::App& parent, Context& ctx) {
       if (!password) return Fail(password.error());
       auto store = Open(o->data_dir);
       if (!store) return Fail(store.error());
-      return service::AddUser(**store, o->name, *core::ParseRole(o->role), *password, LocalActor());
+      return service::AddUser(**store, o->name, o->grant.ToGrant(), *password, LocalActor());
     }();
     if (!user) {
       ctx.exit_code = ReportError(user.error());
       return;
     }
-    std::printf("User %s (%s) added.\n", user->name.c_str(), o->role.c_str());
+    std::printf("User %s (%s) added.\n", user->name.c_str(), o->grant.role.c_str());
   });
 }
 
@@ -55,10 +54,12 @@ void AddList(CLI::App& parent, Context& ctx) {
       ctx.exit_code = ReportError(users.error());
       return;
     }
-    std::printf("%-24s %-11s %-20s %s\n", "name", "role", "created", "disabled");
+    std::printf("%-24s %-11s %-16s %-20s %s\n", "name", "role", "for", "created", "disabled");
     for (const storage::UserRecord& u : *users) {
       std::printf(
-          "%-24s %-11s %-20s %s\n", u.name.c_str(), std::string(core::RoleName(u.role)).c_str(),
+          "%-24s %-11s %-16s %-20s %s\n", u.name.c_str(),
+          std::string(core::RoleName(u.role)).c_str(),
+          u.observer_code.empty() ? JoinOrDash(u.regions).c_str() : u.observer_code.c_str(),
           (FormatRfc3339(u.created_at).substr(0, 19) + "Z").c_str(),
           u.disabled_at ? (FormatRfc3339(*u.disabled_at).substr(0, 19) + "Z").c_str() : "-");
     }

@@ -157,6 +157,16 @@ std::vector<std::string> MissionIndex::Ancestors(std::string_view code) const {
   return out;
 }
 
+bool MissionIndex::IsWithin(std::string_view code, std::span<const std::string> areas) const {
+  const Location* l = FindLocation(code);
+  for (std::size_t steps = 0; l != nullptr && steps <= locations_.size(); ++steps) {
+    if (std::find(areas.begin(), areas.end(), l->code) != areas.end()) return true;
+    if (l->parent_code.empty()) break;
+    l = FindLocation(l->parent_code);
+  }
+  return false;
+}
+
 const Observer* MissionIndex::FindObserver(std::string_view code) const {
   auto it = observer_by_code_.find(code);
   return it == observer_by_code_.end() ? nullptr : &observers_[it->second];

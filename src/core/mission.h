@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +40,8 @@ class MissionIndex {
   bool IsPollingStation(std::string_view code) const;
   // Codes of the location's ancestors, nearest first (empty for the top level).
   std::vector<std::string> Ancestors(std::string_view code) const;
+  // True if `code` is one of `areas` or lies below one of them.
+  bool IsWithin(std::string_view code, std::span<const std::string> areas) const;
   const Observer* FindObserver(std::string_view code) const;
   bool IsAssigned(std::string_view observer_code, std::string_view station_code) const;
   // The named version of a form; with an empty version, the current one (the

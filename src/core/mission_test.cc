@@ -153,6 +153,22 @@ TEST(MissionIndex, StopsAncestorsAtParentCycle) {
   EXPECT_LE(mission.Ancestors("A").size(), 2u);
 }
 
+TEST(MissionIndex, IsWithinAnAreaOrBelowIt) {
+  const MissionIndex mission = TinyMission();
+  const std::vector<std::string> r2{"R2"};
+  EXPECT_TRUE(mission.IsWithin("PS-3", r2));
+  EXPECT_TRUE(mission.IsWithin("R2", r2));
+  EXPECT_FALSE(mission.IsWithin("PS-1", r2));
+  EXPECT_FALSE(mission.IsWithin("FD", r2));  // above, not within
+  EXPECT_FALSE(mission.IsWithin("PS-9", r2));
+  EXPECT_FALSE(mission.IsWithin("PS-3", {}));
+  const std::vector<std::string> both{"R1", "PS-3"};
+  EXPECT_TRUE(mission.IsWithin("PS-1", both));
+  EXPECT_TRUE(mission.IsWithin("PS-3", both));
+  const MissionIndex cycle(Election{}, {Place("A", "B"), Place("B", "A")}, {}, {});
+  EXPECT_FALSE(cycle.IsWithin("A", std::vector<std::string>{"C"}));
+}
+
 TEST(MissionIndex, FindsObserversAndAssignments) {
   const MissionIndex mission = TinyMission();
   ASSERT_NE(mission.FindObserver("OB-2"), nullptr);

@@ -70,12 +70,18 @@ Status CheckUserName(const std::string& name) {
                                  "': use 1 to 64 letters, digits and . _ - @");
 }
 
-Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name, core::Role role,
-                                    std::string_view password, const storage::Actor& actor) {
+Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name,
+                                    const Grant& grant, std::string_view password,
+                                    const storage::Actor& actor) {
   VIGIL_RETURN_IF_ERROR(CheckUserName(name));
   VIGIL_RETURN_IF_ERROR(CheckNewPassword(password));
-  storage::UserRecord user{
-      .name = name, .role = role, .password_hash = HashPassword(password), .created_at = Now()};
+  VIGIL_RETURN_IF_ERROR(CheckGrant(store, grant));
+  storage::UserRecord user{.name = name,
+                           .role = grant.role,
+                           .observer_code = grant.observer_code,
+                           .regions = grant.regions,
+                           .password_hash = HashPassword(password),
+                           .created_at = Now()};
   VIGIL_RETURN_IF_ERROR(store.CreateUser(&user, actor));
   return user;
 }
@@ -118,27 +124,48 @@ Status ImportObserversFile(storage::Store& store, const std::string& path,
   return Status::Ok();
 }
 
-Result<NewToken> IssueToken(storage::Store& store, core::Role role,
-                            const std::string& observer_code, const std::string& label,
-                            std::optional<Timestamp> expires_at, const storage::Actor& actor) {
-  if (role == core::Role::kObserver) {
-    if (observer_code.empty())
-      return Fail(Status::InvalidArgument("an observer token needs --observer CODE"));
+Status CheckGrant(storage::Store& store, const Grant& grant) {
+  const std::string role(core::RoleName(grant.role));
+  if (grant.role == core::Role::kObserver) {
+    if (grant.observer_code.empty())
+      return Status::InvalidArgument("the observer role needs --observer CODE");
     auto observers = store.ListObservers();
-    if (!observers) return Fail(observers.error());
+    if (!observers) return observers.error();
     const bool known =
         std::any_of(observers->begin(), observers->end(),
-                    [&](const core::Observer& o) { return o.code == observer_code; });
+                    [&](const core::Observer& o) { return o.code == grant.observer_code; });
     if (!known)
-      return Fail(Status::NotFound("no observer '" + observer_code + "' (import observers first)"));
-  } else if (!observer_code.empty()) {
-    return Fail(Status::InvalidArgument("--observer applies only to --role observer"));
+      return Status::NotFound("no observer '" + grant.observer_code + "' (import observers first)");
+  } else if (!grant.observer_code.empty()) {
+    return Status::InvalidArgument("--observer applies only to the observer role, not " + role);
   }
+  if (grant.role == core::Role::kCoordinator) {
+    // A coordinator without regions would see nothing, or, worse, be
+    // mistaken for one who sees everything.
+    if (grant.regions.empty())
+      return Status::InvalidArgument("the coordinator role needs at least one --region CODE");
+    auto locations = store.ListLocations();
+    if (!locations) return locations.error();
+    for (const std::string& region : grant.regions) {
+      const bool known = std::any_of(locations->begin(), locations->end(),
+                                     [&](const core::Location& l) { return l.code == region; });
+      if (!known) return Status::NotFound("no location '" + region + "' (import stations first)");
+    }
+  } else if (!grant.regions.empty()) {
+    return Status::InvalidArgument("--region applies only to the coordinator role, not " + role);
+  }
+  return Status::Ok();
+}
+
+Result<NewToken> IssueToken(storage::Store& store, const Grant& grant, const std::string& label,
+                            std::optional<Timestamp> expires_at, const storage::Actor& actor) {
+  VIGIL_RETURN_IF_ERROR(CheckGrant(store, grant));
   NewToken t;
   t.token = NewBearerToken();
   t.record.token_hash = HashBearerToken(t.token);
-  t.record.role = role;
-  t.record.observer_code = observer_code;
+  t.record.role = grant.role;
+  t.record.observer_code = grant.observer_code;
+  t.record.regions = grant.regions;
   t.record.label = label;
   t.record.created_at = Now();
   t.record.expires_at = expires_at;

@@ -38,14 +38,24 @@ Status ImportObserversFile(storage::Store& store, const std::string& path,
                            const storage::Actor& actor, std::vector<ingest::CsvProblem>* problems,
                            std::size_t* imported);
 
+// What a token or an account may act for, besides its role: an observer
+// role names its observer; a coordinator names the regions (any locations)
+// it may see; other roles name neither.
+struct Grant {
+  core::Role role = core::Role::kViewer;
+  std::string observer_code;
+  std::vector<std::string> regions;
+};
+// InvalidArgument or NotFound (naming the code) unless `grant` follows
+// those rules and names an existing observer and existing locations.
+Status CheckGrant(storage::Store& store, const Grant& grant);
+
 struct NewToken {
   std::string token;  // shown once; only its hash is stored
   storage::TokenRecord record;
 };
-// Issues a bearer token. An observer token must name an existing observer;
-// other roles must not name one.
-Result<NewToken> IssueToken(storage::Store& store, core::Role role,
-                            const std::string& observer_code, const std::string& label,
+// Issues a bearer token (CheckGrant first).
+Result<NewToken> IssueToken(storage::Store& store, const Grant& grant, const std::string& label,
                             std::optional<Timestamp> expires_at, const storage::Actor& actor);
 
 // A new password must have at least 10 characters; nothing else is
@@ -54,9 +64,11 @@ Status CheckNewPassword(std::string_view password);
 // A login name is 1-64 letters, digits or . _ - @.
 Status CheckUserName(const std::string& name);
 // Adds a user whose password is stored as an Argon2id hash. InvalidArgument
-// for a bad name or a short password; AlreadyExists for a taken name.
-Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name, core::Role role,
-                                    std::string_view password, const storage::Actor& actor);
+// for a bad name, a short password or a bad grant (CheckGrant);
+// AlreadyExists for a taken name.
+Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name,
+                                    const Grant& grant, std::string_view password,
+                                    const storage::Actor& actor);
 Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
                       const storage::Actor& actor);
 

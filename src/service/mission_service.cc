@@ -116,6 +116,7 @@ Result<Principal> MissionService::Authenticate(std::string_view bearer_token) {
   p.token_id = record->id;
   p.role = record->role;
   p.observer_code = record->observer_code;
+  p.regions = record->regions;
   p.actor = "token:" + std::to_string(record->id) + "/" + std::string(core::RoleName(record->role));
   return p;
 }
@@ -215,14 +216,27 @@ Result<std::optional<storage::SubmissionHistory>> MissionService::GetSubmission(
   }
   auto history = store_->GetSubmission(instance_id);
   if (!history || !*history) return history;
-  if (who.role == core::Role::kObserver) {
-    for (const auto& v : (*history)->versions) {
-      // Observers see only their own reports; others' look as if absent.
-      if (v.submission.observer_code != who.observer_code)
-        return std::optional<storage::SubmissionHistory>{};
+  const auto mission = Mission();
+  for (const auto& v : (*history)->versions) {
+    // Observers see only their own reports, coordinators those from their
+    // regions; others look as if absent.
+    if ((who.role == core::Role::kObserver && v.submission.observer_code != who.observer_code) ||
+        !who.SeesStation(*mission, v.submission.station_code)) {
+      return std::optional<storage::SubmissionHistory>{};
     }
   }
   return history;
+}
+
+bool Principal::SeesStation(const core::MissionIndex& mission, std::string_view code) const {
+  return role != core::Role::kCoordinator || mission.IsWithin(code, regions);
+}
+
+bool Principal::SeesObserver(const core::MissionIndex& mission,
+                             const core::Observer& observer) const {
+  if (role != core::Role::kCoordinator) return true;
+  return std::any_of(observer.stations.begin(), observer.stations.end(),
+                     [&](const std::string& s) { return mission.IsWithin(s, regions); });
 }
 
 void MissionService::NoteTokenUse(std::int64_t token_id, Timestamp at) {

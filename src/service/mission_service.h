@@ -29,8 +29,15 @@ namespace vigil::service {
 struct Principal {
   std::int64_t token_id = 0;
   core::Role role = core::Role::kViewer;
-  std::string observer_code;  // set for observer tokens
-  std::string actor;          // as recorded in the audit log: "token:7/observer"
+  std::string observer_code;         // set for observers
+  std::vector<std::string> regions;  // set for coordinators: the areas they may see
+  std::string actor;                 // as recorded in the audit log: "token:7/observer"
+
+  // A coordinator sees only the stations within its regions, and the
+  // observers assigned to them; what lies outside is invisible, not just
+  // read-only. Every other role's view is set by its permissions alone.
+  bool SeesStation(const core::MissionIndex& mission, std::string_view code) const;
+  bool SeesObserver(const core::MissionIndex& mission, const core::Observer& observer) const;
 };
 
 // What happened to a submission. `status` maps to HTTP: OK -> 201,

@@ -49,6 +49,7 @@ struct UserRecord {
   std::int64_t id = 0;  // assigned by the store
   std::string name;     // unique login name
   core::Role role = core::Role::kViewer;
+  std::string observer_code;         // for observers: whom they act for
   std::vector<std::string> regions;  // for coordinators: the locations they may see
   std::string password_hash;         // Argon2id (HashPassword); the password itself is never stored
   Timestamp created_at;

@@ -67,15 +67,18 @@ void TestMission::Create() {
     observers.push_back(std::move(obs));
   }
   ASSERT_TRUE(store->UpsertObservers(observers, actor, "test").ok());
-  const auto token = [&](core::Role role, const std::string& observer) {
-    auto t = service::IssueToken(*store, role, observer, "test", std::nullopt, actor);
+  const auto token = [&](core::Role role, const std::string& observer,
+                         std::vector<std::string> regions = {}) {
+    auto t = service::IssueToken(
+        *store, {.role = role, .observer_code = observer, .regions = std::move(regions)}, "test",
+        std::nullopt, actor);
     EXPECT_TRUE(t.has_value());
     return t ? t->token : std::string();
   };
   admin_token = token(core::Role::kAdmin, "");
   viewer_token = token(core::Role::kViewer, "");
   analyst_token = token(core::Role::kAnalyst, "");
-  coordinator_token = token(core::Role::kCoordinator, "");
+  coordinator_token = token(core::Role::kCoordinator, "", {"R2"});
   observer1_token = token(core::Role::kObserver, "OBS-1");
 }
 

@@ -33,8 +33,8 @@ struct TestMission {
   std::string admin_token;
   std::string viewer_token;
   std::string analyst_token;
-  std::string coordinator_token;
-  std::string observer1_token;  // acts for OBS-1
+  std::string coordinator_token;  // limited to region R2 (PS-11..PS-20, OBS-3, OBS-4)
+  std::string observer1_token;    // acts for OBS-1
 
   // Creates the mission; ASSERTs on failure.
   void Create();

@@ -180,10 +180,12 @@ CREATE TABLE users (
 ) STRICT;
 )sql",
     // 7: the regions a coordinator's token or account is limited to (a JSON
-    // array of location codes; empty for every other role).
+    // array of location codes; empty for every other role), and the observer
+    // an observer's account acts for.
     R"sql(
 ALTER TABLE tokens ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN observer_code TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

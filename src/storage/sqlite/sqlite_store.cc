@@ -981,7 +981,7 @@ Status SqliteStore::RecordTokenUse(std::span<const TokenUse> uses, const Actor& 
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, name, role, password_hash, created_at, disabled_at, regions";
+    "id, name, role, password_hash, created_at, disabled_at, regions, observer_code";
 
 Result<UserRecord> ReadUserRow(Statement& stmt) {
   UserRecord u;
@@ -1002,6 +1002,7 @@ Result<UserRecord> ReadUserRow(Statement& stmt) {
   auto regions = RegionsFromText(stmt.Text(6), "user " + u.name);
   if (!regions) return Fail(regions.error());
   u.regions = std::move(*regions);
+  u.observer_code = stmt.Text(7);
   return u;
 }
 
@@ -1011,10 +1012,11 @@ Status SqliteStore::CreateUser(UserRecord* user, const Actor& actor) {
   WriteTransaction tx(this);
   VIGIL_RETURN_IF_ERROR(tx.Begin());
   auto stmt = tx.db().Prepare(
-      "INSERT INTO users(name, role, password_hash, created_at, regions) VALUES (?, ?, ?, ?, ?)");
+      "INSERT INTO users(name, role, password_hash, created_at, regions, observer_code) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
   if (!stmt) return stmt.error();
   stmt->Bind(1, user->name).Bind(2, core::RoleName(user->role)).Bind(3, user->password_hash);
-  stmt->Bind(5, RegionsToText(user->regions));
+  stmt->Bind(5, RegionsToText(user->regions)).Bind(6, user->observer_code);
   if (Status s = stmt->Bind(4, FormatRfc3339(user->created_at)).Run(); !s.ok()) {
     if (s.code() != StatusCode::kAlreadyExists) return s;
     return Status::AlreadyExists("a user named '" + user->name + "' exists already");
@@ -1022,6 +1024,7 @@ Status SqliteStore::CreateUser(UserRecord* user, const Actor& actor) {
   user->id = sqlite3_last_insert_rowid(tx.db().handle());
   // The hash stays out of the log: it would help an offline guess.
   json::object detail{{"role", core::RoleName(user->role)}};
+  if (!user->observer_code.empty()) detail["observer"] = user->observer_code;
   if (!user->regions.empty()) detail["regions"] = json::parse(RegionsToText(user->regions));
   if (auto seq = tx.Audit(actor.name, "user.create", "user:" + user->name, json::serialize(detail));
       !seq) {
