@@ -174,7 +174,7 @@ TEST_F(TlsServerTest, ShutdownDoesNotWaitLongForAnIdleTlsClient) {
   // The client keeps the connection open and never answers close_notify.
   const auto start = std::chrono::steady_clock::now();
   server_->Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 TEST(PlainServer, HandlerLearnsThatTheConnectionIsPlainAndNoHstsIsSent) {

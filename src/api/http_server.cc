@@ -59,8 +59,9 @@ Response PlainError(http::status status, std::string_view message) {
 // Stops reading an oversized body after this much, then closes.
 constexpr std::size_t kMaxDiscardBytes = 64 << 20;
 
-// How long a TLS connection waits for the client's close_notify.
-constexpr std::chrono::seconds kTlsShutdownTimeout{3};
+// How long sending TLS's close_notify may take (a client that reads
+// nothing can make it block).
+constexpr std::chrono::seconds kTlsCloseTimeout{3};
 
 // Whether a file can be opened, and if not why: OpenSSL's own errors for a
 // missing file do not name it.
@@ -316,12 +317,15 @@ class HttpServer::BasicSession : public HttpServer::Session,
                             });
   }
 
-  // TLS says goodbye with close_notify, which also waits for the client's.
-  // A client that does not answer within kTlsShutdownTimeout is not going
-  // to (and must not hold up a shutdown's drain).
+  // TLS says goodbye with close_notify, but does not wait for the client's
+  // (RFC 8446, 6.1: the side that closes need not): HTTP framing has told
+  // the client where the last response ends, and an idle client must not
+  // hold up a shutdown's drain.
   void Close() {
     if constexpr (kTls) {
-      Tcp().expires_after(kTlsShutdownTimeout);
+      SSL* ssl = stream_.native_handle();
+      SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+      Tcp().expires_after(kTlsCloseTimeout);
       stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->CloseTcp(); });
     } else {
       CloseTcp();
