@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "service/mission_service.h"
+#include "support/test_certificate.h"
 #include "support/test_mission.h"
 #include "support/vigil_process.h"
 
@@ -763,6 +765,39 @@ TEST_F(CliCopiesTest, PvtDrawSaveKeepsTheSampleAndEstimateUsesTheCopies) {
   EXPECT_EQ(boost::json::parse(f.out).at("sampled"), 4);
   const ProcessResult half = RunVigil({"pvt", "estimate", sample, "--data", Data()});
   EXPECT_EQ(half.exit_code, kExitUsage) << Describe(half);
+}
+
+// -------------------------------------------------------------------- serve
+
+TEST_F(CliTest, ServeWithAMissingTlsKeyExitsNamingTheFile) {
+  Init();
+  const TestCertificate cert = MakeSelfSignedCertificate(dir_.path(), "server");
+  const std::string key = dir_.path() + "/absent.key";
+  const ProcessResult r = RunVigil({"serve", "--data", Data(), "--listen", "127.0.0.1:0",
+                                    "--tls-cert", cert.cert_file, "--tls-key", key});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("cannot read the TLS private key '" + key + "'"));
+}
+
+TEST_F(CliTest, ServeWithTlsAnswersOverHttps) {
+  Init();
+  const TestCertificate cert = MakeSelfSignedCertificate(dir_.path(), "server");
+  const std::string listen = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string url = "https://" + listen;
+  VigilProcess serve({"serve", "--data", Data(), "--listen", listen, "--tls-cert", cert.cert_file,
+                      "--tls-key", cert.key_file},
+                     dir_.path() + "/serve.log");
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto client = api::HttpClient::Connect(url, {.ca_file = cert.cert_file});
+    if (!client) continue;
+    auto res = (*client)->Get("/healthz");
+    if (res) status = res->status;
+  }
+  EXPECT_EQ(status, 200) << ReadFile(dir_.path() + "/serve.log");
+  serve.Kill(SIGTERM);
+  EXPECT_EQ(serve.Wait(), kExitOk) << ReadFile(dir_.path() + "/serve.log");
 }
 
 // ------------------------------------------------------------------- export

@@ -1,6 +1,6 @@
-// A small blocking HTTP/1.1 client over one keep-alive connection, for the
-// demo's simulated observers, the CLI and the end-to-end tests. Not thread-
-// safe: use one per thread.
+// A small blocking HTTP/1.1 client over one keep-alive connection, plain or
+// TLS, for the demo's simulated observers, the CLI and the end-to-end tests.
+// Not thread-safe: use one per thread.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
@@ -19,10 +19,23 @@ struct ClientResponse {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
+// How an https client decides whether to trust the server.
+struct ClientTlsOptions {
+  // PEM file of the certificate authorities to trust (a self-signed server
+  // certificate may be its own); empty: the system's.
+  std::string ca_file;
+  // false accepts any certificate for any name. Only for talking to oneself
+  // on loopback, as the demo's simulated observers do.
+  bool verify = true;
+};
+
 class HttpClient {
  public:
-  // `base_url`: "http://127.0.0.1:8080" (http only).
-  static Result<std::unique_ptr<HttpClient>> Connect(const std::string& base_url);
+  // `base_url`: "http://127.0.0.1:8080" or "https://localhost:8443". Over
+  // https the server's certificate must chain to a trusted authority and
+  // name the host (DNS name or IP address), unless `tls.verify` is false.
+  static Result<std::unique_ptr<HttpClient>> Connect(const std::string& base_url,
+                                                     const ClientTlsOptions& tls = {});
   ~HttpClient();
 
   void set_bearer_token(std::string token) { bearer_ = std::move(token); }
@@ -49,7 +62,8 @@ class HttpClient {
   std::chrono::milliseconds timeout_{30000};
 };
 
-// Splits "http://host:port" into host and port; InvalidArgument otherwise.
+// Splits "http://host:port" into host and port; InvalidArgument otherwise,
+// https included (for callers that speak plain HTTP only).
 Status ParseHttpUrl(const std::string& url, std::string* host, std::string* port);
 
 }  // namespace vigil::api

@@ -1,13 +1,21 @@
 #include "api/http_server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "common/thread_name.h"
 #include "common/time.h"
@@ -17,6 +25,7 @@ namespace vigil::api {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
@@ -24,8 +33,9 @@ namespace {
 // Headers on every response, errors made before routing included: nothing
 // is sniffed, framed, cached or passed on as a referrer, and a page (the
 // forensics report: inline SVG and one inline stylesheet, no scripts) loads
-// nothing from elsewhere.
-void SetSecurityHeaders(Response& res) {
+// nothing from elsewhere. Over TLS, browsers are told to use nothing else
+// for this host for a year.
+void SetSecurityHeaders(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Content-Security-Policy",
           "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
@@ -35,6 +45,7 @@ void SetSecurityHeaders(Response& res) {
   if (res.find(http::field::cache_control) == res.end()) {
     res.set(http::field::cache_control, "no-store");
   }
+  if (tls) res.set(http::field::strict_transport_security, "max-age=31536000");
 }
 
 Response PlainError(http::status status, std::string_view message) {
@@ -48,42 +59,141 @@ Response PlainError(http::status status, std::string_view message) {
 // Stops reading an oversized body after this much, then closes.
 constexpr std::size_t kMaxDiscardBytes = 64 << 20;
 
+// How long sending TLS's close_notify may take (a client that reads
+// nothing can make it block).
+constexpr std::chrono::seconds kTlsCloseTimeout{3};
+
+// Whether a file can be opened, and if not why: OpenSSL's own errors for a
+// missing file do not name it.
+Status CheckReadable(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::NotFound("cannot read the " + what + " '" + path + "': " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+// TLS 1.2 or later, no compression (CRIME) and no renegotiation, with
+// OpenSSL's default cipher suites for those versions.
+Result<std::unique_ptr<ssl::context>> MakeTlsContext(const std::string& cert_file,
+                                                     const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty()) {
+    return Fail(Status::InvalidArgument(
+        "TLS needs both a certificate and a private key (--tls-cert and --tls-key)"));
+  }
+  VIGIL_RETURN_IF_ERROR(CheckReadable(cert_file, "TLS certificate"));
+  VIGIL_RETURN_IF_ERROR(CheckReadable(key_file, "TLS private key"));
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use | ssl::context::no_compression);
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // An encrypted key would otherwise make OpenSSL prompt on the terminal.
+  ctx->set_password_callback([](std::size_t, ssl::context::password_purpose) { return ""; });
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    return Fail(Status::InvalidArgument("'" + cert_file +
+                                        "' is not a PEM certificate (chain): " + ec.message()));
+  }
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  const bool mismatch =
+      ec && ec.category() == net::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+  if (ec && !mismatch) {
+    return Fail(Status::InvalidArgument(
+        "'" + key_file + "' is not an unencrypted PEM private key: " + ec.message()));
+  }
+  if (mismatch || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return Fail(Status::InvalidArgument("the private key in '" + key_file +
+                                        "' does not match the certificate in '" + cert_file + "'"));
+  }
+  return ctx;
+}
+
 }  // namespace
 
-// One TCP connection: reads requests one after another, hands each to the
-// handler, writes its reply. All of its work runs on its own strand.
-class HttpServer::Session : public std::enable_shared_from_this<Session> {
+// What Shutdown() needs of a connection, whatever its stream; it also keeps
+// the server's count of live connections.
+class HttpServer::Session {
  public:
-  Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
-    beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    peer_.address = ec ? "unknown" : endpoint.address().to_string();
-    server_.SessionStarted();
-  }
-  ~Session() { server_.SessionEnded(); }
+  explicit Session(HttpServer& server) : server_(server) { server_.SessionStarted(); }
+  virtual ~Session() { server_.SessionEnded(); }
 
-  void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
-  }
+  virtual void Start() = 0;
 
   // Called at shutdown: an idle connection is closed now, a busy one after
   // its response.
-  void CloseIfIdle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
+  virtual void CloseIfIdle() = 0;
+
+ protected:
+  HttpServer& server_;
+};
+
+// One connection: for TLS, a handshake first; then requests one after
+// another, each handed to the handler and its reply written. All of its work
+// runs on its own strand. `Stream` is beast::tcp_stream or an ssl_stream
+// over one; the two differ only in the handshake and in how they close.
+template <class Stream>
+class HttpServer::BasicSession : public HttpServer::Session,
+                                 public std::enable_shared_from_this<BasicSession<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<BasicSession>::shared_from_this;
+
+ public:
+  // `stream_args`: the accepted socket, and for TLS the server's context.
+  template <class... StreamArgs>
+  explicit BasicSession(HttpServer& server, StreamArgs&&... stream_args)
+      : Session(server), stream_(std::forward<StreamArgs>(stream_args)...) {
+    beast::error_code ec;
+    const auto endpoint = Tcp().socket().remote_endpoint(ec);
+    peer_.address = ec ? "unknown" : endpoint.address().to_string();
+    peer_.tls = kTls;
+  }
+
+  void Start() override {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->Handshake();
+      } else {
+        self->ReadHeader();
       }
     });
   }
 
+  void CloseIfIdle() override {
+    // Cancelling the pending read (or handshake) makes its handler close.
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->Tcp().cancel();
+    });
+  }
+
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  // A client gets as long for the handshake as for a request.
+  void Handshake() {
+    Tcp().expires_after(server_.options_.read_timeout);
+    stream_.async_handshake(
+        ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+          if (!ec) return self->ReadHeader();
+          // Not TLS, or a certificate the client refused: there is no
+          // channel to answer in, so just hang up. (A client that went
+          // quiet, or a shutdown, is not a failure.)
+          if (ec != beast::error::timeout && ec != net::error::operation_aborted) {
+            self->server_.tls_handshake_failures_->Increment();
+            spdlog::debug("TLS handshake with {} failed: {}", self->peer_.address, ec.message());
+          }
+          self->CloseTcp();
+        });
+  }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->body_limit(server_.options_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
-    stream_.expires_after(server_.options_.read_timeout);
+    Tcp().expires_after(server_.options_.read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
@@ -123,9 +233,11 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     busy_ = false;
+    // stream_truncated: the client closed TCP without TLS's close_notify,
+    // as many do between requests.
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
+        ec == net::error::connection_reset || ec == ssl::error::stream_truncated) {
       return Close();
     }
     // A malformed request: answer 400 and close, since the stream position is lost.
@@ -160,11 +272,11 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   void Send(Reply reply) {
     reply_ = std::make_shared<Reply>(std::move(reply));
     Response& res = reply_->response;
-    SetSecurityHeaders(res);
+    SetSecurityHeaders(res, kTls);
     res.version(11);
     res.keep_alive(keep_alive_ && !server_.shutting_down_.load());
     res.prepare_payload();
-    stream_.expires_after(server_.options_.write_timeout);
+    Tcp().expires_after(server_.options_.write_timeout);
     http::async_write(stream_, res,
                       [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                         self->OnWrite(ec, bytes);
@@ -188,28 +300,45 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   // sending so that it sees our 413 instead of a connection reset.
   void DiscardThenClose() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
     discard_.resize(64 << 10);
-    stream_.expires_after(std::chrono::seconds(5));
+    Tcp().expires_after(std::chrono::seconds(5));
     DiscardSome();
   }
   void DiscardSome() {
     stream_.async_read_some(net::buffer(discard_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->discarded_ += n;
-                              if (ec || self->discarded_ > kMaxDiscardBytes) return self->Close();
+                              // Our side is shut already: no close_notify.
+                              if (ec || self->discarded_ > kMaxDiscardBytes) {
+                                return self->CloseTcp();
+                              }
                               self->DiscardSome();
                             });
   }
 
+  // TLS says goodbye with close_notify, but does not wait for the client's
+  // (RFC 8446, 6.1: the side that closes need not): HTTP framing has told
+  // the client where the last response ends, and an idle client must not
+  // hold up a shutdown's drain.
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    if constexpr (kTls) {
+      SSL* ssl = stream_.native_handle();
+      SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_RECEIVED_SHUTDOWN);
+      Tcp().expires_after(kTlsCloseTimeout);
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->CloseTcp(); });
+    } else {
+      CloseTcp();
+    }
   }
 
-  HttpServer& server_;
-  beast::tcp_stream stream_;
+  void CloseTcp() {
+    beast::error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp().close();
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
@@ -232,6 +361,9 @@ HttpServer::HttpServer(ServerOptions options, Handler handler,
       latency_(metrics.GetHistogram(
           "http_request_duration_seconds", "Time from request read to response written",
           {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})),
+      tls_handshake_failures_(metrics.GetCounter(
+          "tls_handshake_failures_total",
+          "TLS handshakes that failed (not TLS, or the client refused the certificate)")),
       acceptor_(ioc_),
       signals_(ioc_),
       drain_timer_(ioc_) {}
@@ -239,6 +371,11 @@ HttpServer::HttpServer(ServerOptions options, Handler handler,
 HttpServer::~HttpServer() = default;
 
 Status HttpServer::Start() {
+  if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {
+    auto tls = MakeTlsContext(options_.tls_cert_file, options_.tls_key_file);
+    if (!tls) return tls.error();
+    tls_ = std::move(*tls);
+  }
   const auto colon = options_.listen.rfind(':');
   if (colon == std::string::npos) {
     return Status::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080; got '" +
@@ -281,16 +418,24 @@ void HttpServer::Accept() {
       spdlog::warn("accept failed: {}", ec.message());
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(*this, std::move(socket));
-      {
-        std::lock_guard lock(sessions_mu_);
-        std::erase_if(sessions_, [](const std::weak_ptr<Session>& w) { return w.expired(); });
-        sessions_.push_back(session);
+      if (tls_) {
+        StartSession(std::make_shared<BasicSession<beast::ssl_stream<beast::tcp_stream>>>(
+            *this, std::move(socket), *tls_));
+      } else {
+        StartSession(std::make_shared<BasicSession<beast::tcp_stream>>(*this, std::move(socket)));
       }
-      session->Start();
     }
     Accept();
   });
+}
+
+void HttpServer::StartSession(std::shared_ptr<Session> session) {
+  {
+    std::lock_guard lock(sessions_mu_);
+    std::erase_if(sessions_, [](const std::weak_ptr<Session>& w) { return w.expired(); });
+    sessions_.push_back(session);
+  }
+  session->Start();
 }
 
 void HttpServer::Run() {

@@ -3,6 +3,7 @@
 // knows nothing of vigil's routes: it reads requests (with size limits and
 // timeouts), hands them to a Handler, writes the Reply, keeps connections
 // alive, logs every request as one JSON line and counts it for /metrics.
+// With a certificate and key it speaks HTTPS only (TLS 1.2 or later).
 // Shutdown() stops accepting, closes idle connections and lets requests in
 // flight finish (up to drain_timeout).
 #pragma once
@@ -27,6 +28,9 @@
 
 namespace spdlog {
 class logger;
+}
+namespace boost::asio::ssl {
+class context;
 }
 
 namespace vigil::api {
@@ -63,6 +67,12 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds drain_timeout{20};  // how long shutdown waits for requests in flight
   bool handle_signals = true;              // SIGINT/SIGTERM call Shutdown()
+  // PEM files. Both empty: plain HTTP. Both set: HTTPS only, and every
+  // response carries Strict-Transport-Security. The certificate file may
+  // hold the chain (the server's certificate first). The key must not be
+  // encrypted with a passphrase.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {
@@ -72,7 +82,10 @@ class HttpServer {
              MetricsRegistry& metrics);
   ~HttpServer();
 
-  // Binds and listens. After success, port() is the bound port.
+  // Loads the TLS certificate and key if configured, binds and listens.
+  // After success, port() is the bound port. A TLS file that cannot be read
+  // (NotFound) or used (InvalidArgument, e.g. a key that does not match the
+  // certificate) is named in the error.
   Status Start();
   unsigned short port() const { return port_; }
 
@@ -86,10 +99,12 @@ class HttpServer {
   struct Stats;
 
  private:
-  class Session;
-  friend class Session;
+  class Session;  // what Shutdown() needs of every connection
+  template <class Stream>
+  class BasicSession;  // one connection over a plain TCP or a TLS stream
 
   void Accept();
+  void StartSession(std::shared_ptr<Session> session);
   void SessionStarted();
   void SessionEnded();
   void LogRequest(const std::string& remote, const Request& request, const Reply& reply,
@@ -100,6 +115,8 @@ class HttpServer {
   std::shared_ptr<spdlog::logger> access_log_;
   MetricsRegistry& metrics_;
   Histogram* latency_;
+  Counter* tls_handshake_failures_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
 
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

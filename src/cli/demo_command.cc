@@ -34,6 +34,8 @@ const std::vector<std::string> kDemoContestants = {"Freedom Party", "Union for P
 struct DemoOptions {
   std::string data_dir = "vigil-demo";
   std::string listen = "127.0.0.1:8080";
+  std::string tls_cert_file;  // both set: serve HTTPS
+  std::string tls_key_file;
   int regions = 10;
   int districts_per_region = 10;
   int stations_per_district = 100;
@@ -45,6 +47,10 @@ constexpr const char* kRegionNames[] = {"Northmarch", "Eastvale", "Southbay",  "
                                         "Highfield",  "Lowlands", "Riverside", "Lakeland",
                                         "Stonegate",  "Sunridge", "Greenhill", "Ironwood"};
 constexpr int kStationsPerTeam = 10;
+
+// The simulation talks to its own server on loopback, under whatever name
+// the certificate has: there is nobody in between to verify.
+const api::ClientTlsOptions kLoopbackTls{.ca_file = {}, .verify = false};
 
 std::string Code(const char* prefix, int n, int width) {
   char buf[32];
@@ -220,7 +226,7 @@ std::string SimulatedSubmission(std::mt19937_64& rng, const std::string& electio
 // (stored once) and a few reports are later corrected by an edit.
 void Simulate(const std::string& url, const std::string& token, const core::MissionIndex& mission,
               int rate, int worker, int workers, std::atomic<bool>& stop) {
-  auto client = api::HttpClient::Connect(url);
+  auto client = api::HttpClient::Connect(url, kLoopbackTls);
   if (!client) {
     spdlog::error("demo simulator: {}", client.error().message());
     return;
@@ -285,6 +291,9 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--listen", opts->listen, "Address to listen on, HOST:PORT")
       ->capture_default_str();
+  cmd->add_option("--tls-cert", opts->tls_cert_file,
+                  "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
+  cmd->add_option("--tls-key", opts->tls_key_file, "PEM private key of --tls-cert (unencrypted)");
   cmd->add_option("--rate", opts->rate, "Submissions per second the simulation posts")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
@@ -340,8 +349,11 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
     }
     store->reset();
 
-    auto server = api::VigilServer::Open(
-        {.data_dir = opts->data_dir, .http = {.listen = opts->listen}, .access_log = {}});
+    auto server = api::VigilServer::Open({.data_dir = opts->data_dir,
+                                          .http = {.listen = opts->listen,
+                                                   .tls_cert_file = opts->tls_cert_file,
+                                                   .tls_key_file = opts->tls_key_file},
+                                          .access_log = {}});
     if (!server) {
       ctx.exit_code = ReportError(server.error());
       return;
@@ -350,7 +362,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       ctx.exit_code = ReportError(s);
       return;
     }
-    const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port());
+    const std::string url = std::string(opts->tls_cert_file.empty() ? "http" : "https") +
+                            "://127.0.0.1:" + std::to_string((*server)->port());
     std::printf(
         "\nvigil demo mission \"%s\" is being served at %s\n\n"
         "  admin token:  %s\n  viewer token: %s\n\n"
@@ -377,7 +390,7 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       }
       // A live line on the terminal, read through the API like any client.
       threads.emplace_back([url, token = viewer->token, &stop] {
-        auto client = api::HttpClient::Connect(url);
+        auto client = api::HttpClient::Connect(url, kLoopbackTls);
         if (!client) return;
         (*client)->set_bearer_token(token);
         while (!stop.load()) {

@@ -18,6 +18,10 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--max-body", opts->http.max_body_bytes,
                   "Largest request body accepted, in bytes")
       ->capture_default_str();
+  cmd->add_option("--tls-cert", opts->http.tls_cert_file,
+                  "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
+  cmd->add_option("--tls-key", opts->http.tls_key_file,
+                  "PEM private key of --tls-cert (unencrypted)");
   cmd->add_option(
       "--access-log", opts->access_log,
       "JSON access log: a file, or - for standard output (default: DATA/logs/access.log)");
@@ -31,8 +35,9 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       ctx.exit_code = ReportError(s);
       return;
     }
-    spdlog::info("vigil serving {} on {} (port {}); SIGTERM or Ctrl-C stops it gracefully",
-                 opts->data_dir, opts->http.listen, (*server)->port());
+    spdlog::info("vigil serving {} on {} (port {}, {}); SIGTERM or Ctrl-C stops it gracefully",
+                 opts->data_dir, opts->http.listen, (*server)->port(),
+                 opts->http.tls_cert_file.empty() ? "HTTP" : "HTTPS");
     (*server)->Run();
     spdlog::info("vigil stopped; every accepted submission is stored");
   });

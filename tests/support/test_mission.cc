@@ -114,6 +114,7 @@ RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions htt
   http.listen = "127.0.0.1:0";
   http.handle_signals = false;
   if (http.threads == 0) http.threads = 2;
+  tls_ca_file_ = http.tls_cert_file;
   auto server = api::VigilServer::Open(
       {.data_dir = data_dir, .http = http, .access_log = data_dir + "/access.log"});
   if (!server) {
@@ -137,11 +138,12 @@ void RunningServer::Stop() {
 }
 
 std::string RunningServer::url() const {
-  return "http://127.0.0.1:" + std::to_string(server_->port());
+  return (tls_ca_file_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+         std::to_string(server_->port());
 }
 
 std::unique_ptr<api::HttpClient> RunningServer::Client(const std::string& token) const {
-  auto client = api::HttpClient::Connect(url());
+  auto client = api::HttpClient::Connect(url(), {.ca_file = tls_ca_file_, .verify = true});
   if (!client) {
     ADD_FAILURE() << client.error().ToString();
     return nullptr;

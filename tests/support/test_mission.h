@@ -59,6 +59,8 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
                                const std::string& station, const ProtocolCopy& copy);
 
 // A VigilServer on 127.0.0.1 with a free port, served by a background thread.
+// With a TLS certificate in `http`, url() is https and Client() trusts that
+// (self-signed) certificate as its certificate authority.
 class RunningServer {
  public:
   explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {});
@@ -72,6 +74,7 @@ class RunningServer {
  private:
   std::unique_ptr<api::VigilServer> server_;
   std::thread thread_;
+  std::string tls_ca_file_;  // empty: plain HTTP
 };
 
 }  // namespace vigil::testing
