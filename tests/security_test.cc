@@ -172,9 +172,38 @@ TEST_F(SecurityTest, ACoordinatorSeesOnlyItsRegion) {
   EXPECT_EQ(c.at("stations").as_int64(), 10);
   EXPECT_EQ(c.at("reported").as_int64(), 1);
   EXPECT_EQ(codes(coverage->body, "areas", "code"), (std::vector<std::string>{"R2-D1", "R2-D2"}));
+  auto exported = coordinator->Get("/api/v1/export/submissions?format=jsonl");
+  ASSERT_EQ(exported->status, 200);
+  EXPECT_NE(exported->body.find("uuid:south"), std::string::npos) << exported->body;
+  EXPECT_EQ(exported->body.find("uuid:north"), std::string::npos) << exported->body;
+
   const auto all = boost::json::parse(analyst->Get("/api/v1/coverage")->body);
   EXPECT_EQ(all.at("stations").as_int64(), 20);
   EXPECT_EQ(all.at("reported").as_int64(), 2);
+}
+
+// A viewer's export names no observer and links no versions; free text and
+// exact times are gone too. An analyst's keeps them.
+TEST_F(SecurityTest, AViewersExportIsAnonymized) {
+  auto admin = server_->Client(mission_.admin_token);
+  boost::json::value submission = boost::json::parse(ValidSubmission("uuid:one"));
+  submission.as_object()["answers"].as_object()["VC"] = "the chair, Ivan Petrov, shouted";
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", boost::json::serialize(submission))->status,
+            201);
+
+  auto viewer = server_->Client(mission_.viewer_token)->Get("/api/v1/export/submissions");
+  ASSERT_EQ(viewer->status, 200) << viewer->body;
+  EXPECT_EQ(viewer->headers["content-type"], "text/csv; charset=utf-8; header=present");
+  for (const char* secret : {"OBS-1", "uuid:one", "Ivan Petrov", "token:"}) {
+    EXPECT_EQ(viewer->body.find(secret), std::string::npos) << secret << " in\n" << viewer->body;
+  }
+  EXPECT_NE(viewer->body.find("anon:1"), std::string::npos) << viewer->body;
+  EXPECT_NE(viewer->body.find("PS-01"), std::string::npos) << viewer->body;
+
+  auto analyst = server_->Client(mission_.analyst_token)->Get("/api/v1/export/submissions");
+  ASSERT_EQ(analyst->status, 200);
+  EXPECT_NE(analyst->body.find("OBS-1"), std::string::npos);
+  EXPECT_NE(analyst->body.find("Ivan Petrov"), std::string::npos);
 }
 
 TEST_F(SecurityTest, EveryResponseCarriesTheSecurityHeaders) {

@@ -183,6 +183,7 @@ Result<ClientResponse> HttpClient::Send(http::verb method, const std::string& ta
   req.set(http::field::host, impl_->host);
   req.set(http::field::user_agent, "vigil");
   if (!bearer_.empty()) req.set(http::field::authorization, "Bearer " + bearer_);
+  for (const auto& [name, value] : headers_) req.set(name, value);
   if (!body.empty() || method == http::verb::post) {
     req.set(http::field::content_type, content_type);
     req.body() = body;

@@ -40,6 +40,14 @@ class HttpClient {
 
   void set_bearer_token(std::string token) { bearer_ = std::move(token); }
   void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+  // Sends `value` as header `name` with every request; an empty value stops it.
+  void set_header(const std::string& name, std::string value) {
+    if (value.empty()) {
+      headers_.erase(name);
+    } else {
+      headers_[name] = std::move(value);
+    }
+  }
 
   // Sends one request and reads the response, reconnecting once if the
   // server closed the idle connection. Fails on network errors only; any
@@ -59,6 +67,7 @@ class HttpClient {
   explicit HttpClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   std::string bearer_;
+  std::map<std::string, std::string> headers_;
   std::chrono::milliseconds timeout_{30000};
 };
 

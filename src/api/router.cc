@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "common/crypto.h"
+
 namespace vigil::api {
 
 namespace http = boost::beast::http;
@@ -53,6 +55,8 @@ http::status HttpStatusFor(StatusCode code) {
       return http::status::forbidden;
     case StatusCode::kResourceExhausted:
       return http::status::payload_too_large;
+    case StatusCode::kTooManyRequests:
+      return http::status::too_many_requests;
     case StatusCode::kUnavailable:
       return http::status::service_unavailable;
     case StatusCode::kDataLoss:
@@ -93,10 +97,58 @@ std::string RouteRequest::Query(std::string_view key) const {
   return {};
 }
 
-Router::Router(std::vector<Route> routes, service::MissionService& service)
-    : routes_(std::move(routes)), service_(service) {}
+std::string_view FindCookie(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const std::size_t end = std::min(header.find(';'), header.size());
+    std::string_view pair = header.substr(0, end);
+    header.remove_prefix(std::min(end + 1, header.size()));
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+  }
+  return {};
+}
 
-void Router::Handle(Request& request, const Peer& /*peer*/, Responder respond) {
+Router::Router(std::vector<Route> routes, service::MissionService& service,
+               service::SessionManager& sessions)
+    : routes_(std::move(routes)), service_(service), sessions_(sessions) {}
+
+Status Router::Authenticate(RouteRequest& r) {
+  const auto auth = r.request[http::field::authorization];
+  if (!auth.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.size() <= kBearer.size() ||
+        !boost::beast::iequals(auth.substr(0, kBearer.size()), kBearer)) {
+      return Status::Unauthenticated("the Authorization header must be Bearer <token>");
+    }
+    auto principal = service_.Authenticate(auth.substr(kBearer.size()));
+    if (!principal) return principal.error();
+    r.principal = std::move(*principal);
+    return Status::Ok();
+  }
+  const std::string_view cookie = FindCookie(r.request[http::field::cookie], kSessionCookie);
+  if (cookie.empty()) {
+    return Status::Unauthenticated(
+        "this route needs an Authorization: Bearer <token> header or a session (POST "
+        "/api/v1/session)");
+  }
+  auto session = sessions_.Resume(cookie);
+  if (!session) return session.error();
+  const bool safe = r.request.method() == http::verb::get || r.request.method() == http::verb::head;
+  if (!safe && !ConstantTimeEquals(r.request[kCsrfHeader], session->csrf_token)) {
+    // Names the caller, so that the access log shows who was refused.
+    r.principal = session->principal;
+    return Status::PermissionDenied(
+        "missing or wrong X-CSRF-Token header: send the csrf_token given at sign-in (or by GET "
+        "/api/v1/session)");
+  }
+  r.principal = session->principal;
+  r.session_cookie = cookie;
+  r.session = std::move(*session);
+  return Status::Ok();
+}
+
+void Router::Handle(Request& request, const Peer& peer, Responder respond) {
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) {
     respond({JsonError(Status::InvalidArgument("malformed request target")), "unmatched", ""});
@@ -114,34 +166,24 @@ void Router::Handle(Request& request, const Peer& /*peer*/, Responder respond) {
       allowed += (allowed.empty() ? "" : ", ") + std::string(http::to_string(route.method));
       continue;
     }
-    RouteRequest rr{request, std::move(params), std::nullopt, {}};
+    RouteRequest rr{request, peer, std::move(params), std::nullopt, {}, std::nullopt, {}};
     for (auto p : url->params()) rr.query.emplace_back(p.key, p.value);
     std::string actor;
     if (route.permission) {
-      const auto auth = request[http::field::authorization];
-      constexpr std::string_view kBearer = "Bearer ";
-      if (auth.empty() || auth.size() <= kBearer.size() ||
-          !boost::beast::iequals(auth.substr(0, kBearer.size()), kBearer)) {
-        respond({JsonError(Status::Unauthenticated(
-                     "this route needs an Authorization: Bearer <token> header")),
-                 route.pattern, ""});
+      const Status auth = Authenticate(rr);
+      if (rr.principal) actor = rr.principal->actor;
+      if (!auth.ok()) {
+        respond({JsonError(auth), route.pattern, actor});
         return;
       }
-      auto principal = service_.Authenticate(auth.substr(kBearer.size()));
-      if (!principal) {
-        respond({JsonError(principal.error()), route.pattern, ""});
+      if (!service::RoleHas(rr.principal->role, *route.permission)) {
+        respond({JsonError(Status::PermissionDenied(
+                     "role " + std::string(core::RoleName(rr.principal->role)) +
+                     " lacks the permission " +
+                     std::string(service::PermissionName(*route.permission)))),
+                 route.pattern, actor});
         return;
       }
-      actor = principal->actor;
-      if (!service::RoleHas(principal->role, *route.permission)) {
-        respond(
-            {JsonError(Status::PermissionDenied(
-                 "role " + std::string(core::RoleName(principal->role)) + " lacks the permission " +
-                 std::string(service::PermissionName(*route.permission)))),
-             route.pattern, actor});
-        return;
-      }
-      rr.principal = std::move(*principal);
     }
     route.handle(rr, [respond, pattern = route.pattern, actor](Response res) {
       respond({std::move(res), pattern, actor});

@@ -12,14 +12,19 @@
 
 #include "api/http_server.h"
 #include "service/mission_service.h"
+#include "service/sessions.h"
 
 namespace vigil::api {
 
 struct RouteRequest {
   Request& request;
+  const Peer& peer;
   std::vector<std::string> params;                         // values of the {placeholders}, decoded
   std::optional<service::Principal> principal;             // set unless the route is public
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  // Set when the caller was authenticated by a session cookie.
+  std::optional<service::SessionView> session;
+  std::string session_cookie;
 
   // The value of query parameter `key`; empty if absent.
   std::string Query(std::string_view key) const;
@@ -32,16 +37,34 @@ struct Route {
   std::function<void(RouteRequest&, std::function<void(Response)>)> handle;
 };
 
+// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "vigil_session";
+// The header that must carry a session's CSRF token on a state-changing request.
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
+// The value of cookie `name` in a Cookie header, or empty.
+std::string_view FindCookie(std::string_view cookie_header, std::string_view name);
+
+// A caller is authenticated by an `Authorization: Bearer` token or, failing
+// that, by the session cookie; a state-changing request (any method but GET
+// and HEAD) authenticated by a cookie must also carry the session's CSRF
+// token in X-CSRF-Token, because a browser sends cookies with requests that
+// other sites make it send.
 class Router {
  public:
-  Router(std::vector<Route> routes, service::MissionService& service);
+  Router(std::vector<Route> routes, service::MissionService& service,
+         service::SessionManager& sessions);
   // The Handler for HttpServer.
   void Handle(Request& request, const Peer& peer, Responder respond);
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // Fills r.principal (and r.session); on failure returns what to answer.
+  Status Authenticate(RouteRequest& r);
+
   std::vector<Route> routes_;
   service::MissionService& service_;
+  service::SessionManager& sessions_;
 };
 
 // JSON error body: {"error": "...", "message": "...", "fields": [...]}.

@@ -7,6 +7,7 @@
 
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
+#include "service/admin.h"
 #include "service/forensics_jobs.h"
 #include "service/observer_copies.h"
 #include "service/pvt.h"
@@ -71,6 +72,29 @@ std::optional<json::value> ParseJsonBody(const Request& request, const Respond& 
   return body;
 }
 
+json::value SessionJson(const service::SessionView& s) {
+  json::array regions;
+  for (const std::string& r : s.principal.regions) regions.emplace_back(r);
+  return json::object{
+      {"user", s.user},
+      {"role", core::RoleName(s.principal.role)},
+      {"observer", s.principal.observer_code.empty() ? json::value(nullptr)
+                                                     : json::value(s.principal.observer_code)},
+      {"regions", std::move(regions)},
+      {"csrf_token", s.csrf_token},
+      {"expires_at", FormatRfc3339(s.expires_at)},
+      {"idle_expires_at", FormatRfc3339(s.idle_expires_at)}};
+}
+
+// The Set-Cookie value for a session (an empty value with max_age 0 clears
+// it). Script cannot read it (HttpOnly), other sites cannot make the browser
+// send it (SameSite=Strict), and over TLS it never travels in the clear.
+std::string SessionCookie(const std::string& value, std::int64_t max_age, bool tls) {
+  return std::string(kSessionCookie) + "=" + value +
+         "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict" +
+         (tls ? "; Secure" : "");
+}
+
 Response SubmitReply(const service::SubmitResult& r) {
   if (!r.status.ok()) return JsonError(r.status, r.errors);
   Response res = JsonResponse(http::status::created,
@@ -82,8 +106,12 @@ Response SubmitReply(const service::SubmitResult& r) {
 
 }  // namespace
 
-std::vector<Route> ApiRoutes(service::MissionService& service, service::ForensicsJobs& forensics,
-                             service::ObserverCopiesCache& copies_cache, MetricsRegistry& metrics) {
+std::vector<Route> ApiRoutes(const ApiServices& services) {
+  service::MissionService& service = services.mission;
+  service::SessionManager& sessions = services.sessions;
+  service::ForensicsJobs& forensics = services.forensics;
+  service::ObserverCopiesCache& copies_cache = services.copies;
+  MetricsRegistry& metrics = services.metrics;
   std::vector<Route> routes;
   const auto add = [&](http::verb method, std::string pattern, std::optional<Permission> permission,
                        std::function<void(RouteRequest&, Respond)> handle) {
@@ -100,6 +128,69 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
   add(http::verb::get, "/healthz", std::nullopt, [](RouteRequest&, Respond respond) {
     respond(JsonResponse(http::status::ok, json::object{{"status", "ok"}}));
   });
+
+  // Sign in: {"name": ..., "password": ...} gives the session cookie and the
+  // CSRF token that must accompany the session's state-changing requests.
+  add(http::verb::post, "/api/v1/session", std::nullopt,
+      [&sessions](RouteRequest& r, Respond respond) {
+        auto body = ParseJsonBody(r.request, respond);
+        if (!body) return;
+        const json::object* o = body->if_object();
+        const json::value* name = o ? o->if_contains("name") : nullptr;
+        const json::value* password = o ? o->if_contains("password") : nullptr;
+        if (!name || !name->is_string() || !password || !password->is_string()) {
+          respond(JsonError(
+              Status::InvalidArgument(R"(send {"name": "...", "password": "..."} to sign in)")));
+          return;
+        }
+        sessions.SignIn(
+            std::string(name->as_string()), std::string(password->as_string()), r.peer.address,
+            [respond, tls = r.peer.tls, &sessions](Result<service::NewSession> session) {
+              if (!session) {
+                Response res = JsonError(session.error());
+                if (session.error().code() == StatusCode::kTooManyRequests) {
+                  res.set(http::field::retry_after,
+                          std::to_string(sessions.options().lockout.count()));
+                }
+                respond(std::move(res));
+                return;
+              }
+              Response res = JsonResponse(http::status::created, SessionJson(session->view));
+              res.set(
+                  http::field::set_cookie,
+                  SessionCookie(session->cookie, sessions.options().absolute_timeout.count(), tls));
+              respond(std::move(res));
+            });
+      });
+
+  add(http::verb::get, "/api/v1/session", Permission::kSignedIn,
+      [](RouteRequest& r, Respond respond) {
+        if (!r.session) {
+          respond(JsonResponse(http::status::ok,
+                               json::object{{"role", core::RoleName(r.principal->role)},
+                                            {"actor", r.principal->actor},
+                                            {"csrf_token", nullptr}}));
+          return;
+        }
+        respond(JsonResponse(http::status::ok, SessionJson(*r.session)));
+      });
+
+  // Sign out: ends the session and clears the cookie.
+  add(http::verb::delete_, "/api/v1/session", Permission::kSignedIn,
+      [&sessions](RouteRequest& r, Respond respond) {
+        if (!r.session) {
+          respond(JsonError(Status::InvalidArgument(
+              "this request carries a token, not a session; vigil token revoke ends a token")));
+          return;
+        }
+        if (Status s = sessions.SignOut(r.session_cookie, r.peer.address); !s.ok()) {
+          respond(JsonError(s));
+          return;
+        }
+        Response res{http::status::no_content, 11};
+        res.set(http::field::set_cookie, SessionCookie("", 0, r.peer.tls));
+        respond(std::move(res));
+      });
 
   add(http::verb::get, "/metrics", Permission::kReadMetrics,
       [&metrics](RouteRequest&, Respond respond) {
@@ -241,6 +332,45 @@ std::vector<Route> ApiRoutes(service::MissionService& service, service::Forensic
                                                             {"reported", coverage.reported},
                                                             {"reports", coverage.reports},
                                                             {"areas", std::move(areas)}}));
+      });
+
+  // Submissions as CSV or JSON Lines: a coordinator gets its regions', a
+  // viewer an anonymized copy (report::Anonymize). Built in memory for now;
+  // `vigil export submissions` streams any size.
+  add(http::verb::get, "/api/v1/export/submissions", Permission::kExport,
+      [&service](RouteRequest& r, Respond respond) {
+        const std::string format = r.Query("format");
+        if (!format.empty() && format != "csv" && format != "jsonl") {
+          respond(JsonError(Status::InvalidArgument("format must be csv or jsonl")));
+          return;
+        }
+        const auto mission = service.Mission();
+        const service::Principal& who = *r.principal;
+        service::ExportOptions options{
+            .format = format == "jsonl" ? report::ExportFormat::kJsonl : report::ExportFormat::kCsv,
+            .current_only = r.Query("current_only") == "true",
+            .anonymize = who.role == core::Role::kViewer};
+        if (!who.regions.empty()) {
+          options.include = [&](const core::Submission& s) {
+            return who.SeesStation(*mission, s.station_code);
+          };
+        }
+        std::ostringstream body;
+        std::int64_t exported = 0;
+        if (Status s = service::ExportSubmissions(service.store(), options, body, {}, &exported);
+            !s.ok()) {
+          respond(JsonError(s));
+          return;
+        }
+        Response res{http::status::ok, 11};
+        res.set(http::field::content_type, format == "jsonl"
+                                               ? "application/jsonl; charset=utf-8"
+                                               : "text/csv; charset=utf-8; header=present");
+        res.set(http::field::content_disposition,
+                std::string("attachment; filename=\"submissions.") +
+                    (format == "jsonl" ? "jsonl" : "csv") + "\"");
+        res.body() = std::move(body).str();
+        respond(std::move(res));
       });
 
   add(http::verb::get, "/api/v1/results", Permission::kReadStatistics,

@@ -50,9 +50,14 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   // reports, which every dashboard poll would otherwise pay.
   server->copies_ = std::make_unique<service::ObserverCopiesCache>(server->service_->store(),
                                                                    std::chrono::seconds(5));
-  server->router_ = std::make_unique<Router>(
-      ApiRoutes(*server->service_, *server->forensics_, *server->copies_, server->metrics_),
-      *server->service_);
+  server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
+                                                                options.sessions, server->metrics_);
+  server->router_ = std::make_unique<Router>(ApiRoutes({.mission = *server->service_,
+                                                        .sessions = *server->sessions_,
+                                                        .forensics = *server->forensics_,
+                                                        .copies = *server->copies_,
+                                                        .metrics = server->metrics_}),
+                                             *server->service_, *server->sessions_);
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,

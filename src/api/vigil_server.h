@@ -11,6 +11,7 @@
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
+#include "service/sessions.h"
 
 namespace spdlog {
 class logger;
@@ -24,6 +25,7 @@ struct VigilServerOptions {
   // Where the JSON access log goes: a file path, "-" for standard output, or
   // empty for DATA_DIR/logs/access.log.
   std::string access_log;
+  service::SessionOptions sessions;
 };
 
 class VigilServer {
@@ -38,6 +40,7 @@ class VigilServer {
   void Run();
   void Shutdown() { http_->Shutdown(); }
   service::MissionService& service() { return *service_; }
+  service::SessionManager& sessions() { return *sessions_; }
   const Router& router() const { return *router_; }
 
  private:
@@ -46,6 +49,7 @@ class VigilServer {
   MetricsRegistry metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
   std::unique_ptr<service::MissionService> service_;
+  std::unique_ptr<service::SessionManager> sessions_;     // uses service_'s store
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<Router> router_;

@@ -17,6 +17,7 @@ void RegisterExport(CLI::App& app, Context& ctx) {
     std::string format = "csv";
     std::string output = "-";
     bool current_only = false;
+    bool anonymize = false;
   };
   auto opts = std::make_shared<Options>();
   AddDataOption(*sub, opts->data_dir);
@@ -27,6 +28,9 @@ void RegisterExport(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   sub->add_flag("--current-only", opts->current_only,
                 "Leave out versions that were replaced by an edit");
+  sub->add_flag("--anonymize", opts->anonymize,
+                "Leave out observers, free text and links between versions; times to the hour "
+                "(what the viewer role gets)");
   sub->callback([opts, &ctx] {
     auto store = storage::OpenStore({.data_dir = opts->data_dir, .create = false});
     if (!store) {
@@ -45,10 +49,12 @@ void RegisterExport(CLI::App& app, Context& ctx) {
     }
     ProgressBar bar("exporting");
     std::int64_t exported = 0;
-    const auto format =
-        opts->format == "csv" ? report::ExportFormat::kCsv : report::ExportFormat::kJsonl;
+    const service::ExportOptions options{
+        .format = opts->format == "csv" ? report::ExportFormat::kCsv : report::ExportFormat::kJsonl,
+        .current_only = opts->current_only,
+        .anonymize = opts->anonymize};
     Status s = service::ExportSubmissions(
-        **store, format, opts->current_only, *out,
+        **store, options, *out,
         [&](std::int64_t done, std::int64_t total) { bar.Update(done, total); }, &exported);
     if (!s.ok()) {
       ctx.exit_code = ReportError(s);

@@ -20,6 +20,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "PERMISSION_DENIED";
     case StatusCode::kResourceExhausted:
       return "RESOURCE_EXHAUSTED";
+    case StatusCode::kTooManyRequests:
+      return "TOO_MANY_REQUESTS";
     case StatusCode::kUnavailable:
       return "UNAVAILABLE";
     case StatusCode::kDataLoss:

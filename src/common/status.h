@@ -19,7 +19,8 @@ enum class StatusCode {
   kConflict,           // the request contradicts the current state
   kUnauthenticated,    // no or bad credentials
   kPermissionDenied,   // credentials are fine, the action is not allowed
-  kResourceExhausted,  // a size or rate limit was exceeded
+  kResourceExhausted,  // a size limit was exceeded
+  kTooManyRequests,    // a rate limit was hit (e.g. too many failed sign-ins)
   kUnavailable,        // try again later (shutting down, overloaded)
   kDataLoss,           // stored data is corrupt or was tampered with
   kInternal,           // a bug or an unexpected library failure

@@ -109,4 +109,21 @@ std::unique_ptr<SubmissionWriter> MakeSubmissionWriter(ExportFormat format, std:
   return std::make_unique<JsonlWriter>(out);
 }
 
+Timestamp ToHour(Timestamp t) { return std::chrono::floor<std::chrono::hours>(t); }
+
+core::Submission Anonymize(const core::Submission& s, const core::Form* form, std::int64_t n) {
+  core::Submission a;
+  a.instance_id = "anon:" + std::to_string(n);
+  a.form_code = s.form_code;
+  a.form_version = s.form_version;
+  a.station_code = s.station_code;
+  if (s.started_at) a.started_at = ToHour(*s.started_at);
+  if (s.submitted_at) a.submitted_at = ToHour(*s.submitted_at);
+  for (const auto& [code, answer] : s.answers) {
+    const core::Question* q = form ? form->FindQuestion(code) : nullptr;
+    if (q != nullptr && q->type != core::QuestionType::kText) a.answers[code] = answer;
+  }
+  return a;
+}
+
 }  // namespace vigil::report

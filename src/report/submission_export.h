@@ -37,4 +37,13 @@ enum class ExportFormat { kCsv, kJsonl };
 std::unique_ptr<SubmissionWriter> MakeSubmissionWriter(ExportFormat format, std::ostream& out,
                                                        const std::vector<core::Form>& forms);
 
+// `s` without what could lead to its observer, for people who may see only
+// anonymized data (the viewer role): no observer, instance id "anon:<n>", no
+// link to the version it replaces, times cut to the hour, and no free-text
+// answers (they may name people) nor answers to questions `form` does not
+// know. `form` may be null (then only answers are dropped).
+core::Submission Anonymize(const core::Submission& s, const core::Form* form, std::int64_t n);
+// A time cut to the hour.
+Timestamp ToHour(Timestamp t);
+
 }  // namespace vigil::report

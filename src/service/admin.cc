@@ -173,22 +173,36 @@ Result<NewToken> IssueToken(storage::Store& store, const Grant& grant, const std
   return t;
 }
 
-Status ExportSubmissions(storage::Store& store, report::ExportFormat format, bool current_only,
-                         std::ostream& out, const Progress& progress, std::int64_t* exported) {
+Status ExportSubmissions(storage::Store& store, const ExportOptions& options, std::ostream& out,
+                         const Progress& progress, std::int64_t* exported) {
   auto forms = store.ListForms();
   if (!forms) return forms.error();
   auto total = store.CountSubmissions();
   if (!total) return total.error();
-  auto writer = report::MakeSubmissionWriter(format, out, *forms);
+  auto writer = report::MakeSubmissionWriter(options.format, out, *forms);
+  const auto form_of = [&](const core::Submission& s) -> const core::Form* {
+    for (const core::Form& f : *forms) {
+      if (f.code == s.form_code && f.version == s.form_version) return &f;
+    }
+    return nullptr;
+  };
   std::int64_t seen = 0;
   *exported = 0;
   VIGIL_RETURN_IF_ERROR(store.ForEachSubmission([&](const storage::StoredSubmission& s) {
     ++seen;
     if (progress && seen % 10000 == 0) progress(seen, *total);
     const bool current = s.superseded_by.empty();
-    if (current_only && !current) return Status::Ok();
-    writer->Write({s.submission, s.canonical_json, s.received_at, current});
+    if (options.current_only && !current) return Status::Ok();
+    if (options.include && !options.include(s.submission)) return Status::Ok();
     ++*exported;
+    if (options.anonymize) {
+      const core::Submission anonymous =
+          report::Anonymize(s.submission, form_of(s.submission), *exported);
+      writer->Write(
+          {anonymous, core::CanonicalJson(anonymous), report::ToHour(s.received_at), current});
+    } else {
+      writer->Write({s.submission, s.canonical_json, s.received_at, current});
+    }
     if (!out) return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
     return Status::Ok();
   }));

@@ -72,9 +72,16 @@ Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& na
 Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
                       const storage::Actor& actor);
 
-// Streams every stored submission version (or only current versions).
-Status ExportSubmissions(storage::Store& store, report::ExportFormat format, bool current_only,
-                         std::ostream& out, const Progress& progress, std::int64_t* exported);
+struct ExportOptions {
+  report::ExportFormat format = report::ExportFormat::kCsv;
+  bool current_only = false;  // leave out versions replaced by an edit
+  bool anonymize = false;     // report::Anonymize every row
+  // Only the submissions for which this is true; all if empty.
+  std::function<bool(const core::Submission&)> include;
+};
+// Streams the stored submission versions, in commit order.
+Status ExportSubmissions(storage::Store& store, const ExportOptions& options, std::ostream& out,
+                         const Progress& progress, std::int64_t* exported);
 
 struct AuditReport {
   std::int64_t entries = 0;

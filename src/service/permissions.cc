@@ -20,6 +20,10 @@ std::string_view PermissionName(Permission p) {
       return "read_metrics";
     case Permission::kRunAnalyses:
       return "run_analyses";
+    case Permission::kExport:
+      return "export";
+    case Permission::kSignedIn:
+      return "signed_in";
   }
   return "";
 }
@@ -43,6 +47,10 @@ bool RoleHas(Role role, Permission p) {
       // Not coordinators: a report covers the whole country, beyond their
       // regions.
       return role == Role::kAdmin || role == Role::kAnalyst;
+    case Permission::kExport:
+      return role != Role::kObserver;
+    case Permission::kSignedIn:
+      return true;
   }
   return false;
 }

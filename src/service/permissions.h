@@ -17,6 +17,8 @@ enum class Permission {
   kReadStatistics,   // aggregated figures only
   kReadMetrics,      // operational metrics
   kRunAnalyses,      // run results forensics (findings under embargo)
+  kExport,           // export submissions (coordinators their regions', viewers anonymized)
+  kSignedIn,         // any authenticated caller: see or end its own session
 };
 
 std::string_view PermissionName(Permission p);

@@ -110,13 +110,16 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
          n(copy.invalid) + R"(,"P1":)" + n(copy.alpha) + R"(,"P2":)" + n(copy.beta) + "}}";
 }
 
-RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http) {
+RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http,
+                             service::SessionOptions sessions) {
   http.listen = "127.0.0.1:0";
   http.handle_signals = false;
   if (http.threads == 0) http.threads = 2;
   tls_ca_file_ = http.tls_cert_file;
-  auto server = api::VigilServer::Open(
-      {.data_dir = data_dir, .http = http, .access_log = data_dir + "/access.log"});
+  auto server = api::VigilServer::Open({.data_dir = data_dir,
+                                        .http = http,
+                                        .access_log = data_dir + "/access.log",
+                                        .sessions = std::move(sessions)});
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;

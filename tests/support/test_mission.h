@@ -63,7 +63,8 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 // (self-signed) certificate as its certificate authority.
 class RunningServer {
  public:
-  explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {});
+  explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {},
+                         service::SessionOptions sessions = {});
   ~RunningServer();  // shuts down gracefully and joins
   std::string url() const;
   api::VigilServer& server() { return *server_; }
