@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "service/admin.h"
+#include "service/field_credentials.h"
 #include "service/mission_service.h"
 #include "support/test_certificate.h"
 #include "support/test_mission.h"
@@ -97,7 +99,7 @@ TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
   for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo",
-                              "forensics", "results", "pvt"}) {
+                              "forensics", "results", "pvt", "user", "observer"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -128,6 +130,7 @@ TEST_F(CliTest, EveryCommandOnAMissingMissionExitsNotFoundAndSuggestsInit) {
       {"audit", "verify"},
       {"import", "results", TestData("ru_cec_2011_excerpt.csv.zip"), "--name", "x"},
       {"results", "list"},
+      {"observer", "list-credentials"},
   };
   for (std::vector<std::string> args : commands) {
     SCOPED_TRACE(args[0] + " " + args[1]);
@@ -675,6 +678,149 @@ TEST_F(CliMissionTest, UnknownRoleExitsUsage) {
   EXPECT_THAT(r.err, HasSubstr("--role"));
   EXPECT_THAT(r.err, HasSubstr("wizard"));
   EXPECT_EQ(r.out, "");
+}
+
+// ------------------------------------------------- observers' credentials
+
+TEST_F(CliMissionTest, ObserverLoginWithoutATerminalGeneratesThePasswordAndPrintsItOnce) {
+  const ProcessResult r =
+      RunVigil({"observer", "login", "OBS-1", "--username", "ana", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  ASSERT_TRUE(r.out.ends_with("\n")) << r.out;
+  const std::string password = r.out.substr(0, r.out.size() - 1);
+  EXPECT_TRUE(service::CheckNewPassword(password).ok()) << password;
+  EXPECT_EQ(r.err,
+            "ODK login of OBS-1 set: username ana, realm \"vigil\". The password is shown only "
+            "this once.\n");
+  auto store = mission_.OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto login = store->FindFieldLogin("ana", "vigil");
+  ASSERT_TRUE(login.has_value() && login->has_value());
+  EXPECT_EQ((*login)->observer_code, "OBS-1");
+  EXPECT_EQ((*login)->ha1, service::DigestHa1("ana", "vigil", password));
+}
+
+TEST_F(CliMissionTest, ObserverLoginReadsThePasswordFileForTheRealmGiven) {
+  const std::string file = mission_.dir.path() + "/password";
+  WriteFile(file, "Circle Of Life\n");
+  const ProcessResult r =
+      RunVigil({"observer", "login", "OBS-2", "--username", "Mufasa", "--realm",
+                "testrealm@host.com", "--password-file", file, "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "ODK login of OBS-2 set: username Mufasa, realm \"testrealm@host.com\".\n");
+  auto store = mission_.OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto login = store->FindFieldLogin("Mufasa", "testrealm@host.com");
+  ASSERT_TRUE(login.has_value() && login->has_value());
+  EXPECT_EQ((*login)->ha1, "939e7578ed9e3c518a452acee763bce9");
+}
+
+TEST_F(CliMissionTest, ObserverLoginRefusalsExitWithTheirCodesAndChangeNothing) {
+  ASSERT_EQ(
+      RunVigil({"observer", "login", "OBS-1", "--username", "ana", "--data", Data()}).exit_code,
+      kExitOk);
+  const ProcessResult taken =
+      RunVigil({"observer", "login", "OBS-2", "--username", "ana", "--data", Data()});
+  EXPECT_EQ(taken.exit_code, kExitBadInput) << Describe(taken);
+  EXPECT_EQ(taken.err, "vigil: another observer has the username 'ana'\n");
+  EXPECT_EQ(taken.out, "");  // the generated password of a refused login is not shown
+  const ProcessResult unknown =
+      RunVigil({"observer", "login", "OBS-9", "--username", "zed", "--data", Data()});
+  EXPECT_EQ(unknown.exit_code, kExitNotFound) << Describe(unknown);
+  EXPECT_EQ(unknown.err, "vigil: no observer 'OBS-9' (import observers first)\n");
+  const std::string file = mission_.dir.path() + "/password";
+  WriteFile(file, "short\n");
+  const ProcessResult weak = RunVigil({"observer", "login", "OBS-2", "--username", "bo",
+                                       "--password-file", file, "--data", Data()});
+  EXPECT_EQ(weak.exit_code, kExitBadInput) << Describe(weak);
+  EXPECT_THAT(weak.err, HasSubstr("at least 10 characters"));
+  EXPECT_EQ(RunVigil({"observer", "login", "OBS-2", "--data", Data()}).exit_code, kExitUsage);
+
+  const ProcessResult list = RunVigil({"observer", "list-credentials", "--data", Data()});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  EXPECT_THAT(list.out, Not(HasSubstr(" bo ")));
+  EXPECT_TRUE(std::regex_search(list.out, std::regex(R"(\nOBS-2 +- +- +- +-\n)"))) << list.out;
+}
+
+TEST_F(CliMissionTest, ObserverPinIsGeneratedAndPrintedOnceOrReadFromAFile) {
+  const ProcessResult generated = RunVigil({"observer", "pin", "OBS-3", "--data", Data()});
+  ASSERT_EQ(generated.exit_code, kExitOk) << Describe(generated);
+  EXPECT_TRUE(std::regex_match(generated.out, std::regex("[0-9]{6}\n"))) << generated.out;
+  EXPECT_EQ(generated.err, "SMS PIN of OBS-3 set. It is shown only this once.\n");
+  const std::string file = mission_.dir.path() + "/pin";
+  WriteFile(file, "4829\n");
+  const ProcessResult from_file =
+      RunVigil({"observer", "pin", "OBS-4", "--pin-file", file, "--data", Data()});
+  ASSERT_EQ(from_file.exit_code, kExitOk) << Describe(from_file);
+  EXPECT_EQ(from_file.out, "SMS PIN of OBS-4 set.\n");
+
+  auto store = mission_.OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto mission = service::LoadMission(*store);
+  ASSERT_TRUE(mission.has_value());
+  EXPECT_EQ(service::CheckSmsSender(*mission, *store, "+155500003", generated.out.substr(0, 6)),
+            "OBS-3");
+  EXPECT_EQ(service::CheckSmsSender(*mission, *store, "+155500004", "4829"), "OBS-4");
+  EXPECT_FALSE(service::CheckSmsSender(*mission, *store, "+155500004", "4830").has_value());
+}
+
+TEST_F(CliMissionTest, ObserverPinRefusesABadPinAndAnUnknownObserver) {
+  const std::string file = mission_.dir.path() + "/pin";
+  WriteFile(file, "12ab\n");
+  const ProcessResult bad =
+      RunVigil({"observer", "pin", "OBS-1", "--pin-file", file, "--data", Data()});
+  EXPECT_EQ(bad.exit_code, kExitBadInput) << Describe(bad);
+  EXPECT_EQ(bad.err, "vigil: an SMS PIN is 4 to 8 digits\n");
+  const ProcessResult unknown = RunVigil({"observer", "pin", "OBS-9", "--data", Data()});
+  EXPECT_EQ(unknown.exit_code, kExitNotFound) << Describe(unknown);
+  EXPECT_EQ(unknown.out, "");
+}
+
+TEST_F(CliMissionTest, ObserverCredentialsAreListedWithoutSecretsAndCleared) {
+  const ProcessResult login =
+      RunVigil({"observer", "login", "OBS-2", "--username", "bo", "--data", Data()});
+  ASSERT_EQ(login.exit_code, kExitOk) << Describe(login);
+  const ProcessResult pin = RunVigil({"observer", "pin", "OBS-2", "--data", Data()});
+  ASSERT_EQ(pin.exit_code, kExitOk) << Describe(pin);
+  ASSERT_EQ(RunVigil({"observer", "pin", "OBS-4", "--data", Data()}).exit_code, kExitOk);
+
+  const ProcessResult list = RunVigil({"observer", "list-credentials", "--data", Data()});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  const auto lines = Split(list.out, "\n");
+  ASSERT_EQ(lines.size(), 5u) << list.out;  // header and OBS-1..OBS-4
+  EXPECT_THAT(lines[0], HasSubstr("odk username"));
+  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^OBS-1 +- +- +- +-$)"))) << lines[1];
+  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^OBS-2 +bo +vigil +\S+Z +\S+Z$)")))
+      << lines[2];
+  EXPECT_TRUE(std::regex_search(lines[4], std::regex(R"(^OBS-4 +- +- +- +\S+Z$)"))) << lines[4];
+  EXPECT_THAT(list.out, Not(HasSubstr(login.out.substr(0, login.out.size() - 1))));
+  EXPECT_THAT(list.out, Not(HasSubstr(pin.out.substr(0, 6))));
+
+  const ProcessResult clear_login =
+      RunVigil({"observer", "clear-login", "OBS-2", "--data", Data()});
+  ASSERT_EQ(clear_login.exit_code, kExitOk) << Describe(clear_login);
+  EXPECT_EQ(clear_login.out, "ODK login of OBS-2 removed.\n");
+  const ProcessResult clear_pin = RunVigil({"observer", "clear-pin", "OBS-2", "--data", Data()});
+  ASSERT_EQ(clear_pin.exit_code, kExitOk) << Describe(clear_pin);
+  EXPECT_EQ(clear_pin.out, "SMS PIN of OBS-2 removed.\n");
+  const ProcessResult again = RunVigil({"observer", "clear-login", "OBS-2", "--data", Data()});
+  EXPECT_EQ(again.exit_code, kExitNotFound) << Describe(again);
+  EXPECT_EQ(again.err, "vigil: observer OBS-2 has no ODK login\n");
+  EXPECT_EQ(RunVigil({"observer", "clear-pin", "OBS-9", "--data", Data()}).exit_code,
+            kExitNotFound);
+  const ProcessResult after = RunVigil({"observer", "list-credentials", "--data", Data()});
+  EXPECT_TRUE(std::regex_search(after.out, std::regex(R"(\nOBS-2 +- +- +- +-\n)"))) << after.out;
+}
+
+TEST(Cli, ObserverCommandsHaveHelp) {
+  const ProcessResult group = RunVigil({"observer", "--help"});
+  EXPECT_EQ(group.exit_code, kExitOk) << Describe(group);
+  for (const char* sub : {"login", "pin", "clear-login", "clear-pin", "list-credentials"}) {
+    EXPECT_THAT(group.out, HasSubstr(sub));
+    const ProcessResult help = RunVigil({"observer", sub, "--help"});
+    EXPECT_EQ(help.exit_code, kExitOk) << sub << "\n" << Describe(help);
+    EXPECT_THAT(help.out, HasSubstr("--data")) << sub;
+  }
 }
 
 // ------------------------------------------- observers' copies and live PVT

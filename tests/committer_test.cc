@@ -122,6 +122,29 @@ class ProbeStore final : public storage::Store {
   Status DisableUser(const std::string& n, const storage::Actor& a) override {
     return inner_->DisableUser(n, a);
   }
+  Status SetFieldLogin(const std::string& o, const std::string& u, const std::string& r,
+                       const std::string& h, const storage::Actor& a) override {
+    return inner_->SetFieldLogin(o, u, r, h, a);
+  }
+  Result<std::optional<storage::FieldLogin>> FindFieldLogin(const std::string& u,
+                                                            const std::string& r) override {
+    return inner_->FindFieldLogin(u, r);
+  }
+  Status ClearFieldLogin(const std::string& o, const storage::Actor& a) override {
+    return inner_->ClearFieldLogin(o, a);
+  }
+  Status SetSmsPin(const std::string& o, const std::string& h, const storage::Actor& a) override {
+    return inner_->SetSmsPin(o, h, a);
+  }
+  Status ClearSmsPin(const std::string& o, const storage::Actor& a) override {
+    return inner_->ClearSmsPin(o, a);
+  }
+  Result<std::optional<std::string>> FindSmsPinHash(const std::string& o) override {
+    return inner_->FindSmsPinHash(o);
+  }
+  Result<std::vector<storage::FieldCredentials>> ListFieldCredentials() override {
+    return inner_->ListFieldCredentials();
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }

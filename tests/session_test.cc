@@ -72,10 +72,11 @@ class SessionTest : public ::testing::Test {
   std::vector<core::AuditEntry> AuditOf(std::string_view action_prefix) {
     std::vector<core::AuditEntry> out;
     auto store = mission_.OpenStore();
-    EXPECT_TRUE(store->ForEachAuditEntry([&](const core::AuditEntry& e) {
-                       if (e.action.starts_with(action_prefix)) out.push_back(e);
-                       return Status::Ok();
-                     })
+    EXPECT_TRUE(store
+                    ->ForEachAuditEntry([&](const core::AuditEntry& e) {
+                      if (e.action.starts_with(action_prefix)) out.push_back(e);
+                      return Status::Ok();
+                    })
                     .ok());
     return out;
   }
@@ -140,8 +141,9 @@ TEST_F(SessionTest, UnknownUsersAndWrongPasswordsGetTheSameAnswer) {
   EXPECT_EQ(failed[2].subject, "user:(invalid name)");
 
   EXPECT_EQ(client->PostJson("/api/v1/session", R"({"name":"ana"})")->status, 422);
-  EXPECT_EQ(client->Send(boost::beast::http::verb::post, "/api/v1/session",
-                         "name=ana&password=x", "application/x-www-form-urlencoded")
+  EXPECT_EQ(client
+                ->Send(boost::beast::http::verb::post, "/api/v1/session", "name=ana&password=x",
+                       "application/x-www-form-urlencoded")
                 ->status,
             415);
 }
@@ -156,9 +158,9 @@ TEST_F(SessionTest, UnknownUsersTakeAboutAsLongAsWrongPasswords) {
     for (int i = 0; i < 3; ++i) {
       const auto start = std::chrono::steady_clock::now();
       EXPECT_EQ(SignIn(*client, name, "wrong password " + std::to_string(i))->status, 401);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                             start)
-                       .count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
     }
     std::sort(ms.begin(), ms.end());
     return ms[1];
@@ -182,8 +184,8 @@ TEST_F(SessionTest, StateChangingRequestsNeedTheCsrfToken) {
   EXPECT_EQ(stored->status, 201) << stored->body;
 
   // The observer's account acts for its observer only.
-  auto other = client->PostJson("/api/v1/submissions",
-                                ValidSubmission("uuid:csrf2", "OBS-3", "PS-11"));
+  auto other =
+      client->PostJson("/api/v1/submissions", ValidSubmission("uuid:csrf2", "OBS-3", "PS-11"));
   EXPECT_EQ(other->status, 403) << other->body;
   // A token is not sent by browsers on their own: no CSRF token needed.
   auto token = server_->Client(mission_.observer1_token);
@@ -208,8 +210,8 @@ TEST_F(SessionTest, SignOutNeedsTheCsrfTokenAndEndsTheSession) {
 }
 
 TEST_F(SessionTest, SessionsEndAfterIdleTimeAndAtTheAbsoluteLimit) {
-  StartServer({.idle_timeout = std::chrono::minutes(30),
-               .absolute_timeout = std::chrono::hours(2)});
+  StartServer(
+      {.idle_timeout = std::chrono::minutes(30), .absolute_timeout = std::chrono::hours(2)});
   auto [idle, csrf1] = SignedIn("ana");
   clock_.Advance(std::chrono::minutes(29));
   EXPECT_EQ(idle->Get("/api/v1/coverage")->status, 200);  // use restarts the idle time
@@ -222,7 +224,7 @@ TEST_F(SessionTest, SessionsEndAfterIdleTimeAndAtTheAbsoluteLimit) {
   for (int i = 0; i < 4; ++i) {
     clock_.Advance(std::chrono::minutes(25));
     EXPECT_EQ(busy->Get("/api/v1/coverage")->status, 200) << i;
-  }  // 100 minutes in, used every 25
+  }                                          // 100 minutes in, used every 25
   clock_.Advance(std::chrono::minutes(25));  // 125 minutes: past the absolute 2 hours
   auto late = busy->Get("/api/v1/coverage");
   EXPECT_EQ(late->status, 401);

@@ -667,6 +667,169 @@ TEST_P(StoreConformance, RecordEventsAppendsAuditEntriesInOrder) {
   ExpectChainVerifies(log);
 }
 
+// ---- Field credentials ------------------------------------------------------
+
+class FieldCredentialsConformance : public StoreConformance {
+ protected:
+  // Observers OBS-1, OBS-2 and OBS-3, in that order, with no stations.
+  void SetUpObservers() {
+    const std::vector<core::Observer> observers = {ObserverAt("OBS-1", {}), ObserverAt("OBS-2", {}),
+                                                   ObserverAt("OBS-3", {})};
+    ASSERT_TRUE(store_->UpsertObservers(observers, Admin(), "observers.csv").ok());
+  }
+
+  std::optional<FieldLogin> Login(const std::string& username, const std::string& realm) {
+    auto found = store_->FindFieldLogin(username, realm);
+    EXPECT_TRUE(found.has_value()) << found.error().ToString();
+    return found.value_or(std::nullopt);
+  }
+
+  std::optional<std::string> PinHash(const std::string& observer) {
+    auto found = store_->FindSmsPinHash(observer);
+    EXPECT_TRUE(found.has_value()) << found.error().ToString();
+    return found.value_or(std::nullopt);
+  }
+
+  // The audit entries after the observers' import.
+  std::vector<core::AuditEntry> CredentialEntries() {
+    std::vector<core::AuditEntry> log = AuditLog();
+    ExpectChainVerifies(log);
+    if (!log.empty()) log.erase(log.begin());
+    return log;
+  }
+};
+
+const std::string kHa1 = "939e7578ed9e3c518a452acee763bce9";
+const std::string kOtherHa1 = "0123456789abcdef0123456789abcdef";
+
+TEST_P(FieldCredentialsConformance, FieldLoginIsFoundByUsernameAndRealmAfterReopening) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  const Timestamp before = Now();
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-2", "mufasa", "vigil", kHa1, Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  const std::optional<FieldLogin> login = Login("mufasa", "vigil");
+  ASSERT_TRUE(login.has_value());
+  EXPECT_EQ(login->observer_code, "OBS-2");
+  EXPECT_EQ(login->username, "mufasa");
+  EXPECT_EQ(login->realm, "vigil");
+  EXPECT_EQ(login->ha1, kHa1);
+  EXPECT_GE(login->set_at, before);
+  EXPECT_FALSE(Login("mufasa", "other realm").has_value());  // HA1 is bound to its realm
+  EXPECT_FALSE(Login("Mufasa", "vigil").has_value());
+  EXPECT_FALSE(Login("nobody", "vigil").has_value());
+}
+
+TEST_P(FieldCredentialsConformance, SetFieldLoginReplacesTheObserversLogin) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana", "vigil", kHa1, Admin()).ok());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana", "vigil", kOtherHa1, Admin()).ok());
+  EXPECT_EQ(Login("ana", "vigil")->ha1, kOtherHa1);
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana.m", "field", kHa1, Admin()).ok());
+  EXPECT_FALSE(Login("ana", "vigil").has_value());
+  EXPECT_EQ(Login("ana.m", "field")->observer_code, "OBS-1");
+  // The old username is free again.
+  EXPECT_TRUE(store_->SetFieldLogin("OBS-2", "ana", "vigil", kHa1, Admin()).ok());
+}
+
+TEST_P(FieldCredentialsConformance, SetFieldLoginRefusesATakenUsernameAndAnUnknownObserver) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana", "vigil", kHa1, Admin()).ok());
+  const Status taken = store_->SetFieldLogin("OBS-2", "ana", "other", kOtherHa1, Admin());
+  EXPECT_EQ(taken.code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(taken.message(), HasSubstr("'ana'"));
+  const Status unknown = store_->SetFieldLogin("OBS-9", "bo", "vigil", kHa1, Admin());
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
+  EXPECT_THAT(unknown.message(), HasSubstr("OBS-9"));
+
+  EXPECT_EQ(Login("ana", "vigil")->observer_code, "OBS-1");
+  EXPECT_FALSE(Login("ana", "other").has_value());
+  EXPECT_FALSE(Login("bo", "vigil").has_value());
+  EXPECT_THAT(CredentialEntries(), SizeIs(1));  // refused writes leave no entry
+}
+
+TEST_P(FieldCredentialsConformance, ClearFieldLoginRemovesItOnceAndNamesWhatIsMissing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana", "vigil", kHa1, Admin()).ok());
+  ASSERT_TRUE(store_->ClearFieldLogin("OBS-1", Admin()).ok());
+  EXPECT_FALSE(Login("ana", "vigil").has_value());
+  const Status again = store_->ClearFieldLogin("OBS-1", Admin());
+  EXPECT_EQ(again.code(), StatusCode::kNotFound);
+  EXPECT_THAT(again.message(), HasSubstr("has no ODK login"));
+  const Status unknown = store_->ClearFieldLogin("OBS-9", Admin());
+  EXPECT_EQ(unknown.code(), StatusCode::kNotFound);
+  EXPECT_THAT(unknown.message(), HasSubstr("no observer 'OBS-9'"));
+  EXPECT_THAT(CredentialEntries(), SizeIs(2));
+}
+
+TEST_P(FieldCredentialsConformance, SmsPinIsSetReplacedFoundAndCleared) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  EXPECT_FALSE(PinHash("OBS-1").has_value());
+  ASSERT_TRUE(store_->SetSmsPin("OBS-1", "blake2b$first", Admin()).ok());
+  ASSERT_TRUE(store_->SetSmsPin("OBS-1", "blake2b$second", Admin()).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_EQ(PinHash("OBS-1"), "blake2b$second");
+  EXPECT_FALSE(PinHash("OBS-2").has_value());
+  EXPECT_FALSE(PinHash("OBS-9").has_value());
+
+  ASSERT_TRUE(store_->ClearSmsPin("OBS-1", Admin()).ok());
+  EXPECT_FALSE(PinHash("OBS-1").has_value());
+  const Status again = store_->ClearSmsPin("OBS-1", Admin());
+  EXPECT_EQ(again.code(), StatusCode::kNotFound);
+  EXPECT_THAT(again.message(), HasSubstr("has no SMS PIN"));
+  EXPECT_EQ(store_->SetSmsPin("OBS-9", "blake2b$x", Admin()).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ClearSmsPin("OBS-9", Admin()).code(), StatusCode::kNotFound);
+}
+
+TEST_P(FieldCredentialsConformance, EveryChangeIsAuditedWithoutAHash) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-1", "ana", "vigil", kHa1, Admin()).ok());
+  ASSERT_TRUE(store_->ClearFieldLogin("OBS-1", Admin()).ok());
+  ASSERT_TRUE(store_->SetSmsPin("OBS-2", "blake2b$secret-hash", Admin()).ok());
+  ASSERT_TRUE(store_->ClearSmsPin("OBS-2", Admin()).ok());
+
+  const std::vector<core::AuditEntry> log = CredentialEntries();
+  ASSERT_THAT(log, SizeIs(4));
+  EXPECT_EQ(log[0].action, "field_login.set");
+  EXPECT_EQ(log[0].subject, "observer:OBS-1");
+  EXPECT_EQ(log[0].actor, "cli:root");
+  EXPECT_THAT(log[0].detail, AllOf(HasSubstr("\"ana\""), HasSubstr("\"vigil\"")));
+  EXPECT_EQ(log[1].action, "field_login.clear");
+  EXPECT_EQ(log[2].action, "sms_pin.set");
+  EXPECT_EQ(log[2].subject, "observer:OBS-2");
+  EXPECT_EQ(log[3].action, "sms_pin.clear");
+  for (const core::AuditEntry& e : log) {
+    EXPECT_THAT(e.detail, Not(HasSubstr(kHa1)));
+    EXPECT_THAT(e.detail, Not(HasSubstr("secret-hash")));
+  }
+}
+
+TEST_P(FieldCredentialsConformance, ListFieldCredentialsShowsEveryObserverInOrderWithoutSecrets) {
+  ASSERT_NO_FATAL_FAILURE(SetUpObservers());
+  ASSERT_TRUE(store_->SetFieldLogin("OBS-3", "cy", "vigil", kHa1, Admin()).ok());
+  ASSERT_TRUE(store_->SetSmsPin("OBS-3", "blake2b$x", Admin()).ok());
+  ASSERT_TRUE(store_->SetSmsPin("OBS-1", "blake2b$y", Admin()).ok());
+
+  auto listed = store_->ListFieldCredentials();
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(3));
+  const FieldCredentials& one = (*listed)[0];
+  EXPECT_EQ(one.observer_code, "OBS-1");
+  EXPECT_EQ(one.username, "");
+  EXPECT_FALSE(one.login_set_at.has_value());
+  EXPECT_TRUE(one.pin_set_at.has_value());
+  const FieldCredentials& two = (*listed)[1];
+  EXPECT_EQ(two.observer_code, "OBS-2");
+  EXPECT_FALSE(two.login_set_at.has_value());
+  EXPECT_FALSE(two.pin_set_at.has_value());
+  const FieldCredentials& three = (*listed)[2];
+  EXPECT_EQ(three.observer_code, "OBS-3");
+  EXPECT_EQ(three.username, "cy");
+  EXPECT_EQ(three.realm, "vigil");
+  EXPECT_TRUE(three.login_set_at.has_value());
+  EXPECT_TRUE(three.pin_set_at.has_value());
+}
+
 // ---- Submissions ------------------------------------------------------------
 
 TEST_P(StoreConformance, CommitStoresANewSubmission) {
@@ -1290,10 +1453,11 @@ TEST_P(StoreConformance, DuplicateIsRecognisedAfterReopening) {
   EXPECT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kDuplicate));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, FieldCredentialsConformance, ::testing::ValuesIn(Backends()),
+                         BackendName);
 
 }  // namespace
 }  // namespace vigil::storage

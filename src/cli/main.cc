@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterResults(app, ctx);
   vigil::cli::RegisterPvt(app, ctx);
   vigil::cli::RegisterUser(app, ctx);
+  vigil::cli::RegisterObserver(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,11 +1,31 @@
 #include "common/crypto.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 namespace vigil {
+
+namespace {
+
+std::string BytesToHex(const unsigned char* bytes, std::size_t size) {
+  std::string hex(size * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, size);
+  hex.pop_back();
+  return hex;
+}
+
+bool HexToBytes(std::string_view hex, unsigned char* out, std::size_t size) {
+  std::size_t len = 0;
+  const char* end = nullptr;
+  return hex.size() == size * 2 &&
+         sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &len, &end) == 0 &&
+         len == size && end == hex.data() + hex.size();
+}
+
+}  // namespace
 
 void InitCrypto() {
   if (sodium_init() < 0) {
@@ -20,20 +40,19 @@ Sha256 HashSha256(std::string_view data) {
   return out;
 }
 
-std::string ToHex(const Sha256& digest) {
-  std::string hex(digest.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  hex.pop_back();
-  return hex;
-}
+std::string ToHex(const Sha256& digest) { return BytesToHex(digest.data(), digest.size()); }
 
 bool FromHex(std::string_view hex, Sha256* out) {
-  if (hex.size() != out->size() * 2) return false;
-  std::size_t len = 0;
-  const char* end = nullptr;
-  return sodium_hex2bin(out->data(), out->size(), hex.data(), hex.size(), nullptr, &len, &end) ==
-             0 &&
-         len == out->size() && end == hex.data() + hex.size();
+  return HexToBytes(hex, out->data(), out->size());
+}
+
+std::string Md5Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr) != 1) {
+    std::abort();  // MD5 is in OpenSSL's default provider; only a broken install lacks it
+  }
+  return BytesToHex(digest, size);
 }
 
 std::string RandomToken(std::size_t bytes) {
@@ -82,6 +101,46 @@ std::string HashPassword(std::string_view password) {
 bool VerifyPassword(std::string_view hash, std::string_view password) {
   const std::string terminated(hash);  // libsodium reads a C string
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+namespace {
+
+constexpr std::string_view kPinHashPrefix = "blake2b$";
+constexpr std::size_t kPinSaltBytes = crypto_generichash_KEYBYTES_MIN;  // 16
+constexpr std::size_t kPinDigestBytes = crypto_generichash_BYTES;       // 32
+
+std::array<unsigned char, kPinDigestBytes> KeyedPinDigest(const unsigned char* salt,
+                                                          std::string_view pin) {
+  std::array<unsigned char, kPinDigestBytes> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(pin.data()), pin.size(), salt,
+                     kPinSaltBytes);
+  return digest;
+}
+
+}  // namespace
+
+std::string HashPin(std::string_view pin) {
+  std::array<unsigned char, kPinSaltBytes> salt{};
+  randombytes_buf(salt.data(), salt.size());
+  const auto digest = KeyedPinDigest(salt.data(), pin);
+  return std::string(kPinHashPrefix) + BytesToHex(salt.data(), salt.size()) + "$" +
+         BytesToHex(digest.data(), digest.size());
+}
+
+bool VerifyPin(std::string_view hash, std::string_view pin) {
+  if (!hash.starts_with(kPinHashPrefix)) return false;
+  hash.remove_prefix(kPinHashPrefix.size());
+  const std::size_t dollar = hash.find('$');
+  if (dollar == std::string_view::npos) return false;
+  std::array<unsigned char, kPinSaltBytes> salt{};
+  std::array<unsigned char, kPinDigestBytes> stored{};
+  if (!HexToBytes(hash.substr(0, dollar), salt.data(), salt.size()) ||
+      !HexToBytes(hash.substr(dollar + 1), stored.data(), stored.size())) {
+    return false;
+  }
+  const auto digest = KeyedPinDigest(salt.data(), pin);
+  return sodium_memcmp(digest.data(), stored.data(), digest.size()) == 0;
 }
 
 }  // namespace vigil

@@ -1,5 +1,6 @@
-// Hashing and randomness, all from libsodium. InitCrypto() must be called once
-// before any other function here (the binary and the test main do so).
+// Hashing and randomness, from libsodium (MD5, which libsodium lacks, from
+// OpenSSL). InitCrypto() must be called once before any other function here
+// (the binary and the test main do so).
 #pragma once
 
 #include <array>
@@ -20,6 +21,10 @@ std::string ToHex(const Sha256& digest);
 // Returns false if `hex` is not 64 hexadecimal digits.
 bool FromHex(std::string_view hex, Sha256* out);
 
+// MD5 in lower-case hex. Only for protocols that prescribe it (HTTP Digest
+// authentication as ODK Collect speaks it); never to protect anything new.
+std::string Md5Hex(std::string_view data);
+
 // `bytes` random bytes as unpadded base64url (for bearer tokens).
 std::string RandomToken(std::size_t bytes);
 // A random (version 4) UUID in its canonical lower-case form.
@@ -38,5 +43,15 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // with other limits still verify.
 std::string HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view hash, std::string_view password);
+
+// Salted hashes of short PINs: "blake2b$<16-byte salt, hex>$<32-byte keyed
+// BLAKE2b, hex>". A slow hash would not help: with at most 10^8 PINs, even
+// Argon2id (0.1 s a guess) falls to an offline search within days, so the
+// stored hashes must be kept secret like the PINs, and guessing is stopped
+// online. The salt still keeps one table of every PIN's hash from serving
+// every observer, and hides which observers chose the same PIN.
+// Verification compares in constant time; a malformed hash verifies nothing.
+std::string HashPin(std::string_view pin);
+bool VerifyPin(std::string_view hash, std::string_view pin);
 
 }  // namespace vigil

@@ -199,5 +199,37 @@ TEST(HashPassword, IsArgon2idWithInteractiveLimitsAndVerifies) {
 
 TEST(HashPassword, SaltsEachHash) { EXPECT_NE(HashPassword("same"), HashPassword("same")); }
 
+// RFC 1321, appendix A.5.
+TEST(Md5Hex, MatchesTheRfc1321TestSuite) {
+  EXPECT_EQ(Md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(Md5Hex("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
+}
+
+TEST(HashPin, VerifiesOnlyTheSamePin) {
+  const std::string hash = HashPin("482915");
+  EXPECT_TRUE(VerifyPin(hash, "482915"));
+  EXPECT_FALSE(VerifyPin(hash, "482916"));
+  EXPECT_FALSE(VerifyPin(hash, "48291"));
+  EXPECT_FALSE(VerifyPin(hash, ""));
+}
+
+TEST(HashPin, IsSaltedAndKeepsNoPinInTheClear) {
+  const std::string a = HashPin("1234");
+  const std::string b = HashPin("1234");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.rfind("blake2b$", 0), 0u) << a;
+  EXPECT_EQ(a.size(), 8u + 32 + 1 + 64) << a;
+  EXPECT_EQ(a.find("1234"), std::string::npos) << a;
+}
+
+TEST(HashPin, MalformedHashVerifiesNothing) {
+  const std::string hash = HashPin("1234");
+  EXPECT_FALSE(VerifyPin("", "1234"));
+  EXPECT_FALSE(VerifyPin("1234", "1234"));
+  EXPECT_FALSE(VerifyPin(hash.substr(0, hash.size() - 2), "1234"));
+  EXPECT_FALSE(VerifyPin("argon2" + hash.substr(7), "1234"));
+}
+
 }  // namespace
 }  // namespace vigil

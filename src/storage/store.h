@@ -66,6 +66,27 @@ struct AuditEvent {
   Timestamp at;
 };
 
+// An observer's login for ODK Collect, Enketo or KoboCollect, which sign in
+// with HTTP Digest (RFC 7616, MD5). Digest needs HA1, not the password, so
+// only HA1 is kept; it is bound to its realm, so a new realm needs new
+// passwords.
+struct FieldLogin {
+  std::string observer_code;
+  std::string username;  // unique across observers
+  std::string realm;
+  std::string ha1;  // hex MD5(username ":" realm ":" password)
+  Timestamp set_at;
+};
+
+// Which field credentials an observer has, without the secrets.
+struct FieldCredentials {
+  std::string observer_code;
+  std::string username;                   // empty without an ODK login
+  std::string realm;                      // of the ODK login
+  std::optional<Timestamp> login_set_at;  // nullopt without an ODK login
+  std::optional<Timestamp> pin_set_at;    // nullopt without an SMS PIN
+};
+
 // A token seen in use at `at`.
 struct TokenUse {
   std::int64_t token_id = 0;
@@ -180,6 +201,32 @@ class Store {
                                  const Actor& actor) = 0;
   // For good; NotFound for an unknown name, Conflict if disabled already.
   virtual Status DisableUser(const std::string& name, const Actor& actor) = 0;
+
+  // ---- Field credentials -------------------------------------------------
+  // Audit entries name the observer (and the username and realm of a
+  // login), never a hash: a hash of a PIN or of a Digest password is open to
+  // offline guessing.
+  //
+  // Sets or replaces the observer's ODK login; set_at is now. NotFound for
+  // an unknown observer; AlreadyExists if another observer has the username.
+  virtual Status SetFieldLogin(const std::string& observer_code, const std::string& username,
+                               const std::string& realm, const std::string& ha1,
+                               const Actor& actor) = 0;
+  // The login with this username in this realm, or nullopt.
+  virtual Result<std::optional<FieldLogin>> FindFieldLogin(const std::string& username,
+                                                           const std::string& realm) = 0;
+  // NotFound for an unknown observer or one without a login.
+  virtual Status ClearFieldLogin(const std::string& observer_code, const Actor& actor) = 0;
+  // Sets or replaces the observer's SMS PIN, given as a HashPin string.
+  // NotFound for an unknown observer.
+  virtual Status SetSmsPin(const std::string& observer_code, const std::string& pin_hash,
+                           const Actor& actor) = 0;
+  // NotFound for an unknown observer or one without a PIN.
+  virtual Status ClearSmsPin(const std::string& observer_code, const Actor& actor) = 0;
+  // The observer's PIN hash, or nullopt if it has none (or is unknown).
+  virtual Result<std::optional<std::string>> FindSmsPinHash(const std::string& observer_code) = 0;
+  // Every observer, in the order codes were first added, with what it has.
+  virtual Result<std::vector<FieldCredentials>> ListFieldCredentials() = 0;
 
   // ---- Submissions -------------------------------------------------------
   // Writes a batch in one transaction (group commit): on success

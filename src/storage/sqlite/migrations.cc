@@ -187,6 +187,22 @@ ALTER TABLE tokens ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN observer_code TEXT NOT NULL DEFAULT '';
 )sql",
+    // 8: observers' credentials for the field channels: an ODK login
+    // (HTTP Digest) and an SMS PIN, neither kept in the clear.
+    R"sql(
+CREATE TABLE field_logins (
+  observer_code TEXT PRIMARY KEY REFERENCES observers(code) ON DELETE CASCADE,
+  username      TEXT NOT NULL UNIQUE,
+  realm         TEXT NOT NULL,
+  ha1           TEXT NOT NULL,  -- hex MD5(username ":" realm ":" password)
+  set_at        TEXT NOT NULL
+) STRICT;
+CREATE TABLE sms_pins (
+  observer_code TEXT PRIMARY KEY REFERENCES observers(code) ON DELETE CASCADE,
+  pin_hash      TEXT NOT NULL,  -- HashPin string (salted BLAKE2b)
+  set_at        TEXT NOT NULL
+) STRICT;
+)sql",
 };
 
 }  // namespace

@@ -1079,6 +1079,174 @@ Status SqliteStore::DisableUser(const std::string& name, const Actor& actor) {
   return tx.Commit();
 }
 
+// ---- Field credentials -----------------------------------------------------
+
+namespace {
+
+Status RequireObserver(Database& db, const std::string& code) {
+  auto find = db.Prepare("SELECT 1 FROM observers WHERE code = ?");
+  if (!find) return find.error();
+  auto row = find->Bind(1, code).Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound("no observer '" + code + "' (import observers first)");
+  return Status::Ok();
+}
+
+// Deletes the observer's row of `table`: NotFound for an unknown observer,
+// or (`missing`) for one without a row.
+Status DeleteObserverRow(Database& db, const std::string& table, const std::string& code,
+                         const std::string& missing) {
+  VIGIL_RETURN_IF_ERROR(RequireObserver(db, code));
+  auto stmt = db.Prepare("DELETE FROM " + table + " WHERE observer_code = ?");
+  if (!stmt) return stmt.error();
+  VIGIL_RETURN_IF_ERROR(stmt->Bind(1, code).Run());
+  if (sqlite3_changes(db.handle()) == 0) return Status::NotFound(missing);
+  return Status::Ok();
+}
+
+Result<std::optional<Timestamp>> OptionalStoredTime(const Statement& stmt, int column) {
+  if (stmt.IsNull(column)) return std::optional<Timestamp>();
+  auto at = ParseStoredTime(stmt.Text(column));
+  if (!at) return Fail(at.error());
+  return std::optional<Timestamp>(*at);
+}
+
+Result<FieldLogin> ReadFieldLoginRow(Statement& stmt) {
+  FieldLogin login{.observer_code = std::string(stmt.Text(0)),
+                   .username = std::string(stmt.Text(1)),
+                   .realm = std::string(stmt.Text(2)),
+                   .ha1 = std::string(stmt.Text(3))};
+  auto set_at = ParseStoredTime(stmt.Text(4));
+  if (!set_at) return Fail(set_at.error());
+  login.set_at = *set_at;
+  return login;
+}
+
+Result<FieldCredentials> ReadFieldCredentialsRow(Statement& stmt) {
+  FieldCredentials c{.observer_code = std::string(stmt.Text(0)),
+                     .username = std::string(stmt.Text(1)),
+                     .realm = std::string(stmt.Text(2))};
+  auto login_set_at = OptionalStoredTime(stmt, 3);
+  if (!login_set_at) return Fail(login_set_at.error());
+  c.login_set_at = *login_set_at;
+  auto pin_set_at = OptionalStoredTime(stmt, 4);
+  if (!pin_set_at) return Fail(pin_set_at.error());
+  c.pin_set_at = *pin_set_at;
+  return c;
+}
+
+}  // namespace
+
+Status SqliteStore::SetFieldLogin(const std::string& observer_code, const std::string& username,
+                                  const std::string& realm, const std::string& ha1,
+                                  const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  VIGIL_RETURN_IF_ERROR(RequireObserver(tx.db(), observer_code));
+  // An update, then an insert, rather than an upsert: an upsert on the
+  // observer would fail on the username's own uniqueness when an observer
+  // is given its current username again.
+  const std::string now = FormatRfc3339(Now());
+  auto update = tx.db().Prepare(
+      "UPDATE field_logins SET username = ?, realm = ?, ha1 = ?, set_at = ? "
+      "WHERE observer_code = ?");
+  if (!update) return update.error();
+  update->Bind(1, username).Bind(2, realm).Bind(3, ha1).Bind(4, now).Bind(5, observer_code);
+  Status written = update->Run();
+  if (written.ok() && sqlite3_changes(tx.db().handle()) == 0) {
+    auto insert = tx.db().Prepare(
+        "INSERT INTO field_logins(observer_code, username, realm, ha1, set_at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    if (!insert) return insert.error();
+    insert->Bind(1, observer_code).Bind(2, username).Bind(3, realm).Bind(4, ha1).Bind(5, now);
+    written = insert->Run();
+  }
+  if (written.code() == StatusCode::kAlreadyExists) {
+    return Status::AlreadyExists("another observer has the username '" + username + "'");
+  }
+  VIGIL_RETURN_IF_ERROR(written);
+  if (auto seq = tx.Audit(actor.name, "field_login.set", "observer:" + observer_code,
+                          json::serialize(json::object{{"username", username}, {"realm", realm}}));
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::optional<FieldLogin>> SqliteStore::FindFieldLogin(const std::string& username,
+                                                              const std::string& realm) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT observer_code, username, realm, ha1, set_at FROM field_logins "
+      "WHERE username = ? AND realm = ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, username).Bind(2, realm);
+  return FirstRow(*stmt, ReadFieldLoginRow);
+}
+
+Status SqliteStore::ClearFieldLogin(const std::string& observer_code, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  VIGIL_RETURN_IF_ERROR(DeleteObserverRow(tx.db(), "field_logins", observer_code,
+                                          "observer " + observer_code + " has no ODK login"));
+  if (auto seq = tx.Audit(actor.name, "field_login.clear", "observer:" + observer_code, "{}");
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Status SqliteStore::SetSmsPin(const std::string& observer_code, const std::string& pin_hash,
+                              const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  VIGIL_RETURN_IF_ERROR(RequireObserver(tx.db(), observer_code));
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO sms_pins(observer_code, pin_hash, set_at) VALUES (?, ?, ?) "
+      "ON CONFLICT(observer_code) DO UPDATE SET pin_hash = excluded.pin_hash, "
+      "set_at = excluded.set_at");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, observer_code).Bind(2, pin_hash).Bind(3, FormatRfc3339(Now()));
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  if (auto seq = tx.Audit(actor.name, "sms_pin.set", "observer:" + observer_code, "{}"); !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Status SqliteStore::ClearSmsPin(const std::string& observer_code, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  VIGIL_RETURN_IF_ERROR(DeleteObserverRow(tx.db(), "sms_pins", observer_code,
+                                          "observer " + observer_code + " has no SMS PIN"));
+  if (auto seq = tx.Audit(actor.name, "sms_pin.clear", "observer:" + observer_code, "{}"); !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::optional<std::string>> SqliteStore::FindSmsPinHash(const std::string& observer_code) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare("SELECT pin_hash FROM sms_pins WHERE observer_code = ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, observer_code);
+  return FirstRow(
+      *stmt, +[](Statement& row) -> Result<std::string> { return std::string(row.Text(0)); });
+}
+
+Result<std::vector<FieldCredentials>> SqliteStore::ListFieldCredentials() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT o.code, coalesce(l.username, ''), coalesce(l.realm, ''), l.set_at, p.set_at "
+      "FROM observers o LEFT JOIN field_logins l ON l.observer_code = o.code "
+      "LEFT JOIN sms_pins p ON p.observer_code = o.code ORDER BY o.rowid");
+  if (!stmt) return Fail(stmt.error());
+  return ReadRows(*stmt, ReadFieldCredentialsRow);
+}
+
 // ---- Submissions -----------------------------------------------------------
 
 Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(

@@ -44,6 +44,17 @@ class SqliteStore final : public Store {
   Status SetUserPassword(const std::string& name, const std::string& password_hash,
                          const Actor& actor) override;
   Status DisableUser(const std::string& name, const Actor& actor) override;
+  Status SetFieldLogin(const std::string& observer_code, const std::string& username,
+                       const std::string& realm, const std::string& ha1,
+                       const Actor& actor) override;
+  Result<std::optional<FieldLogin>> FindFieldLogin(const std::string& username,
+                                                   const std::string& realm) override;
+  Status ClearFieldLogin(const std::string& observer_code, const Actor& actor) override;
+  Status SetSmsPin(const std::string& observer_code, const std::string& pin_hash,
+                   const Actor& actor) override;
+  Status ClearSmsPin(const std::string& observer_code, const Actor& actor) override;
+  Result<std::optional<std::string>> FindSmsPinHash(const std::string& observer_code) override;
+  Result<std::vector<FieldCredentials>> ListFieldCredentials() override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
