@@ -13,6 +13,7 @@
 #include "api/http_client.h"
 #include "api/http_server.h"
 #include "common/metrics.h"
+#include "service/admin.h"
 #include "support/test_certificate.h"
 #include "support/test_mission.h"
 
@@ -246,6 +247,27 @@ TEST(TlsApi, HealthzAndSubmissionOverTls) {
   ASSERT_TRUE(res.has_value()) << res.error().ToString();
   EXPECT_EQ(res->status, 201) << res->body;
   EXPECT_EQ(*server.server().service().store().CountSubmissions(), 1);
+}
+
+// Over TLS the session cookie is marked Secure, so a browser never sends it
+// in the clear.
+TEST(TlsApi, SessionCookieIsSecureOverTls) {
+  TestMission mission;
+  mission.Create();
+  {
+    auto store = mission.OpenStore();
+    ASSERT_TRUE(service::AddUser(*store, "ana", {.role = core::Role::kAnalyst},
+                                 "a long enough secret", {"test"})
+                    .has_value());
+  }
+  const TestCertificate cert = MakeSelfSignedCertificate(mission.dir.path(), "server");
+  RunningServer server(mission.dir.path() + "/mission", WithTls(cert));
+  auto res = server.Client("")->PostJson("/api/v1/session",
+                                         R"({"name":"ana","password":"a long enough secret"})");
+  ASSERT_TRUE(res.has_value()) << res.error().ToString();
+  ASSERT_EQ(res->status, 201) << res->body;
+  EXPECT_THAT(res->headers["set-cookie"],
+              ::testing::EndsWith("; HttpOnly; SameSite=Strict; Secure"));
 }
 
 }  // namespace

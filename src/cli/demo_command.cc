@@ -58,6 +58,28 @@ std::string Code(const char* prefix, int n, int width) {
   return buf;
 }
 
+// Gives the demo's users admin, analyst, coordinator (of region R01) and
+// viewer one new random password, creating them on the first run; returns
+// the password.
+Result<std::string> SetDemoLogins(storage::Store& store, const storage::Actor& actor) {
+  const std::string password = RandomToken(12);
+  const std::pair<const char*, service::Grant> logins[] = {
+      {"admin", {.role = core::Role::kAdmin}},
+      {"analyst", {.role = core::Role::kAnalyst}},
+      {"coordinator", {.role = core::Role::kCoordinator, .regions = {Code("R", 1, 2)}}},
+      {"viewer", {.role = core::Role::kViewer}}};
+  for (const auto& [name, grant] : logins) {
+    auto user = store.FindUser(name);
+    if (!user) return Fail(user.error());
+    if (*user) {
+      VIGIL_RETURN_IF_ERROR(service::ChangePassword(store, name, password, actor));
+    } else if (auto added = service::AddUser(store, name, grant, password, actor); !added) {
+      return Fail(added.error());
+    }
+  }
+  return password;
+}
+
 // Builds the fictional mission: regions > districts > polling stations, and
 // observers in pairs, each pair assigned kStationsPerTeam stations.
 Status GenerateMission(const DemoOptions& o, storage::Store& store, const storage::Actor& actor) {
@@ -335,6 +357,11 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
         return;
       }
     }
+    auto demo_password = SetDemoLogins(**store, actor);
+    if (!demo_password) {
+      ctx.exit_code = ReportError(demo_password.error());
+      return;
+    }
     auto admin = service::IssueToken(**store, {.role = core::Role::kAdmin}, "demo admin",
                                      std::nullopt, actor);
     auto viewer = service::IssueToken(**store, {.role = core::Role::kViewer}, "demo viewer",
@@ -366,15 +393,18 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                             "://127.0.0.1:" + std::to_string((*server)->port());
     std::printf(
         "\nvigil demo mission \"%s\" is being served at %s\n\n"
+        "  sign in as admin, analyst, coordinator (region R01) or viewer\n"
+        "  with the password %s (new for each run)\n\n"
         "  admin token:  %s\n  viewer token: %s\n\n"
         "Try:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage?depth=0\n"
         "  curl -H 'Authorization: Bearer %s' %s/api/v1/forms/V\n"
         "  curl -H 'Authorization: Bearer %s' %s/metrics\n"
         "  curl -H 'Authorization: Bearer %s' %s/api/v1/pvt\n\n"
         "%s Ctrl-C stops the demo (the data stays in %s).\n\n",
-        (*server)->service().Mission()->election().name.c_str(), url.c_str(), admin->token.c_str(),
-        viewer->token.c_str(), viewer->token.c_str(), url.c_str(), admin->token.c_str(),
+        (*server)->service().Mission()->election().name.c_str(), url.c_str(),
+        demo_password->c_str(), admin->token.c_str(), viewer->token.c_str(), viewer->token.c_str(),
         url.c_str(), admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
+        admin->token.c_str(), url.c_str(),
         opts->simulate ? "Election day is being simulated: observers report through the API." : "",
         opts->data_dir.c_str());
     std::fflush(stdout);

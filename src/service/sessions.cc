@@ -19,6 +19,7 @@ constexpr auto kUserRecheck = std::chrono::seconds(30);
 // Beyond this many remembered names or addresses, expired ones are dropped,
 // so that guessing with ever new names cannot exhaust memory.
 constexpr std::size_t kMaxFailureEntries = 10000;
+constexpr std::size_t kSweepSessionsAbove = 1000;
 
 const Status& WrongNameOrPassword() {
   static const Status s = Status::Unauthenticated("wrong user name or password");
@@ -113,7 +114,14 @@ Result<NewSession> SessionManager::CheckPassword(const std::string& name,
       {
         std::lock_guard lock(mu_);
         accounts_.erase(name);
-        sessions_[SessionKey(s.cookie)] = {s.view, user->password_hash, now, now, now};
+        // Sessions nobody resumes again are dropped here, not only on use.
+        if (sessions_.size() >= kSweepSessionsAbove) {
+          std::erase_if(sessions_, [&](const auto& entry) {
+            const SessionView& v = entry.second.view;
+            return now >= v.expires_at || now >= v.idle_expires_at;
+          });
+        }
+        sessions_[SessionKey(s.cookie)] = {s.view, user->password_hash, now};
       }
       // No sign-in without its audit entry.
       if (!Record({s.view.principal.actor, "auth.login", "user:" + name, AddressDetail(address),
@@ -211,7 +219,6 @@ Result<SessionView> SessionManager::Resume(std::string_view cookie) {
     }
     recheck = now - s.user_checked_at >= kUserRecheck;
     if (!recheck) {
-      s.last_seen = now;
       s.view.idle_expires_at = std::min(now + options_.idle_timeout, s.view.expires_at);
       return s.view;
     }
@@ -229,7 +236,6 @@ Result<SessionView> SessionManager::Resume(std::string_view cookie) {
     return Fail(expired);
   }
   s.user_checked_at = now;
-  s.last_seen = now;
   s.view.idle_expires_at = std::min(now + options_.idle_timeout, s.view.expires_at);
   return s.view;
 }

@@ -85,8 +85,6 @@ class SessionManager {
   struct Session {
     SessionView view;
     std::string password_hash;  // the user's at sign-in: a new password ends the session
-    Timestamp created_at;
-    Timestamp last_seen;
     Timestamp user_checked_at;
   };
   struct Failures {
