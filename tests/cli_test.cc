@@ -662,6 +662,18 @@ TEST_F(CliMissionTest, CoordinatorTokensAndUsersNeedKnownRegions) {
   ASSERT_EQ(user.exit_code, kExitOk) << Describe(user);
   const ProcessResult users = RunVigil({"user", "list", "--data", Data()});
   EXPECT_THAT(users.out, ContainsRegex("cora +coordinator +R2 "));
+
+  const ProcessResult no_region =
+      RunVigil({"user", "role", "cora", "--role", "coordinator", "--data", Data()});
+  EXPECT_EQ(no_region.exit_code, kExitBadInput) << Describe(no_region);
+  const ProcessResult moved = RunVigil(
+      {"user", "role", "cora", "--role", "coordinator", "--region", "R1", "--data", Data()});
+  ASSERT_EQ(moved.exit_code, kExitOk) << Describe(moved);
+  EXPECT_EQ(moved.out, "User cora is now coordinator.\n");
+  EXPECT_THAT(RunVigil({"user", "list", "--data", Data()}).out,
+              ContainsRegex("cora +coordinator +R1 "));
+  EXPECT_EQ(RunVigil({"user", "role", "nobody", "--role", "viewer", "--data", Data()}).exit_code,
+            kExitNotFound);
 }
 
 TEST_F(CliMissionTest, ObserverTokenForAnUnknownObserverExitsNotFound) {

@@ -122,6 +122,10 @@ class ProbeStore final : public storage::Store {
   Status DisableUser(const std::string& n, const storage::Actor& a) override {
     return inner_->DisableUser(n, a);
   }
+  Status SetUserRole(const std::string& n, core::Role r, const std::string& o,
+                     const std::vector<std::string>& regions, const storage::Actor& a) override {
+    return inner_->SetUserRole(n, r, o, regions, a);
+  }
   Status SetFieldLogin(const std::string& o, const std::string& u, const std::string& r,
                        const std::string& h, const storage::Actor& a) override {
     return inner_->SetFieldLogin(o, u, r, h, a);

@@ -231,15 +231,19 @@ TEST_F(SessionTest, SessionsEndAfterIdleTimeAndAtTheAbsoluteLimit) {
   EXPECT_THAT(late->body, HasSubstr("expired"));
 }
 
-TEST_F(SessionTest, DisablingAUserOrChangingItsPasswordEndsItsSessions) {
+TEST_F(SessionTest, DisablingAUserOrChangingItsPasswordOrRoleEndsItsSessions) {
   auto [ana, csrf1] = SignedIn("ana");
   auto [cora, csrf2] = SignedIn("cora");
+  auto [oleg, csrf3] = SignedIn("oleg");
   auto store = mission_.OpenStore();
   ASSERT_TRUE(store->DisableUser("ana", {"test"}).ok());
   ASSERT_TRUE(service::ChangePassword(*store, "cora", "a brand new secret", {"test"}).ok());
-  clock_.Advance(std::chrono::seconds(31));  // sessions re-read their user every 30 s
+  ASSERT_TRUE(service::ChangeRole(*store, "oleg", {.role = core::Role::kViewer}, {"test"}).ok());
+  EXPECT_EQ(oleg->Get("/api/v1/session")->status, 200);  // not yet: users are re-read every 30 s
+  clock_.Advance(std::chrono::seconds(31));
   EXPECT_EQ(ana->Get("/api/v1/coverage")->status, 401);
   EXPECT_EQ(cora->Get("/api/v1/coverage")->status, 401);
+  EXPECT_EQ(oleg->Get("/api/v1/session")->status, 401);
   EXPECT_EQ(SignIn(*server_->Client(""), "ana", kPassword)->status, 401);
 }
 

@@ -647,6 +647,28 @@ TEST_P(StoreConformance, CoordinatorRegionsRoundTripForTokensAndUsers) {
   EXPECT_THAT(log[1].detail, HasSubstr("\"regions\":[\"R-2\"]"));
 }
 
+TEST_P(StoreConformance, SetUserRoleChangesTheGrantWithItsAuditEntry) {
+  UserRecord u{.name = "cora", .role = core::Role::kAnalyst};
+  u.password_hash = "h";
+  ASSERT_TRUE(store_->CreateUser(&u, Admin()).ok());
+  ASSERT_TRUE(store_->SetUserRole("cora", core::Role::kCoordinator, "", {"R-1"}, Admin()).ok());
+  EXPECT_EQ(store_->SetUserRole("nobody", core::Role::kViewer, "", {}, Admin()).code(),
+            StatusCode::kNotFound);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto user = store_->FindUser("cora");
+  ASSERT_TRUE(user.has_value() && user->has_value());
+  EXPECT_EQ((*user)->role, core::Role::kCoordinator);
+  EXPECT_THAT((*user)->regions, ElementsAre("R-1"));
+  EXPECT_EQ((*user)->password_hash, "h");
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_EQ(log[1].action, "user.role");
+  EXPECT_EQ(log[1].subject, "user:cora");
+  EXPECT_EQ(log[1].detail, R"({"role":"coordinator","regions":["R-1"]})");
+  ExpectChainVerifies(log);
+}
+
 TEST_P(StoreConformance, RecordEventsAppendsAuditEntriesInOrder) {
   const Timestamp at = ParseRfc3339("2026-06-01T08:00:00Z").value();
   const std::vector<AuditEvent> events = {

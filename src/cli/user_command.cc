@@ -85,6 +85,29 @@ void AddDisable(CLI::App& parent, Context& ctx) {
   });
 }
 
+void AddRole(CLI::App& parent, Context& ctx) {
+  auto* cmd = parent.add_subcommand(
+      "role", "Give a user another role (or other regions); its sessions end within 30 s");
+  struct Options {
+    std::string data_dir, name;
+    GrantOptions grant;
+  };
+  auto o = std::make_shared<Options>();
+  AddDataOption(*cmd, o->data_dir);
+  cmd->add_option("NAME", o->name, "The login name")->required();
+  AddGrantOptions(*cmd, o->grant);
+  cmd->callback([&ctx, o] {
+    auto store = Open(o->data_dir);
+    Status s = store ? service::ChangeRole(**store, o->name, o->grant.ToGrant(), LocalActor())
+                     : store.error();
+    if (!s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    std::printf("User %s is now %s.\n", o->name.c_str(), o->grant.role.c_str());
+  });
+}
+
 void AddPasswd(CLI::App& parent, Context& ctx) {
   auto* cmd = parent.add_subcommand("passwd", "Set a user's password");
   struct Options {
@@ -119,6 +142,7 @@ void RegisterUser(CLI::App& app, Context& ctx) {
   AddAdd(*cmd, ctx);
   AddList(*cmd, ctx);
   AddDisable(*cmd, ctx);
+  AddRole(*cmd, ctx);
   AddPasswd(*cmd, ctx);
 }
 

@@ -86,6 +86,12 @@ Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& na
   return user;
 }
 
+Status ChangeRole(storage::Store& store, const std::string& name, const Grant& grant,
+                  const storage::Actor& actor) {
+  VIGIL_RETURN_IF_ERROR(CheckGrant(store, grant));
+  return store.SetUserRole(name, grant.role, grant.observer_code, grant.regions, actor);
+}
+
 Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
                       const storage::Actor& actor) {
   VIGIL_RETURN_IF_ERROR(CheckNewPassword(password));

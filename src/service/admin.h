@@ -69,6 +69,9 @@ Status CheckUserName(const std::string& name);
 Result<storage::UserRecord> AddUser(storage::Store& store, const std::string& name,
                                     const Grant& grant, std::string_view password,
                                     const storage::Actor& actor);
+// Gives a user another role (CheckGrant first); its sessions end.
+Status ChangeRole(storage::Store& store, const std::string& name, const Grant& grant,
+                  const storage::Actor& actor);
 Status ChangePassword(storage::Store& store, const std::string& name, std::string_view password,
                       const storage::Actor& actor);
 

@@ -230,8 +230,10 @@ Result<SessionView> SessionManager::Resume(std::string_view cookie) {
   auto it = sessions_.find(key);
   if (it == sessions_.end()) return Fail(expired);
   Session& s = it->second;
+  const Principal& p = s.view.principal;
   if (!*found || (*found)->disabled_at || (*found)->password_hash != s.password_hash ||
-      (*found)->role != s.view.principal.role) {
+      (*found)->role != p.role || (*found)->observer_code != p.observer_code ||
+      (*found)->regions != p.regions) {
     sessions_.erase(it);
     return Fail(expired);
   }

@@ -201,6 +201,11 @@ class Store {
                                  const Actor& actor) = 0;
   // For good; NotFound for an unknown name, Conflict if disabled already.
   virtual Status DisableUser(const std::string& name, const Actor& actor) = 0;
+  // Gives a user another role, observer and regions (the caller checks
+  // them); NotFound for an unknown name.
+  virtual Status SetUserRole(const std::string& name, core::Role role,
+                             const std::string& observer_code,
+                             const std::vector<std::string>& regions, const Actor& actor) = 0;
 
   // ---- Field credentials -------------------------------------------------
   // Audit entries name the observer (and the username and realm of a

@@ -1247,6 +1247,27 @@ Result<std::vector<FieldCredentials>> SqliteStore::ListFieldCredentials() {
   return ReadRows(*stmt, ReadFieldCredentialsRow);
 }
 
+Status SqliteStore::SetUserRole(const std::string& name, core::Role role,
+                                const std::string& observer_code,
+                                const std::vector<std::string>& regions, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt =
+      tx.db().Prepare("UPDATE users SET role = ?, observer_code = ?, regions = ? WHERE name = ?");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, core::RoleName(role)).Bind(2, observer_code);
+  VIGIL_RETURN_IF_ERROR(stmt->Bind(3, RegionsToText(regions)).Bind(4, name).Run());
+  if (sqlite3_changes(tx.db().handle()) == 0)
+    return Status::NotFound("no user named '" + name + "'; vigil user list shows them");
+  json::object detail{{"role", core::RoleName(role)}};
+  if (!observer_code.empty()) detail["observer"] = observer_code;
+  if (!regions.empty()) detail["regions"] = json::parse(RegionsToText(regions));
+  if (auto seq = tx.Audit(actor.name, "user.role", "user:" + name, json::serialize(detail)); !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
 // ---- Submissions -----------------------------------------------------------
 
 Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(

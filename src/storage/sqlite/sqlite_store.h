@@ -44,6 +44,8 @@ class SqliteStore final : public Store {
   Status SetUserPassword(const std::string& name, const std::string& password_hash,
                          const Actor& actor) override;
   Status DisableUser(const std::string& name, const Actor& actor) override;
+  Status SetUserRole(const std::string& name, core::Role role, const std::string& observer_code,
+                     const std::vector<std::string>& regions, const Actor& actor) override;
   Status SetFieldLogin(const std::string& observer_code, const std::string& username,
                        const std::string& realm, const std::string& ha1,
                        const Actor& actor) override;
