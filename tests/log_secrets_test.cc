@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "support/test_mission.h"
 #include "support/vigil_process.h"
@@ -17,17 +15,6 @@ namespace vigil::testing {
 namespace {
 
 namespace json = boost::json;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
   TestMission mission;
@@ -127,8 +114,8 @@ TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
                     })
                     .ok());
   }
-  const std::string server_output = ReadAll(server_log);
-  const std::string access = ReadAll(access_log);
+  const std::string server_output = ReadFile(server_log);
+  const std::string access = ReadFile(access_log);
   ASSERT_THAT(access, ::testing::HasSubstr("/api/v1/session"));  // the logs are not empty
   ASSERT_THAT(audit_entries, ::testing::HasSubstr("auth.login_failed"));
   for (const auto& [name, text] :

@@ -29,14 +29,18 @@ std::vector<char*> Argv(const std::vector<std::string>& args, std::vector<std::s
   return argv;
 }
 
+}  // namespace
+
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-}  // namespace
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
 
 ProcessResult RunVigil(const std::vector<std::string>& args, const std::string& stdin_text) {
   char out_path[] = "/tmp/vigil-out-XXXXXX";

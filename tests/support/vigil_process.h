@@ -32,6 +32,10 @@ class VigilProcess {
   pid_t pid_ = -1;
 };
 
+// The whole file (empty if unreadable); writes `content` as the whole file.
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
 // Polls GET url/healthz until it answers 200 or `seconds` pass.
 bool WaitUntilHealthy(const std::string& url, int seconds);
 // A TCP port that was free a moment ago on 127.0.0.1.
