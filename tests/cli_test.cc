@@ -207,8 +207,9 @@ TEST_F(CliTest, UsersAreAddedListedChangedAndDisabled) {
   ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
   const auto lines = Split(list.out, "\n");
   ASSERT_EQ(lines.size(), 3u) << list.out;  // header, root, ana (no bo)
-  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^root +admin +- +\S+Z +-$)"))) << lines[1];
-  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^ana +analyst +- +\S+Z +\S+Z$)")))
+  EXPECT_TRUE(std::regex_search(lines[1], std::regex(R"(^ +1  root +admin +- +\S+Z +-$)")))
+      << lines[1];
+  EXPECT_TRUE(std::regex_search(lines[2], std::regex(R"(^ +2  ana +analyst +- +\S+Z +\S+Z$)")))
       << lines[2];
   auto store = storage::OpenStore({.data_dir = Data(), .create = false});
   ASSERT_TRUE(store.has_value());

@@ -27,8 +27,8 @@ TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
   const std::string password_file = mission.dir.path() + "/password";
   WriteFile(password_file, password + "\n");
   secrets.push_back(password);
-  ASSERT_EQ(RunVigil({"user", "add", "ana", "--role", "analyst", "--password-file", password_file,
-                      "--data", data})
+  ASSERT_EQ(RunVigil({"user", "add", "kowalska", "--role", "analyst", "--password-file",
+                      password_file, "--data", data})
                 .exit_code,
             0);
   const ProcessResult field = RunVigil({"observer", "login", "OBS-1", "--username", "obs1",
@@ -61,7 +61,7 @@ TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
 
     const std::string wrong = "Wr0ng guess of a password";
     secrets.push_back(wrong);
-    for (const char* name : {"ana", "nobody"}) {
+    for (const char* name : {"kowalska", "nobody"}) {
       send(verb::post, "/api/v1/session",
            json::serialize(json::object{{"name", name}, {"password", wrong}}));
     }
@@ -70,7 +70,7 @@ TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
          json::serialize(json::object{{"name", password}, {"password", "x"}}));
     const auto signed_in =
         send(verb::post, "/api/v1/session",
-             json::serialize(json::object{{"name", "ana"}, {"password", password}}));
+             json::serialize(json::object{{"name", "kowalska"}, {"password", password}}));
     ASSERT_EQ(signed_in.status, 201) << signed_in.body;
     const std::string cookie =
         signed_in.headers.at("set-cookie").substr(0, signed_in.headers.at("set-cookie").find(';'));
@@ -117,6 +117,8 @@ TEST(LogSecrets, NoSecretAppearsInAnyLogOrErrorMessage) {
   const std::string server_output = ReadFile(server_log);
   const std::string access = ReadFile(access_log);
   ASSERT_THAT(access, ::testing::HasSubstr("/api/v1/session"));  // the logs are not empty
+  EXPECT_THAT(access, ::testing::HasSubstr("user#"));
+  EXPECT_THAT(access, ::testing::Not(::testing::HasSubstr("kowalska")));  // no login names
   ASSERT_THAT(audit_entries, ::testing::HasSubstr("auth.login_failed"));
   for (const auto& [name, text] :
        std::vector<std::pair<std::string, std::string>>{{"server output", server_output},

@@ -54,10 +54,11 @@ void AddList(CLI::App& parent, Context& ctx) {
       ctx.exit_code = ReportError(users.error());
       return;
     }
-    std::printf("%-24s %-11s %-16s %-20s %s\n", "name", "role", "for", "created", "disabled");
+    std::printf("%5s  %-24s %-11s %-16s %-20s %s\n", "id", "name", "role", "for", "created",
+                "disabled");
     for (const storage::UserRecord& u : *users) {
       std::printf(
-          "%-24s %-11s %-16s %-20s %s\n", u.name.c_str(),
+          "%5lld  %-24s %-11s %-16s %-20s %s\n", static_cast<long long>(u.id), u.name.c_str(),
           std::string(core::RoleName(u.role)).c_str(),
           u.observer_code.empty() ? JoinOrDash(u.regions).c_str() : u.observer_code.c_str(),
           (FormatRfc3339(u.created_at).substr(0, 19) + "Z").c_str(),

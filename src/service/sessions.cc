@@ -42,7 +42,9 @@ Principal PrincipalOf(const storage::UserRecord& user) {
   p.role = user.role;
   p.observer_code = user.observer_code;
   p.regions = user.regions;
-  p.actor = "user:" + user.name + "/" + std::string(core::RoleName(user.role));
+  // By id, as tokens are: the access log shows who acted without a name,
+  // which may be a person's (users.id maps it back).
+  p.actor = "user#" + std::to_string(user.id) + "/" + std::string(core::RoleName(user.role));
   return p;
 }
 
