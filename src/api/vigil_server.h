@@ -49,11 +49,13 @@ class VigilServer {
   MetricsRegistry metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
   std::unique_ptr<service::MissionService> service_;
-  std::unique_ptr<service::SessionManager> sessions_;     // uses service_'s store
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
+  // Last, so destroyed first: its password threads finish their sign-ins
+  // while the HTTP server they answer through still exists.
+  std::unique_ptr<service::SessionManager> sessions_;  // uses service_'s store
 };
 
 }  // namespace vigil::api
