@@ -963,10 +963,29 @@ class CliBenchTest : public CliMissionTest {
   }
   std::string PasswordFile() const { return mission_.dir.path() + "/password"; }
 
-  ProcessResult BenchIngest(const std::string& password_file) {
-    return RunVigil({"bench", "ingest", "--url", server_->url(), "--token", mission_.admin_token,
-                     "--clients", "2", "--warmup", "0", "--duration", "1", "--sign-in-clients", "1",
-                     "--sign-in-user", "ana", "--sign-in-password-file", password_file, "--json"});
+  ProcessResult BenchIngest(const std::string& password_file,
+                            const std::vector<std::string>& more_args = {}) {
+    std::vector<std::string> args = {"bench",
+                                     "ingest",
+                                     "--url",
+                                     server_->url(),
+                                     "--token",
+                                     mission_.admin_token,
+                                     "--clients",
+                                     "2",
+                                     "--warmup",
+                                     "0",
+                                     "--duration",
+                                     "1",
+                                     "--sign-in-clients",
+                                     "1",
+                                     "--sign-in-user",
+                                     "ana",
+                                     "--sign-in-password-file",
+                                     password_file,
+                                     "--json"};
+    args.insert(args.end(), more_args.begin(), more_args.end());
+    return RunVigil(args);
   }
 
   std::unique_ptr<RunningServer> server_;
@@ -980,6 +999,15 @@ TEST_F(CliBenchTest, IngestWithSignInsReportsBothRates) {
   EXPECT_GT(report.at("sign_ins").to_number<std::int64_t>(), 0) << r.out;
   EXPECT_EQ(report.at("sign_in_errors").to_number<std::int64_t>(), 0) << r.out;
   EXPECT_EQ(report.at("sign_in_clients").to_number<std::int64_t>(), 1) << r.out;
+}
+
+TEST_F(CliBenchTest, IngestWithPacedSignInsKeepsToTheRate) {
+  const ProcessResult r = BenchIngest(PasswordFile(), {"--sign-ins-per-second", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const json::object report = json::parse(r.out).as_object();
+  // 2 in the one-second window; a third may fall on its edge.
+  EXPECT_GE(report.at("sign_ins").to_number<std::int64_t>(), 1) << r.out;
+  EXPECT_LE(report.at("sign_ins").to_number<std::int64_t>(), 3) << r.out;
 }
 
 TEST_F(CliBenchTest, IngestWithAWrongPasswordFailsBeforeTheRun) {

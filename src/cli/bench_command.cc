@@ -162,6 +162,11 @@ void RegisterBench(CLI::App& app, Context& ctx) {
                    "/api/v1/session, one request in flight each); needs --sign-in-user")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  ingest
+      ->add_option("--sign-ins-per-second", flags->options.sign_ins_per_second,
+                   "At most this many sign-ins per second in all (0: as fast as answered)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
   ingest->add_option("--sign-in-user", flags->options.sign_in_name,
                      "The user the --sign-in-clients sign in as");
   ingest->add_option("--sign-in-password-file", flags->sign_in_password_file,

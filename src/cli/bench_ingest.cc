@@ -458,8 +458,26 @@ class SignInLoad {
 
  private:
   void Run() {
+    using Seconds = std::chrono::duration<double>;
+    const bool paced = options_.sign_ins_per_second > 0;
+    const auto interval = paced ? std::chrono::duration_cast<Clock::duration>(Seconds(
+                                      options_.sign_in_clients / options_.sign_ins_per_second))
+                                : Clock::duration::zero();
+    // Spread the clients' turns over one interval, so they do not sign in together.
+    Clock::time_point next =
+        Clock::now() + interval * (next_client_.fetch_add(1) % options_.sign_in_clients) /
+                           options_.sign_in_clients;
     std::unique_ptr<api::HttpClient> client;
     while (!stop_.load()) {
+      if (paced) {
+        // Short naps, so that Stop() is not kept waiting for a slow rate.
+        if (Clock::now() < next) {
+          std::this_thread::sleep_until(std::min(next, Clock::now() + kNap));
+          continue;
+        }
+        // A late turn is not made up for: the rate is an upper bound.
+        next = std::max(next + interval, Clock::now());
+      }
       if (client == nullptr) {
         auto connected = api::HttpClient::Connect(options_.url);
         if (!connected) {
@@ -494,6 +512,8 @@ class SignInLoad {
 
   const IngestBenchOptions& options_;
   const std::string body_;
+  static constexpr std::chrono::milliseconds kNap{50};
+  std::atomic<int> next_client_{0};
   std::atomic<bool> measuring_{false};
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> ok_{0};
@@ -757,8 +777,9 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   std::string host, port;
   VIGIL_RETURN_IF_ERROR(api::ParseHttpUrl(options.url, &host, &port));
   if (options.clients < 1) return Fail(Status::InvalidArgument("--clients must be at least 1"));
-  if (options.sign_in_clients < 0) {
-    return Fail(Status::InvalidArgument("--sign-in-clients must not be negative"));
+  if (options.sign_in_clients < 0 || options.sign_ins_per_second < 0) {
+    return Fail(Status::InvalidArgument(
+        "--sign-in-clients and --sign-ins-per-second must not be negative"));
   }
   auto setup = FetchSetup(options);
   if (!setup) return Fail(setup.error());

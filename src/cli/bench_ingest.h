@@ -48,6 +48,9 @@ struct IngestBenchOptions {
   int sign_in_clients = 0;
   std::string sign_in_name;
   std::string sign_in_password;
+  // At most this many sign-ins per second in all, spread evenly over the
+  // sign-in clients; 0: each signs in again as soon as it is answered.
+  double sign_ins_per_second = 0;
 };
 
 // Response latencies in microseconds, in log-linear buckets (at most 0.2%
