@@ -948,6 +948,79 @@ TEST_F(CliTest, ServeWithTlsAnswersOverHttps) {
   EXPECT_EQ(serve.Wait(), kExitOk) << ReadFile(dir_.path() + "/serve.log");
 }
 
+// -------------------------------------------------------------------- bench
+
+// `vigil bench ingest --sign-in-clients` against a server in this process,
+// as user "ana" (password in PasswordFile()).
+class CliBenchTest : public CliMissionTest {
+ protected:
+  void SetUp() override {
+    CliMissionTest::SetUp();
+    auto store = mission_.OpenStore();
+    ASSERT_TRUE(
+        service::AddUser(*store, "ana", {.role = core::Role::kViewer}, "correct horse", {"test"})
+            .has_value());
+    WriteFile(PasswordFile(), "correct horse\n");
+    server_ = std::make_unique<RunningServer>(Data());
+  }
+  std::string PasswordFile() const { return mission_.dir.path() + "/password"; }
+
+  ProcessResult BenchIngest(const std::string& password_file,
+                            const std::vector<std::string>& more_args = {}) {
+    std::vector<std::string> args = {"bench",
+                                     "ingest",
+                                     "--url",
+                                     server_->url(),
+                                     "--token",
+                                     mission_.admin_token,
+                                     "--clients",
+                                     "2",
+                                     "--warmup",
+                                     "0",
+                                     "--duration",
+                                     "1",
+                                     "--sign-in-clients",
+                                     "1",
+                                     "--sign-in-user",
+                                     "ana",
+                                     "--sign-in-password-file",
+                                     password_file,
+                                     "--json"};
+    args.insert(args.end(), more_args.begin(), more_args.end());
+    return RunVigil(args);
+  }
+
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(CliBenchTest, IngestWithSignInsReportsBothRates) {
+  const ProcessResult r = BenchIngest(PasswordFile());
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const json::object report = json::parse(r.out).as_object();
+  EXPECT_GT(report.at("ok").to_number<std::int64_t>(), 0) << r.out;
+  EXPECT_GT(report.at("sign_ins").to_number<std::int64_t>(), 0) << r.out;
+  EXPECT_EQ(report.at("sign_in_errors").to_number<std::int64_t>(), 0) << r.out;
+  EXPECT_EQ(report.at("sign_in_clients").to_number<std::int64_t>(), 1) << r.out;
+}
+
+TEST_F(CliBenchTest, IngestWithPacedSignInsKeepsToTheRate) {
+  const ProcessResult r = BenchIngest(PasswordFile(), {"--sign-ins-per-second", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  const json::object report = json::parse(r.out).as_object();
+  // 2 in the one-second window; a third may fall on its edge.
+  EXPECT_GE(report.at("sign_ins").to_number<std::int64_t>(), 1) << r.out;
+  EXPECT_LE(report.at("sign_ins").to_number<std::int64_t>(), 3) << r.out;
+}
+
+TEST_F(CliBenchTest, IngestWithAWrongPasswordFailsBeforeTheRun) {
+  const std::string wrong = mission_.dir.path() + "/wrong";
+  WriteFile(wrong, "not the password\n");
+  const ProcessResult r = BenchIngest(wrong);
+  EXPECT_EQ(r.exit_code, cli::kExitFailure) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("POST /api/v1/session as ana answered HTTP 401"));
+  EXPECT_EQ(r.out, "");
+}
+
 // ------------------------------------------------------------------- export
 
 // The mission with three submissions posted through the HTTP API: uuid:a

@@ -1,7 +1,7 @@
 // `vigil bench ingest`: a built-in load generator that posts valid voting-form
 // submissions to a running server over keep-alive connections and reports
 // submissions per second and response latency (the engine is
-// cli/bench_ingest.h).
+// cli/bench_ingest.h), optionally while other clients keep signing in.
 #include <boost/json.hpp>
 #include <cstdio>
 #include <memory>
@@ -10,6 +10,7 @@
 #include "api/http_client.h"
 #include "cli/bench_ingest.h"
 #include "cli/cli.h"
+#include "common/file.h"
 
 namespace vigil::cli {
 
@@ -21,6 +22,7 @@ struct BenchIngestFlags {
   IngestBenchOptions options;
   double duration_s = 10;
   double warmup_s = 2;
+  std::string sign_in_password_file;
   bool json = false;
 };
 
@@ -45,7 +47,11 @@ void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
                          {"statuses", std::move(statuses)},
                          {"form", flags.options.form},
                          {"form_version", r.form_version},
-                         {"client_cpu_s", r.client_cpu_s}};
+                         {"client_cpu_s", r.client_cpu_s},
+                         {"sign_in_clients", r.sign_in_clients},
+                         {"sign_ins", r.sign_ins},
+                         {"sign_in_errors", r.sign_in_errors},
+                         {"sign_ins_per_second", r.sign_ins_per_second()}};
   std::printf("%s\n", json::serialize(out).c_str());
 }
 
@@ -69,6 +75,11 @@ void PrintSummary(const BenchIngestFlags& flags, const IngestBenchReport& r) {
         (statuses.empty() ? "" : "   ") + std::to_string(status) + ": " + std::to_string(count);
   }
   std::printf("  statuses     %s\n", statuses.empty() ? "(none)" : statuses.c_str());
+  if (r.sign_in_clients > 0) {
+    std::printf("  sign-ins     %.1f/s alongside (%lld ok, %lld errors, %d clients)\n",
+                r.sign_ins_per_second(), static_cast<long long>(r.sign_ins),
+                static_cast<long long>(r.sign_in_errors), r.sign_in_clients);
+  }
   const double wall = r.warmup_s + r.duration_s;
   std::printf("  client CPU   %.2f s (%.0f%% of one core)\n", r.client_cpu_s,
               wall > 0 ? 100.0 * r.client_cpu_s / wall : 0.0);
@@ -79,9 +90,23 @@ int RunBenchIngest(BenchIngestFlags& flags) {
   IngestBenchOptions& o = flags.options;
   o.duration = std::chrono::milliseconds(static_cast<std::int64_t>(flags.duration_s * 1000));
   o.warmup = std::chrono::milliseconds(static_cast<std::int64_t>(flags.warmup_s * 1000));
+  if (o.sign_in_clients > 0) {
+    if (o.sign_in_name.empty() || flags.sign_in_password_file.empty()) {
+      std::fprintf(stderr,
+                   "vigil: bench ingest: --sign-in-clients needs --sign-in-user and "
+                   "--sign-in-password-file\n");
+      return kExitUsage;
+    }
+    auto content = ReadWholeFile(flags.sign_in_password_file);
+    if (!content) return ReportError(content.error());
+    o.sign_in_password = content->substr(0, content->find_first_of("\r\n"));
+  }
+  const std::string signing_in =
+      o.sign_in_clients > 0 ? ", " + std::to_string(o.sign_in_clients) + " clients signing in" : "";
   std::fprintf(stderr,
-               "vigil bench ingest: %d clients, %.1f s warm-up + %.1f s measured against %s%s\n",
-               o.clients, flags.warmup_s, flags.duration_s, o.url.c_str(), o.echo ? " (echo)" : "");
+               "vigil bench ingest: %d clients, %.1f s warm-up + %.1f s measured against %s%s%s\n",
+               o.clients, flags.warmup_s, flags.duration_s, o.url.c_str(), o.echo ? " (echo)" : "",
+               signing_in.c_str());
   auto report = RunIngestBench(o);
   if (!report) {
     std::fprintf(stderr, "vigil: bench ingest: %s\n", report.error().message().c_str());
@@ -131,6 +156,21 @@ void RegisterBench(CLI::App& app, Context& ctx) {
   ingest->add_flag("--echo", flags->options.echo,
                    "POST /api/v1/submissions/validate instead: parsed and validated, never stored "
                    "(the HTTP ceiling)");
+  ingest
+      ->add_option("--sign-in-clients", flags->options.sign_in_clients,
+                   "Meanwhile, this many clients sign in again and again (POST "
+                   "/api/v1/session, one request in flight each); needs --sign-in-user")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  ingest
+      ->add_option("--sign-ins-per-second", flags->options.sign_ins_per_second,
+                   "At most this many sign-ins per second in all (0: as fast as answered)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  ingest->add_option("--sign-in-user", flags->options.sign_in_name,
+                     "The user the --sign-in-clients sign in as");
+  ingest->add_option("--sign-in-password-file", flags->sign_in_password_file,
+                     "The first line of this file is --sign-in-user's password");
   ingest->add_flag("--json", flags->json, "Print one JSON object instead of the summary");
   ingest->callback([flags, &ctx] { ctx.exit_code = RunBenchIngest(*flags); });
 }

@@ -1,6 +1,7 @@
 #include "cli/bench_ingest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +14,8 @@
 #include <cmath>
 #include <ctime>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "api/http_client.h"
 #include "core/form.h"
@@ -403,6 +406,124 @@ Result<BenchSetup> FetchSetup(const IngestBenchOptions& options) {
 }
 
 // ---------------------------------------------------------------------------
+// Sign-ins alongside: blocking clients on threads of their own, because each
+// answer waits for an Argon2id check on the server and the generator's CPU
+// does not matter here.
+
+constexpr char kSessionTarget[] = "/api/v1/session";
+constexpr int kSignedIn = 201;
+
+std::string SignInBody(const IngestBenchOptions& options) {
+  return json::serialize(
+      json::object{{"name", options.sign_in_name}, {"password", options.sign_in_password}});
+}
+
+// One sign-in before the run, so that a wrong name or password fails the
+// set-up instead of turning every sign-in of the run into an error.
+Status CheckSignIn(const IngestBenchOptions& options) {
+  auto client = api::HttpClient::Connect(options.url);
+  if (!client) return client.error();
+  (*client)->set_timeout(options.request_timeout);
+  auto res = (*client)->PostJson(kSessionTarget, SignInBody(options));
+  if (!res) return res.error();
+  if (res->status != kSignedIn) {
+    return RefusedBy("POST " + std::string(kSessionTarget) + " as " + options.sign_in_name, *res);
+  }
+  return Status::Ok();
+}
+
+class SignInLoad {
+ public:
+  explicit SignInLoad(const IngestBenchOptions& options)
+      : options_(options), body_(SignInBody(options)) {}
+  ~SignInLoad() { Stop(); }
+
+  void Start() {
+    for (int i = 0; i < options_.sign_in_clients; ++i) threads_.emplace_back([this] { Run(); });
+  }
+  void SetMeasuring(bool measuring) { measuring_.store(measuring); }
+  // Waits for the sign-ins in flight, then adds what was measured to `report`.
+  void Stop(IngestBenchReport* report = nullptr) {
+    stop_.store(true);
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    if (report == nullptr) return;
+    report->sign_in_clients = options_.sign_in_clients;
+    report->sign_ins = ok_.load();
+    report->sign_in_errors = errors_.load();
+    if (report->first_error.empty() && !first_error_.empty()) {
+      report->first_error = "sign-in: " + first_error_;
+    }
+  }
+
+ private:
+  void Run() {
+    using Seconds = std::chrono::duration<double>;
+    const bool paced = options_.sign_ins_per_second > 0;
+    const auto interval = paced ? std::chrono::duration_cast<Clock::duration>(Seconds(
+                                      options_.sign_in_clients / options_.sign_ins_per_second))
+                                : Clock::duration::zero();
+    // Spread the clients' turns over one interval, so they do not sign in together.
+    Clock::time_point next =
+        Clock::now() + interval * (next_client_.fetch_add(1) % options_.sign_in_clients) /
+                           options_.sign_in_clients;
+    std::unique_ptr<api::HttpClient> client;
+    while (!stop_.load()) {
+      if (paced) {
+        // Short naps, so that Stop() is not kept waiting for a slow rate.
+        if (Clock::now() < next) {
+          std::this_thread::sleep_until(std::min(next, Clock::now() + kNap));
+          continue;
+        }
+        // A late turn is not made up for: the rate is an upper bound.
+        next = std::max(next + interval, Clock::now());
+      }
+      if (client == nullptr) {
+        auto connected = api::HttpClient::Connect(options_.url);
+        if (!connected) {
+          Count(false, connected.error().message());
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          continue;
+        }
+        client = std::move(*connected);
+        client->set_timeout(options_.request_timeout);
+      }
+      auto res = client->PostJson(kSessionTarget, body_);
+      if (!res) {
+        Count(false, res.error().message());
+        client.reset();  // reconnect, after a pause, as the submissions do
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      } else if (res->status != kSignedIn) {
+        Count(false, "HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 300));
+      } else {
+        Count(true, {});
+      }
+    }
+  }
+
+  void Count(bool ok, const std::string& error) {
+    if (!ok) {
+      std::lock_guard lock(mu_);
+      if (first_error_.empty()) first_error_ = error;
+    }
+    if (!measuring_.load()) return;
+    ++(ok ? ok_ : errors_);
+  }
+
+  const IngestBenchOptions& options_;
+  const std::string body_;
+  static constexpr std::chrono::milliseconds kNap{50};
+  std::atomic<int> next_client_{0};
+  std::atomic<bool> measuring_{false};
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> ok_{0};
+  std::atomic<std::int64_t> errors_{0};
+  std::mutex mu_;
+  std::string first_error_;  // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+// ---------------------------------------------------------------------------
 // The load: one io_context, one thread, `clients` connections.
 
 class IngestLoad;
@@ -443,12 +564,13 @@ class BenchConnection {
 class IngestLoad {
  public:
   IngestLoad(const IngestBenchOptions& options, tcp::resolver::results_type endpoints,
-             std::string host_header, std::string target, int expected_status)
+             std::string host_header, std::string target, int expected_status, SignInLoad* sign_ins)
       : options_(options),
         endpoints_(std::move(endpoints)),
         host_header_(std::move(host_header)),
         target_(std::move(target)),
         expected_status_(expected_status),
+        sign_ins_(sign_ins),
         phase_timer_(ioc_),
         drain_timer_(ioc_) {}
 
@@ -517,6 +639,7 @@ class IngestLoad {
  private:
   void BeginMeasuring() {
     measuring_ = true;
+    if (sign_ins_ != nullptr) sign_ins_->SetMeasuring(true);
     window_start_ = Clock::now();
     phase_timer_.expires_after(options_.duration);
     phase_timer_.async_wait([this](beast::error_code ec) {
@@ -526,6 +649,7 @@ class IngestLoad {
 
   void EndMeasuring() {
     measuring_ = false;
+    if (sign_ins_ != nullptr) sign_ins_->SetMeasuring(false);
     stopping_ = true;
     report_->duration_s = std::chrono::duration<double>(Clock::now() - window_start_).count();
     for (auto& c : connections_) c->Stop();
@@ -542,6 +666,7 @@ class IngestLoad {
   std::string host_header_;
   std::string target_;
   int expected_status_;
+  SignInLoad* sign_ins_;           // measured in the same window; may be null
   net::steady_timer phase_timer_;  // end of warm-up, then end of measurement
   net::steady_timer drain_timer_;
   std::vector<std::unique_ptr<BenchConnection>> connections_;
@@ -652,8 +777,13 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   std::string host, port;
   VIGIL_RETURN_IF_ERROR(api::ParseHttpUrl(options.url, &host, &port));
   if (options.clients < 1) return Fail(Status::InvalidArgument("--clients must be at least 1"));
+  if (options.sign_in_clients < 0 || options.sign_ins_per_second < 0) {
+    return Fail(Status::InvalidArgument(
+        "--sign-in-clients and --sign-ins-per-second must not be negative"));
+  }
   auto setup = FetchSetup(options);
   if (!setup) return Fail(setup.error());
+  if (options.sign_in_clients > 0) VIGIL_RETURN_IF_ERROR(CheckSignIn(options));
 
   IngestBenchReport report;
   report.echo = options.echo;
@@ -688,8 +818,12 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   }
 
   const std::clock_t cpu_before = std::clock();
-  IngestLoad load(options, std::move(endpoints), host_header, target, options.echo ? 200 : 201);
+  SignInLoad sign_ins(options);
+  IngestLoad load(options, std::move(endpoints), host_header, target, options.echo ? 200 : 201,
+                  &sign_ins);
+  sign_ins.Start();
   load.Run(std::move(generators), &report);
+  sign_ins.Stop(&report);
   report.client_cpu_s = static_cast<double>(std::clock() - cpu_before) / CLOCKS_PER_SEC;
   return report;
 }

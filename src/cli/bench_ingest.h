@@ -5,6 +5,10 @@
 // machine it shares with the server. It measures what the server sustains,
 // not what a fixed offered rate would see.
 //
+// Optionally, other threads sign in with a password meanwhile, to show what
+// sign-ins (an Argon2id check each) take from token-authenticated
+// submissions.
+//
 // Thread-safety: none of these types are thread-safe; RunIngestBench uses
 // only the calling thread.
 #pragma once
@@ -38,6 +42,15 @@ struct IngestBenchOptions {
   std::chrono::milliseconds request_timeout{30000};
   // At the end, how long requests in flight may take before they are abandoned.
   std::chrono::milliseconds drain_timeout{5000};
+  // Meanwhile, this many threads sign in as sign_in_name again and again
+  // (POST /api/v1/session), each with one blocking request in flight; 0:
+  // none. Sign-ins that succeed never count towards a lockout.
+  int sign_in_clients = 0;
+  std::string sign_in_name;
+  std::string sign_in_password;
+  // At most this many sign-ins per second in all, spread evenly over the
+  // sign-in clients; 0: each signs in again as soon as it is answered.
+  double sign_ins_per_second = 0;
 };
 
 // Response latencies in microseconds, in log-linear buckets (at most 0.2%
@@ -76,8 +89,15 @@ struct IngestBenchReport {
   LatencyHistogram latency;              // every response, whatever its status
   double client_cpu_s = 0;               // CPU time of this process during the whole run
   std::string first_error;               // the first error seen, for the summary; empty if none
+  // Sign-ins alongside, in the same window: 201 answers, and anything else.
+  int sign_in_clients = 0;
+  std::int64_t sign_ins = 0;
+  std::int64_t sign_in_errors = 0;
 
   double per_second() const { return duration_s > 0 ? static_cast<double>(ok) / duration_s : 0; }
+  double sign_ins_per_second() const {
+    return duration_s > 0 ? static_cast<double>(sign_ins) / duration_s : 0;
+  }
 };
 
 // The (observer, station) pairs a submission may name.
@@ -109,10 +129,11 @@ class SubmissionBodyGenerator {
   std::mt19937_64 rng_;
 };
 
-// Fetches the form and the observers with options.token, then runs the load
-// and returns what was measured. Fails (with the server's message) only if
-// the set-up fails: the server cannot be reached, refuses the token, has no
-// such form or no observer assigned to a station. Errors during the run are
+// Fetches the form and the observers with options.token (and signs in once
+// if sign-ins are asked for), then runs the load and returns what was
+// measured. Fails (with the server's message) only if the set-up fails: the
+// server cannot be reached, refuses the token or the password, has no such
+// form or no observer assigned to a station. Errors during the run are
 // counted in the report, not returned.
 [[nodiscard]] Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options);
 
