@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "service/admin.h"
 #include "support/test_mission.h"
@@ -137,8 +138,10 @@ TEST_F(SessionTest, UnknownUsersAndWrongPasswordsGetTheSameAnswer) {
   ASSERT_EQ(failed.size(), 3u);
   EXPECT_EQ(failed[0].subject, "user:ana");
   EXPECT_THAT(failed[0].detail, HasSubstr("wrong password"));
+  EXPECT_EQ(failed[1].subject, "user:(unknown)");  // it could be a password
   EXPECT_THAT(failed[1].detail, HasSubstr("unknown user"));
-  EXPECT_EQ(failed[2].subject, "user:(invalid name)");
+  EXPECT_EQ(failed[2].subject, "user:(unknown)");
+  EXPECT_THAT(failed[2].detail, HasSubstr("invalid name"));
 
   EXPECT_EQ(client->PostJson("/api/v1/session", R"({"name":"ana"})")->status, 422);
   EXPECT_EQ(client
@@ -265,7 +268,46 @@ TEST_F(SessionTest, FailedSignInsLockTheNameForAWhile) {
   const auto lockouts = AuditOf("auth.lockout");
   ASSERT_EQ(lockouts.size(), 2u);
   EXPECT_EQ(lockouts[0].subject, "user:ana");
-  EXPECT_EQ(lockouts[1].subject, "user:nobody");
+  EXPECT_EQ(lockouts[1].subject, "user:(unknown)");
+}
+
+// Guesses queued while others were being checked are refused once the name
+// is locked: a burst buys no more guesses than the limit (plus those
+// already being checked).
+TEST_F(SessionTest, AQueuedBurstOfGuessesStopsAtTheLockout) {
+  StartServer({.account_failures = 3, .password_threads = 1});
+  std::vector<std::thread> guessers;
+  std::atomic<int> unauthorized{0}, locked{0};
+  for (int i = 0; i < 8; ++i) {
+    guessers.emplace_back([&] {
+      auto client = server_->Client("");
+      const int status = SignIn(*client, "ana", "guess")->status;
+      if (status == 401) ++unauthorized;
+      if (status == 429) ++locked;
+    });
+  }
+  for (auto& t : guessers) t.join();
+  EXPECT_LE(unauthorized.load(), 4);  // 3, and perhaps one more checked at the same moment
+  EXPECT_EQ(unauthorized.load() + locked.load(), 8);
+  EXPECT_LE(AuditOf("auth.login_failed").size(), 4u);
+}
+
+// Tokens and accounts made before coordinators had regions see nothing.
+TEST_F(SessionTest, ACoordinatorWithoutRegionsIsRefused) {
+  auto store = mission_.OpenStore();
+  storage::TokenRecord token{.token_hash = service::HashBearerToken("vgl_" + std::string(43, 'c')),
+                             .role = core::Role::kCoordinator};
+  ASSERT_TRUE(store->CreateToken(&token, {"test"}).ok());
+  storage::UserRecord user{.name = "old", .role = core::Role::kCoordinator};
+  user.password_hash = HashPassword(kPassword);
+  ASSERT_TRUE(store->CreateUser(&user, {"test"}).ok());
+
+  auto by_token = server_->Client("vgl_" + std::string(43, 'c'))->Get("/api/v1/coverage");
+  EXPECT_EQ(by_token->status, 403);
+  EXPECT_THAT(by_token->body, HasSubstr("names no regions"));
+  auto by_password = SignIn(*server_->Client(""), "old", kPassword);
+  EXPECT_EQ(by_password->status, 403);
+  EXPECT_THAT(by_password->body, HasSubstr("names no regions"));
 }
 
 TEST_F(SessionTest, FailedSignInsFromOneAddressLockTheAddress) {

@@ -126,7 +126,8 @@ Status Router::Authenticate(RouteRequest& r) {
     r.principal = std::move(*principal);
     return Status::Ok();
   }
-  const std::string_view cookie = FindCookie(r.request[http::field::cookie], kSessionCookie);
+  const std::string_view cookie =
+      FindCookie(r.request[http::field::cookie], SessionCookieName(r.peer.tls));
   if (cookie.empty()) {
     return Status::Unauthenticated(
         "this route needs an Authorization: Bearer <token> header or a session (POST "

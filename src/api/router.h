@@ -37,8 +37,14 @@ struct Route {
   std::function<void(RouteRequest&, std::function<void(Response)>)> handle;
 };
 
-// The session cookie's name.
+// The session cookie's name. Over TLS it carries the __Host- prefix, with
+// which a browser accepts it only from this host, over HTTPS, for the whole
+// site: a sibling subdomain cannot plant its own session cookie on us.
 inline constexpr std::string_view kSessionCookie = "vigil_session";
+inline constexpr std::string_view kSecureSessionCookie = "__Host-vigil_session";
+inline std::string_view SessionCookieName(bool tls) {
+  return tls ? kSecureSessionCookie : kSessionCookie;
+}
 // The header that must carry a session's CSRF token on a state-changing request.
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 

@@ -90,7 +90,7 @@ json::value SessionJson(const service::SessionView& s) {
 // it). Script cannot read it (HttpOnly), other sites cannot make the browser
 // send it (SameSite=Strict), and over TLS it never travels in the clear.
 std::string SessionCookie(const std::string& value, std::int64_t max_age, bool tls) {
-  return std::string(kSessionCookie) + "=" + value +
+  return std::string(SessionCookieName(tls)) + "=" + value +
          "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict" +
          (tls ? "; Secure" : "");
 }
@@ -145,12 +145,14 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
         }
         sessions.SignIn(
             std::string(name->as_string()), std::string(password->as_string()), r.peer.address,
-            [respond, tls = r.peer.tls, &sessions](Result<service::NewSession> session) {
+            [respond, tls = r.peer.tls, &sessions, user = std::string(name->as_string()),
+             address = r.peer.address](Result<service::NewSession> session) {
               if (!session) {
                 Response res = JsonError(session.error());
                 if (session.error().code() == StatusCode::kTooManyRequests) {
                   res.set(http::field::retry_after,
-                          std::to_string(sessions.options().lockout.count()));
+                          std::to_string(
+                              std::max<std::int64_t>(1, sessions.LockedForSeconds(user, address))));
                 }
                 respond(std::move(res));
                 return;
@@ -348,9 +350,10 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
         const service::Principal& who = *r.principal;
         service::ExportOptions options{
             .format = format == "jsonl" ? report::ExportFormat::kJsonl : report::ExportFormat::kCsv,
-            .current_only = r.Query("current_only") == "true",
+            // A viewer gets no replaced versions: they would show edits.
+            .current_only = r.Query("current_only") == "true" || who.role == core::Role::kViewer,
             .anonymize = who.role == core::Role::kViewer};
-        if (!who.regions.empty()) {
+        if (who.role == core::Role::kCoordinator) {
           options.include = [&](const core::Submission& s) {
             return who.SeesStation(*mission, s.station_code);
           };

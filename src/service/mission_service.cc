@@ -111,6 +111,12 @@ Result<Principal> MissionService::Authenticate(std::string_view bearer_token) {
     tokens_[key] = CachedToken{*record, now};
   }
   if (record->revoked_at || (record->expires_at && *record->expires_at <= now)) return Fail(denied);
+  if (record->role == core::Role::kCoordinator && record->regions.empty()) {
+    // Made before coordinators had regions: it must not see the whole country.
+    return Fail(Status::PermissionDenied(
+        "this coordinator token names no regions; issue a new one with vigil token create "
+        "--role coordinator --region CODE"));
+  }
   NoteTokenUse(record->id, now);
   Principal p;
   p.token_id = record->id;

@@ -1,5 +1,9 @@
 #include "service/sessions.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -48,6 +52,16 @@ Principal PrincipalOf(const storage::UserRecord& user) {
   return p;
 }
 
+// Lowers the calling thread's CPU priority, once per thread: when sign-ins
+// flood in, submissions (which observers cannot postpone) get the cores
+// first and sign-ins what is left. On Linux the nice value is per thread.
+void YieldToOtherWork() {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+}
+
 }  // namespace
 
 SessionManager::SessionManager(storage::Store& store, SessionOptions options,
@@ -60,18 +74,32 @@ SessionManager::SessionManager(storage::Store& store, SessionOptions options,
           metrics.GetCounter("vigil_sign_ins_total", "Sign-ins by outcome", "outcome=\"failed\"")),
       sign_ins_refused_(metrics.GetCounter("vigil_sign_ins_total", "Sign-ins by outcome",
                                            "outcome=\"locked_out\"")),
-      pool_(static_cast<std::size_t>(std::max(1, options_.password_threads))) {}
+      pool_(static_cast<std::size_t>(std::max(1, options_.password_threads))) {
+  // Made now, in the background, so that the first unknown name is not the
+  // one sign-in that takes twice as long.
+  boost::asio::post(pool_, [this] { MakeDummyHash(); });
+}
+
+void SessionManager::MakeDummyHash() {
+  std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomToken(16)); });
+}
 
 SessionManager::~SessionManager() { pool_.join(); }
 
+Status SessionManager::CheckNotLockedOut(const std::string& name, const std::string& address) {
+  const std::int64_t wait = LockedForSeconds(name, address);
+  if (wait <= 0) return Status::Ok();
+  sign_ins_refused_->Increment();
+  return Status(StatusCode::kTooManyRequests,
+                "too many failed sign-ins for this name or from this address; try again in " +
+                    std::to_string((wait + 59) / 60) +
+                    " minutes, or ask an administrator to check the account");
+}
+
 void SessionManager::SignIn(std::string name, std::string password, std::string address,
                             std::function<void(Result<NewSession>)> done) {
-  if (const std::int64_t wait = LockedForSeconds(name, address); wait > 0) {
-    sign_ins_refused_->Increment();
-    done(Fail(Status(StatusCode::kTooManyRequests,
-                     "too many failed sign-ins for this name or from this address; try again in " +
-                         std::to_string((wait + 59) / 60) +
-                         " minutes, or ask an administrator to check the account")));
+  if (Status locked = CheckNotLockedOut(name, address); !locked.ok()) {
+    done(Fail(std::move(locked)));
     return;
   }
   {
@@ -84,11 +112,14 @@ void SessionManager::SignIn(std::string name, std::string password, std::string 
   }
   boost::asio::post(pool_, [this, name = std::move(name), password = std::move(password),
                             address = std::move(address), done = std::move(done)]() mutable {
+    YieldToOtherWork();
     {
       std::lock_guard lock(mu_);
       --waiting_;
     }
-    done(CheckPassword(name, password, address));
+    // Again: guesses queued behind those that caused a lockout are refused too.
+    Status locked = CheckNotLockedOut(name, address);
+    done(locked.ok() ? CheckPassword(name, password, address) : Fail(std::move(locked)));
   });
 }
 
@@ -105,6 +136,12 @@ Result<NewSession> SessionManager::CheckPassword(const std::string& name,
   std::string_view reason;
   if (user && !user->disabled_at) {
     if (VerifyPassword(user->password_hash, password)) {
+      if (user->role == core::Role::kCoordinator && user->regions.empty()) {
+        // Made before coordinators had regions: it must not see the whole country.
+        return Fail(Status::PermissionDenied(
+            "this coordinator account names no regions; an administrator must set them with "
+            "vigil user role NAME --role coordinator --region CODE"));
+      }
       const Timestamp now = options_.clock();
       NewSession s;
       s.cookie = RandomToken(32);
@@ -138,15 +175,15 @@ Result<NewSession> SessionManager::CheckPassword(const std::string& name,
     reason = "wrong password";
   } else {
     // As slow as a real check, so that timing does not tell which names exist.
-    std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomToken(16)); });
+    MakeDummyHash();
     (void)VerifyPassword(dummy_hash_, password);
     reason = !valid_name ? "invalid name" : user ? "disabled user" : "unknown user";
   }
   sign_ins_failed_->Increment();
   const Timestamp now = options_.clock();
-  // A name that is not a valid login name could be anything, even a
-  // mistyped password: it is neither kept nor logged.
-  const std::string subject = valid_name ? "user:" + name : "user:(invalid name)";
+  // Only the names of real users are logged: anything else could be a
+  // password typed into the name field.
+  const std::string subject = user ? "user:" + name : "user:(unknown)";
   (void)Record({"anonymous", "auth.login_failed", subject, AddressDetail(address, reason), now});
   bool name_locked = false;
   bool address_locked = false;

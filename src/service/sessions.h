@@ -93,6 +93,9 @@ class SessionManager {
     Timestamp locked_until;
   };
 
+  // TooManyRequests (counted) while `name` or `address` is locked out.
+  Status CheckNotLockedOut(const std::string& name, const std::string& address);
+  void MakeDummyHash();
   Result<NewSession> CheckPassword(const std::string& name, const std::string& password,
                                    const std::string& address);
   // Counts a failure; returns true if it locked `key` now.
