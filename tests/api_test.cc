@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "analysis/forensics.h"
 #include "ingest/results_reader.h"
@@ -578,6 +579,26 @@ TEST_F(ApiTest, ShutdownCompletesRequestsInFlight) {
   for (auto& t : clients) t.join();
   auto store = mission_.OpenStore();
   EXPECT_GE(*store->CountSubmissions(), created.load());
+}
+
+// A server that accepts and then says nothing must not hang the client:
+// its timeout covers the whole exchange.
+TEST(HttpClientTimeout, ASilentServerFailsTheRequestWithinTheTimeout) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::socket silent(ioc);
+  std::thread accept([&] { acceptor.accept(silent); });
+  auto client = api::HttpClient::Connect("http://127.0.0.1:" +
+                                         std::to_string(acceptor.local_endpoint().port()));
+  ASSERT_TRUE(client.has_value()) << client.error().ToString();
+  accept.join();
+  (*client)->set_timeout(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  auto res = (*client)->Get("/healthz");
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(res.has_value());
+  EXPECT_NE(res.error().message().find("timeout"), std::string::npos) << res.error().ToString();
+  EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 }  // namespace

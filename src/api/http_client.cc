@@ -102,6 +102,19 @@ struct HttpClient::Impl {
     }
   }
 
+  // Runs one asynchronous operation to its end on this thread. Only
+  // asynchronous operations honour the stream's timer (expires_after), which
+  // fails them with beast::error::timeout: blocking calls would wait for a
+  // silent server for ever.
+  template <class Start>
+  beast::error_code Await(Start&& start) {
+    beast::error_code result;
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    ioc.restart();
+    ioc.run();
+    return result;
+  }
+
   Status Connect(std::chrono::milliseconds timeout) {
     beast::error_code ec;
     tcp::resolver resolver(ioc);
@@ -109,19 +122,19 @@ struct HttpClient::Impl {
     if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
     if (tls_context) tls.emplace(ioc, *tls_context);
     Tcp().expires_after(timeout);
-    Tcp().connect(results, ec);
+    ec = Await([&](auto done) { Tcp().async_connect(results, std::move(done)); });
     if (ec)
       return Status::Unavailable("cannot connect to " + host + ":" + port + ": " + ec.message());
     Tcp().socket().set_option(tcp::no_delay(true), ec);
     buffer.clear();
     connected = true;
-    if (tls) return Handshake();
+    if (tls) return Handshake(timeout);
     return Status::Ok();
   }
 
   // OpenSSL checks the name (or IP address) during the handshake, so a
   // mismatch fails it with a reason saying so.
-  Status Handshake() {
+  Status Handshake(std::chrono::milliseconds timeout) {
     SSL* ssl = tls->native_handle();
     beast::error_code ec;
     net::ip::make_address(host, ec);
@@ -133,7 +146,8 @@ struct HttpClient::Impl {
       if (ok != 1) return Status::InvalidArgument("cannot check a certificate for '" + host + "'");
     }
     if (!is_address) SSL_set_tlsext_host_name(ssl, host.c_str());  // SNI
-    tls->handshake(ssl::stream_base::client, ec);
+    Tcp().expires_after(timeout);
+    ec = Await([&](auto done) { tls->async_handshake(ssl::stream_base::client, std::move(done)); });
     if (!ec) return Status::Ok();
     std::string why = ec.message();
     if (const long result = SSL_get_verify_result(ssl); result != X509_V_OK) {
@@ -198,8 +212,10 @@ Result<ClientResponse> HttpClient::Send(http::verb method, const std::string& ta
     parser.body_limit(256 << 20);
     impl_->Tcp().expires_after(timeout_);
     impl_->WithStream([&](auto& stream) {
-      http::write(stream, req, ec);
-      if (!ec) http::read(stream, impl_->buffer, parser, ec);
+      ec = impl_->Await([&](auto done) { http::async_write(stream, req, std::move(done)); });
+      if (ec) return;
+      ec = impl_->Await(
+          [&](auto done) { http::async_read(stream, impl_->buffer, parser, std::move(done)); });
     });
     if (ec) {
       impl_->Close();
