@@ -786,6 +786,14 @@ Result<std::optional<core::PvtSample>> SqliteStore::GetPvtSample() {
 
 namespace {
 
+// A nullable time column.
+Result<std::optional<Timestamp>> OptionalStoredTime(const Statement& stmt, int column) {
+  if (stmt.IsNull(column)) return std::optional<Timestamp>();
+  auto at = ParseStoredTime(stmt.Text(column));
+  if (!at) return Fail(at.error());
+  return std::optional<Timestamp>(*at);
+}
+
 // Regions are kept as a JSON array of location codes.
 std::string RegionsToText(const std::vector<std::string>& regions) {
   json::array list;
@@ -882,8 +890,7 @@ Result<TokenRecord> ReadTokenRow(Statement& stmt) {
   t.created_at = *created;
   for (auto [column, field] :
        {std::pair{5, &t.expires_at}, std::pair{6, &t.revoked_at}, std::pair{7, &t.last_used_at}}) {
-    if (stmt.IsNull(column)) continue;
-    auto at = ParseStoredTime(stmt.Text(column));
+    auto at = OptionalStoredTime(stmt, column);
     if (!at) return Fail(at.error());
     *field = *at;
   }
@@ -994,11 +1001,9 @@ Result<UserRecord> ReadUserRow(Statement& stmt) {
   auto created = ParseStoredTime(stmt.Text(4));
   if (!created) return Fail(created.error());
   u.created_at = *created;
-  if (!stmt.IsNull(5)) {
-    auto disabled = ParseStoredTime(stmt.Text(5));
-    if (!disabled) return Fail(disabled.error());
-    u.disabled_at = *disabled;
-  }
+  auto disabled = OptionalStoredTime(stmt, 5);
+  if (!disabled) return Fail(disabled.error());
+  u.disabled_at = *disabled;
   auto regions = RegionsFromText(stmt.Text(6), "user " + u.name);
   if (!regions) return Fail(regions.error());
   u.regions = std::move(*regions);
@@ -1102,13 +1107,6 @@ Status DeleteObserverRow(Database& db, const std::string& table, const std::stri
   VIGIL_RETURN_IF_ERROR(stmt->Bind(1, code).Run());
   if (sqlite3_changes(db.handle()) == 0) return Status::NotFound(missing);
   return Status::Ok();
-}
-
-Result<std::optional<Timestamp>> OptionalStoredTime(const Statement& stmt, int column) {
-  if (stmt.IsNull(column)) return std::optional<Timestamp>();
-  auto at = ParseStoredTime(stmt.Text(column));
-  if (!at) return Fail(at.error());
-  return std::optional<Timestamp>(*at);
 }
 
 Result<FieldLogin> ReadFieldLoginRow(Statement& stmt) {
