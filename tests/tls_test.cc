@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -176,6 +177,53 @@ TEST_F(TlsServerTest, ShutdownDoesNotWaitLongForAnIdleTlsClient) {
   const auto start = std::chrono::steady_clock::now();
   server_->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+// A request whose handler does not answer holds the drain until its
+// timeout; the server then stops. The answer that comes after that (as a
+// late commit's would) waits in the stopped queue, and goes with the
+// server: ASan checks that nothing already destroyed is touched then.
+TEST(PlainServer, StopsAfterTheDrainTimeoutAndIsDestroyedCleanly) {
+  MetricsRegistry metrics;
+  api::Responder held;  // never called before the server is gone
+  std::mutex held_mu;
+  auto server = std::make_unique<api::HttpServer>(
+      api::ServerOptions{.listen = "127.0.0.1:0",
+                         .threads = 2,
+                         .drain_timeout = std::chrono::seconds(1),
+                         .handle_signals = false},
+      [&](api::Request&, const api::Peer&, api::Responder respond) {
+        std::lock_guard lock(held_mu);
+        held = std::move(respond);
+      },
+      nullptr, metrics);
+  ASSERT_TRUE(server->Start().ok());
+  std::thread run([&] { server->Run(); });
+  std::thread client([&] {
+    auto c = api::HttpClient::Connect("http://127.0.0.1:" + std::to_string(server->port()));
+    if (!c) return;
+    (*c)->set_timeout(std::chrono::seconds(5));
+    (void)(*c)->Get("/never");  // fails when the server goes
+  });
+  for (int i = 0; i < 100; ++i) {
+    std::lock_guard lock(held_mu);
+    if (held) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  server->Shutdown();
+  run.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  {
+    std::lock_guard lock(held_mu);
+    ASSERT_TRUE(held);
+    api::Reply late;
+    late.response.result(http::status::ok);
+    held(std::move(late));
+    held = nullptr;  // now only the stopped queue holds the connection
+  }
+  server.reset();
+  client.join();
 }
 
 TEST(PlainServer, HandlerLearnsThatTheConnectionIsPlainAndNoHstsIsSent) {

@@ -451,6 +451,7 @@ void HttpServer::Run() {
   }
   ioc_.run();
   for (std::thread& t : pool) t.join();
+  stopped_.store(true);
 }
 
 void HttpServer::Shutdown() {
@@ -482,7 +483,7 @@ void HttpServer::Shutdown() {
 void HttpServer::SessionStarted() { live_sessions_.fetch_add(1); }
 
 void HttpServer::SessionEnded() {
-  if (live_sessions_.fetch_sub(1) == 1 && shutting_down_.load()) {
+  if (live_sessions_.fetch_sub(1) == 1 && shutting_down_.load() && !stopped_.load()) {
     net::post(ioc_, [this] { drain_timer_.cancel(); });
   }
 }

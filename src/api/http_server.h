@@ -118,16 +118,21 @@ class HttpServer {
   Counter* tls_handshake_failures_;
   std::unique_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
 
+  // Before ioc_, so that they outlive it: when the drain times out, the
+  // handlers left in ioc_ are destroyed with it, and their connections end
+  // (SessionEnded) then.
+  std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> stopped_{false};  // Run() has returned: post nothing more
+  std::atomic<int> live_sessions_{0};
+
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_timer_;
   unsigned short port_ = 0;
 
-  std::atomic<bool> shutting_down_{false};
   std::mutex sessions_mu_;
   std::vector<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
-  std::atomic<int> live_sessions_{0};
 };
 
 }  // namespace vigil::api
