@@ -301,6 +301,9 @@ void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
         body->push_back('"');
         break;
       }
+      case QuestionType::kImage:
+        body->append("\"protocol.jpg\"");
+        break;
     }
   }
   body->append("}}");

@@ -55,6 +55,33 @@ std::string Md5Hex(std::string_view data) {
   return BytesToHex(digest, size);
 }
 
+Sha256 HmacSha256(std::string_view key, std::string_view data) {
+  Sha256 mac;
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                                data.size());
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  return mac;
+}
+
+bool DecodeBase64(std::string_view text, std::string* out) {
+  out->assign(text.size() / 4 * 3 + 3, '\0');
+  std::size_t size = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), text.data(),
+                        text.size(), nullptr, &size, &end, sodium_base64_VARIANT_ORIGINAL) != 0 &&
+      sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), text.data(),
+                        text.size(), nullptr, &size, &end,
+                        sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+    return false;
+  }
+  if (end != text.data() + text.size()) return false;
+  out->resize(size);
+  return true;
+}
+
 std::string RandomToken(std::size_t bytes) {
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());

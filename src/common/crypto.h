@@ -25,6 +25,13 @@ bool FromHex(std::string_view hex, Sha256* out);
 // authentication as ODK Collect speaks it); never to protect anything new.
 std::string Md5Hex(std::string_view data);
 
+// HMAC-SHA-256 of `data` under `key` (stateless HTTP Digest nonces).
+Sha256 HmacSha256(std::string_view key, std::string_view data);
+
+// Decodes standard base64 (padding optional, as HTTP Basic sends it);
+// false if `text` is not base64.
+bool DecodeBase64(std::string_view text, std::string* out);
+
 // `bytes` random bytes as unpadded base64url (for bearer tokens).
 std::string RandomToken(std::size_t bytes);
 // A random (version 4) UUID in its canonical lower-case form.

@@ -41,6 +41,23 @@ TEST(HashSha256, HashesEmbeddedNulBytes) {
   EXPECT_NE(HashSha256(std::string_view("a\0b", 3)), HashSha256("a"));
 }
 
+// RFC 4231 test case 2.
+TEST(HmacSha256, MatchesRfc4231Vector) {
+  EXPECT_EQ(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// RFC 7617 section 2's example credentials.
+TEST(DecodeBase64, DecodesPaddedAndUnpaddedAndRefusesGarbage) {
+  std::string out;
+  ASSERT_TRUE(DecodeBase64("QWxhZGRpbjpvcGVuIHNlc2FtZQ==", &out));
+  EXPECT_EQ(out, "Aladdin:open sesame");
+  ASSERT_TRUE(DecodeBase64("QWxhZGRpbjpvcGVuIHNlc2FtZQ", &out));
+  EXPECT_EQ(out, "Aladdin:open sesame");
+  EXPECT_FALSE(DecodeBase64("QWxh*GRp", &out));
+  EXPECT_FALSE(DecodeBase64("QWxhZGRp bjpv", &out));
+}
+
 TEST(ToHex, WritesSixtyFourLowerCaseDigits) {
   const std::string hex = ToHex(HashSha256("vigil"));
   EXPECT_EQ(hex.size(), 64u);

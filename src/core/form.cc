@@ -23,6 +23,7 @@ constexpr std::pair<QuestionType, std::string_view> kQuestionTypes[] = {
     {QuestionType::kAssessment, "assessment"},
     {QuestionType::kTime, "time"},
     {QuestionType::kText, "text"},
+    {QuestionType::kImage, "image"},
 };
 
 constexpr std::pair<Criterion, std::string_view> kCriteria[] = {

@@ -24,6 +24,7 @@ enum class QuestionType {
   kAssessment,      // "very_good" | "good" | "bad" | "very_bad"
   kTime,            // "HH:MM" (24 h, local time at the station)
   kText,            // free text up to max characters (default 2000)
+  kImage,           // a photo (e.g. of the protocol): the attachment's file name
 };
 std::string_view QuestionTypeName(QuestionType type);  // "yes_no", "integer", ...
 std::optional<QuestionType> ParseQuestionType(std::string_view text);

@@ -313,10 +313,10 @@ TEST(Form, AllowedValuesAreImpliedByType) {
 }
 
 TEST(QuestionTypeName, RoundTripsThroughParse) {
-  for (QuestionType t :
-       {QuestionType::kYesNo, QuestionType::kYesNoNa, QuestionType::kInteger,
-        QuestionType::kDecimal, QuestionType::kSelectOne, QuestionType::kSelectMultiple,
-        QuestionType::kAssessment, QuestionType::kTime, QuestionType::kText}) {
+  for (QuestionType t : {QuestionType::kYesNo, QuestionType::kYesNoNa, QuestionType::kInteger,
+                         QuestionType::kDecimal, QuestionType::kSelectOne,
+                         QuestionType::kSelectMultiple, QuestionType::kAssessment,
+                         QuestionType::kTime, QuestionType::kText, QuestionType::kImage}) {
     EXPECT_EQ(ParseQuestionType(QuestionTypeName(t)), t) << QuestionTypeName(t);
   }
   EXPECT_EQ(ParseQuestionType("YES_NO"), std::nullopt);

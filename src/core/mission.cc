@@ -102,6 +102,19 @@ std::string CheckAnswer(const Question& q, const json::value& answer) {
         return "text is longer than " + FormatBound(limit) + " characters";
       return {};
     }
+    case QuestionType::kImage: {
+      // The name of a file sent with the submission (OpenRosa attachment),
+      // never a path: it names the file within the submission only.
+      if (!answer.is_string()) return "expected an attachment's file name, got " + Describe(answer);
+      const auto& s = answer.get_string();
+      if (s.empty() || s.size() > 255 || s == "." || s == ".." ||
+          std::any_of(s.begin(), s.end(), [](char c) {
+            return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+          })) {
+        return "expected a file name (1 to 255 bytes, no '/' or '\\'), got " + Describe(answer);
+      }
+      return {};
+    }
   }
   return "unsupported question type";
 }

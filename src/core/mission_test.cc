@@ -28,7 +28,8 @@ constexpr const char* kFormV1 = R"json({
     {"code": "AS", "type": "assessment"},
     {"code": "TM", "type": "time"},
     {"code": "TX", "type": "text", "max": 10},
-    {"code": "TL", "type": "text"}
+    {"code": "TL", "type": "text"},
+    {"code": "PH", "type": "image"}
   ]
 })json";
 
@@ -85,7 +86,8 @@ Submission ValidSubmission() {
   s.observer_code = "OB-1";
   s.answers = json::parse(R"({
     "YN": "no", "NA": "na", "N": 7, "D": 0.5, "S1": "b", "SM": ["c", "a"],
-    "AS": "very_good", "TM": "07:05", "TX": "calm", "TL": "nothing to add"
+    "AS": "very_good", "TM": "07:05", "TX": "calm", "TL": "nothing to add",
+    "PH": "1717750000123.jpg"
   })")
                   .as_object();
   return s;
@@ -292,6 +294,16 @@ TEST(ValidateSubmission, RejectsArrayForSelectOne) {
 
 TEST(ValidateSubmission, RejectsTextForInteger) {
   ExpectOnlyError(WithAnswer("N", R"("7")"), "answers.N", "expected a whole number, got \"7\"");
+}
+
+TEST(ValidateSubmission, RejectsNumberForImage) {
+  ExpectOnlyError(WithAnswer("PH", "7"), "answers.PH", "expected an attachment's file name, got 7");
+}
+
+TEST(ValidateSubmission, RejectsPathForImage) {
+  ExpectOnlyError(WithAnswer("PH", R"("../etc/passwd")"), "answers.PH",
+                  "expected a file name (1 to 255 bytes, no '/' or '\\')");
+  ExpectOnlyError(WithAnswer("PH", R"("")"), "answers.PH", "expected a file name");
 }
 
 TEST(ValidateSubmission, RejectsFractionForInteger) {
