@@ -157,6 +157,13 @@ class ProbeStore final : public storage::Store {
     return inner_->ForEachSubmission(visit);
   }
   Result<std::int64_t> CountSubmissions() override { return inner_->CountSubmissions(); }
+  Status RecordAttachments(std::span<const storage::AttachmentRecord> files,
+                           const storage::Actor& a) override {
+    return inner_->RecordAttachments(files, a);
+  }
+  Result<std::vector<storage::AttachmentRecord>> ListAttachments(const std::string& id) override {
+    return inner_->ListAttachments(id);
+  }
   Result<std::vector<storage::StationReports>> CountReportsByStation(
       const std::string& form) override {
     return inner_->CountReportsByStation(form);

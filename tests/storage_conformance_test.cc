@@ -1069,6 +1069,67 @@ TEST_P(StoreConformance, ForEachSubmissionStopsAtTheFirstErrorAndReturnsIt) {
   EXPECT_EQ(visits, 2);
 }
 
+AttachmentRecord Photo(int id, std::string name, std::string_view content) {
+  return {.instance_id = Id(id),
+          .file_name = std::move(name),
+          .sha256 = HashSha256(content),
+          .size = static_cast<std::int64_t>(content.size()),
+          .content_type = "image/jpeg",
+          .received_at = ParseRfc3339("2026-06-01T08:41:03Z").value()};
+}
+
+TEST_P(StoreConformance, RecordAttachmentsListsThemByNameAndAuditsEach) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  const std::size_t entries_before = AuditLog().size();
+  const std::vector<AttachmentRecord> files = {Photo(1, "b.jpg", "bbb"), Photo(1, "a.jpg", "a")};
+  ASSERT_TRUE(store_->RecordAttachments(files, {"odk:OBS-1/observer"}).ok());
+
+  auto listed = store_->ListAttachments(Id(1));
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ((*listed)[0].file_name, "a.jpg");
+  EXPECT_EQ((*listed)[0].sha256, HashSha256("a"));
+  EXPECT_EQ((*listed)[0].size, 1);
+  EXPECT_EQ((*listed)[0].content_type, "image/jpeg");
+  EXPECT_EQ((*listed)[0].received_at, files[1].received_at);
+  EXPECT_EQ((*listed)[1].file_name, "b.jpg");
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_EQ(log.size(), entries_before + 2);
+  EXPECT_EQ(log.back().action, "attachment.add");
+  EXPECT_EQ(log.back().actor, "odk:OBS-1/observer");
+  EXPECT_EQ(log.back().subject, "submission:" + Id(1));
+  EXPECT_THAT(log.back().detail, HasSubstr(ToHex(HashSha256("a"))));
+  ExpectChainVerifies(log);
+  EXPECT_THAT(store_->ListAttachments(Id(2)).value(), SizeIs(0));
+}
+
+TEST_P(StoreConformance, RecordAttachmentsSkipsARetryAndRefusesOtherContentUnderOneName) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}}), ElementsAre(CommitOutcome::kStored));
+  ASSERT_TRUE(store_->RecordAttachments(std::vector{Photo(1, "a.jpg", "a")}, Admin()).ok());
+  const std::size_t entries = AuditLog().size();
+  // The same file again, with a new one: only the new one is added.
+  ASSERT_TRUE(
+      store_
+          ->RecordAttachments(std::vector{Photo(1, "a.jpg", "a"), Photo(1, "c.jpg", "c")}, Admin())
+          .ok());
+  EXPECT_EQ(AuditLog().size(), entries + 1);
+  // Other bytes under a taken name: Conflict, and nothing of the call is kept.
+  const Status s = store_->RecordAttachments(
+      std::vector{Photo(1, "d.jpg", "d"), Photo(1, "a.jpg", "other")}, Admin());
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  EXPECT_THAT(store_->ListAttachments(Id(1)).value(), SizeIs(2));
+  EXPECT_EQ(AuditLog().size(), entries + 1);
+}
+
+TEST_P(StoreConformance, RecordAttachmentsRefusesAnUnknownSubmission) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  const Status s = store_->RecordAttachments(std::vector{Photo(9, "a.jpg", "a")}, Admin());
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr(Id(9)));
+}
+
 TEST_P(StoreConformance, CountSubmissionsCountsEveryStoredVersion) {
   ASSERT_NO_FATAL_FAILURE(SetUpMission());
   EXPECT_EQ(Count(), 0);

@@ -167,14 +167,20 @@ void Router::Handle(Request& request, const Peer& peer, Responder respond) {
       allowed += (allowed.empty() ? "" : ", ") + std::string(http::to_string(route.method));
       continue;
     }
-    RouteRequest rr{request, peer, std::move(params), std::nullopt, {}, std::nullopt, {}};
+    RouteRequest rr{request,
+                    peer,
+                    std::move(params),
+                    std::nullopt,
+                    {},
+                    std::nullopt,
+                    {},
+                    std::make_shared<std::string>()};
     for (auto p : url->params()) rr.query.emplace_back(p.key, p.value);
-    std::string actor;
     if (route.permission) {
       const Status auth = Authenticate(rr);
-      if (rr.principal) actor = rr.principal->actor;
+      if (rr.principal) *rr.actor = rr.principal->actor;
       if (!auth.ok()) {
-        respond({JsonError(auth), route.pattern, actor});
+        respond({JsonError(auth), route.pattern, *rr.actor});
         return;
       }
       if (!service::RoleHas(rr.principal->role, *route.permission)) {
@@ -182,12 +188,12 @@ void Router::Handle(Request& request, const Peer& peer, Responder respond) {
                      "role " + std::string(core::RoleName(rr.principal->role)) +
                      " lacks the permission " +
                      std::string(service::PermissionName(*route.permission)))),
-                 route.pattern, actor});
+                 route.pattern, *rr.actor});
         return;
       }
     }
-    route.handle(rr, [respond, pattern = route.pattern, actor](Response res) {
-      respond({std::move(res), pattern, actor});
+    route.handle(rr, [respond, pattern = route.pattern, actor = rr.actor](Response res) {
+      respond({std::move(res), pattern, *actor});
     });
     return;
   }

@@ -6,6 +6,7 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct RouteRequest {
   // Set when the caller was authenticated by a session cookie.
   std::optional<service::SessionView> session;
   std::string session_cookie;
+  // Who the access log names; a route that authenticates by itself (the
+  // OpenRosa routes) sets it.
+  std::shared_ptr<std::string> actor;
 
   // The value of query parameter `key`; empty if absent.
   std::string Query(std::string_view key) const;

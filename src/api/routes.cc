@@ -7,6 +7,7 @@
 
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
+#include "api/openrosa_routes.h"
 #include "service/admin.h"
 #include "service/forensics_jobs.h"
 #include "service/observer_copies.h"
@@ -513,6 +514,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
         respond(JsonResponse(http::status::ok, service::MissionPvtJson(*pvt)));
       });
 
+  for (Route& route : OpenRosaRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

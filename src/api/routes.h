@@ -5,6 +5,8 @@
 
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/attachments.h"
+#include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
@@ -19,9 +21,13 @@ struct ApiServices {
   service::ForensicsJobs& forensics;
   service::ObserverCopiesCache& copies;
   MetricsRegistry& metrics;
+  service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
+  service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
+  std::size_t max_body_bytes;             // the HTTP server's limit, which OpenRosa announces
 };
 
-// Every route of the API, each with the permission it needs.
+// Every route of the API, each with the permission it needs, and the
+// OpenRosa routes (openrosa_routes.h).
 std::vector<Route> ApiRoutes(const ApiServices& services);
 
 }  // namespace vigil::api

@@ -50,14 +50,22 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   // reports, which every dashboard poll would otherwise pay.
   server->copies_ = std::make_unique<service::ObserverCopiesCache>(server->service_->store(),
                                                                    std::chrono::seconds(5));
+  server->digest_ =
+      std::make_unique<service::DigestAuthenticator>(server->service_->store(), options.digest);
+  server->attachments_ =
+      std::make_unique<service::AttachmentStore>(server->service_->store(), options.data_dir);
   server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
                                                                 options.sessions, server->metrics_);
-  server->router_ = std::make_unique<Router>(ApiRoutes({.mission = *server->service_,
-                                                        .sessions = *server->sessions_,
-                                                        .forensics = *server->forensics_,
-                                                        .copies = *server->copies_,
-                                                        .metrics = server->metrics_}),
-                                             *server->service_, *server->sessions_);
+  server->router_ =
+      std::make_unique<Router>(ApiRoutes({.mission = *server->service_,
+                                          .sessions = *server->sessions_,
+                                          .forensics = *server->forensics_,
+                                          .copies = *server->copies_,
+                                          .metrics = server->metrics_,
+                                          .digest = *server->digest_,
+                                          .attachments = *server->attachments_,
+                                          .max_body_bytes = options.http.max_body_bytes}),
+                               *server->service_, *server->sessions_);
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,

@@ -8,6 +8,8 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/attachments.h"
+#include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
@@ -26,6 +28,7 @@ struct VigilServerOptions {
   // empty for DATA_DIR/logs/access.log.
   std::string access_log;
   service::SessionOptions sessions;
+  service::DigestOptions digest;  // ODK logins on the OpenRosa routes
 };
 
 class VigilServer {
@@ -51,8 +54,11 @@ class VigilServer {
   std::unique_ptr<service::MissionService> service_;
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
+  std::unique_ptr<service::DigestAuthenticator> digest_;  // likewise
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
+  // After http_, so destroyed before it: its thread answers through it.
+  std::unique_ptr<service::AttachmentStore> attachments_;  // uses service_'s store
   // Last, so destroyed first: its password threads finish their sign-ins
   // while the HTTP server they answer through still exists.
   std::unique_ptr<service::SessionManager> sessions_;  // uses service_'s store

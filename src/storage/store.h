@@ -126,6 +126,19 @@ struct SubmissionHistory {
   std::vector<StoredSubmission> versions;
 };
 
+// A file sent with a submission (OpenRosa attachment, e.g. a photo of the
+// protocol). The bytes are kept outside the database, content-addressed by
+// their SHA-256 (service/attachments.h); this row says which submission
+// sent them under which name.
+struct AttachmentRecord {
+  std::string instance_id;
+  std::string file_name;  // as the client named the part; unique per instance
+  Sha256 sha256{};
+  std::int64_t size = 0;
+  std::string content_type;
+  Timestamp received_at;
+};
+
 struct StationReports {
   std::string station_code;
   std::int64_t current_submissions = 0;  // versions not superseded
@@ -258,6 +271,16 @@ class Store {
       const std::string& form_code,
       const std::function<Status(const StoredSubmission&)>& visit) = 0;
   virtual Result<std::int64_t> CountSubmissions() = 0;
+
+  // Records files received for stored submissions, in one transaction with
+  // one audit entry each ("attachment.add"), flushed before it returns. A
+  // file already recorded for its instance under the same name with the
+  // same hash is skipped (a client's retry); with another hash the whole
+  // call fails with Conflict and records nothing. NotFound if a record's
+  // instance is not stored.
+  virtual Status RecordAttachments(std::span<const AttachmentRecord> files, const Actor& actor) = 0;
+  // The files recorded for one instance (one version), by file name.
+  virtual Result<std::vector<AttachmentRecord>> ListAttachments(const std::string& instance_id) = 0;
   virtual Result<std::vector<StationReports>> CountReportsByStation(
       const std::string& form_code) = 0;
 

@@ -203,6 +203,19 @@ CREATE TABLE sms_pins (
   set_at        TEXT NOT NULL
 ) STRICT;
 )sql",
+    // 9: files sent with submissions (OpenRosa attachments); the bytes are
+    // in DATA/attachments/, named by their SHA-256.
+    R"sql(
+CREATE TABLE attachments (
+  instance_id  TEXT NOT NULL,
+  file_name    TEXT NOT NULL,
+  sha256       BLOB NOT NULL,
+  size         INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  PRIMARY KEY (instance_id, file_name)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

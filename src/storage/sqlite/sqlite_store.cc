@@ -1432,6 +1432,80 @@ Result<std::int64_t> SqliteStore::CountSubmissions() {
   return stmt->Int(0);
 }
 
+Status SqliteStore::RecordAttachments(std::span<const AttachmentRecord> files, const Actor& actor) {
+  if (files.empty()) return Status::Ok();
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  for (const AttachmentRecord& f : files) {
+    auto exists = tx.db().Prepare("SELECT 1 FROM submissions WHERE instance_id = ?");
+    if (!exists) return exists.error();
+    exists->Bind(1, f.instance_id);
+    auto found = exists->Step();
+    if (!found) return found.error();
+    if (!*found) return Status::NotFound("no submission '" + f.instance_id + "' is stored");
+    auto prior =
+        tx.db().Prepare("SELECT sha256 FROM attachments WHERE instance_id = ? AND file_name = ?");
+    if (!prior) return prior.error();
+    prior->Bind(1, f.instance_id).Bind(2, f.file_name);
+    auto had = prior->Step();
+    if (!had) return had.error();
+    if (*had) {
+      if (BlobToHash(prior->Blob(0)) == f.sha256) continue;  // a retry
+      return Status::Conflict("submission " + f.instance_id + " already has a file named '" +
+                              f.file_name + "' with other content");
+    }
+    auto insert = tx.db().Prepare(
+        "INSERT INTO attachments(instance_id, file_name, sha256, size, content_type, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!insert) return insert.error();
+    insert->Bind(1, f.instance_id)
+        .Bind(2, f.file_name)
+        .BindBlob(3, f.sha256.data(), f.sha256.size())
+        .Bind(4, f.size)
+        .Bind(5, f.content_type)
+        .Bind(6, FormatRfc3339(f.received_at));
+    VIGIL_RETURN_IF_ERROR(insert->Run());
+    const json::object detail{{"file_name", f.file_name},
+                              {"sha256", ToHex(f.sha256)},
+                              {"size", f.size},
+                              {"content_type", f.content_type}};
+    if (auto seq = tx.Audit(actor.name, "attachment.add", "submission:" + f.instance_id,
+                            json::serialize(detail));
+        !seq) {
+      return seq.error();
+    }
+  }
+  return tx.Commit();
+}
+
+namespace {
+
+Result<AttachmentRecord> ReadAttachmentRow(Statement& row) {
+  AttachmentRecord a;
+  a.instance_id = row.Text(0);
+  a.file_name = row.Text(1);
+  a.sha256 = BlobToHash(row.Blob(2));
+  a.size = row.Int(3);
+  a.content_type = row.Text(4);
+  auto at = ParseStoredTime(row.Text(5));
+  if (!at) return Fail(at.error());
+  a.received_at = *at;
+  return a;
+}
+
+}  // namespace
+
+Result<std::vector<AttachmentRecord>> SqliteStore::ListAttachments(const std::string& instance_id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT instance_id, file_name, sha256, size, content_type, received_at FROM attachments "
+      "WHERE instance_id = ? ORDER BY file_name");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, instance_id);
+  return ReadRows(*stmt, ReadAttachmentRow);
+}
+
 Result<std::vector<StationReports>> SqliteStore::CountReportsByStation(
     const std::string& form_code) {
   auto lease = AcquireReader();

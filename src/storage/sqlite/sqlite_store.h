@@ -61,6 +61,8 @@ class SqliteStore final : public Store {
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
   Result<std::optional<SubmissionHistory>> GetSubmission(const std::string& instance_id) override;
+  Status RecordAttachments(std::span<const AttachmentRecord> files, const Actor& actor) override;
+  Result<std::vector<AttachmentRecord>> ListAttachments(const std::string& instance_id) override;
   Status ForEachSubmission(const std::function<Status(const StoredSubmission&)>& visit) override;
   Status ForEachCurrentSubmission(
       const std::string& form_code,
