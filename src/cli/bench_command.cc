@@ -23,6 +23,7 @@ struct BenchIngestFlags {
   double duration_s = 10;
   double warmup_s = 2;
   std::string sign_in_password_file;
+  std::string odk_password_file;
   bool json = false;
 };
 
@@ -31,7 +32,9 @@ double Ms(std::int64_t micros) { return static_cast<double>(micros) / 1000.0; }
 void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
   json::object statuses;
   for (const auto& [status, count] : r.statuses) statuses[std::to_string(status)] = count;
-  const json::object out{{"mode", r.echo ? "echo" : "store"},
+  const json::object out{{"mode", r.openrosa ? "openrosa"
+                                  : r.echo   ? "echo"
+                                             : "store"},
                          {"clients", r.clients},
                          {"duration_s", r.duration_s},
                          {"warmup_s", r.warmup_s},
@@ -57,8 +60,10 @@ void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
 
 void PrintSummary(const BenchIngestFlags& flags, const IngestBenchReport& r) {
   std::printf("vigil bench ingest: %s mode, %d clients, %.1f s measured after %.1f s warm-up\n",
-              r.echo ? "echo (validate only, nothing stored)" : "store", r.clients, r.duration_s,
-              r.warmup_s);
+              r.openrosa ? "OpenRosa (multipart XML, Digest; stored)"
+              : r.echo   ? "echo (validate only, nothing stored)"
+                         : "store",
+              r.clients, r.duration_s, r.warmup_s);
   std::printf("  target       %s\n", r.target.c_str());
   std::printf("  form         %s version %s, %zu observer/station pairs\n",
               flags.options.form.c_str(), r.form_version.c_str(), r.assignments);
@@ -100,6 +105,17 @@ int RunBenchIngest(BenchIngestFlags& flags) {
     auto content = ReadWholeFile(flags.sign_in_password_file);
     if (!content) return ReportError(content.error());
     o.sign_in_password = content->substr(0, content->find_first_of("\r\n"));
+  }
+  if (o.openrosa) {
+    if (o.odk_user.empty() || flags.odk_password_file.empty() || o.odk_observer.empty()) {
+      std::fprintf(stderr,
+                   "vigil: bench ingest: --openrosa needs --odk-user, --odk-password-file and "
+                   "--odk-observer\n");
+      return kExitUsage;
+    }
+    auto content = ReadWholeFile(flags.odk_password_file);
+    if (!content) return ReportError(content.error());
+    o.odk_password = content->substr(0, content->find_first_of("\r\n"));
   }
   const std::string signing_in =
       o.sign_in_clients > 0 ? ", " + std::to_string(o.sign_in_clients) + " clients signing in" : "";
@@ -171,6 +187,14 @@ void RegisterBench(CLI::App& app, Context& ctx) {
                      "The user the --sign-in-clients sign in as");
   ingest->add_option("--sign-in-password-file", flags->sign_in_password_file,
                      "The first line of this file is --sign-in-user's password");
+  ingest->add_flag("--openrosa", flags->options.openrosa,
+                   "POST /openrosa/submission as ODK Collect does (multipart XML, Digest)");
+  ingest->add_option("--odk-user", flags->options.odk_user,
+                     "With --openrosa: the ODK username (vigil observer login)");
+  ingest->add_option("--odk-password-file", flags->odk_password_file,
+                     "With --openrosa: the first line of this file is --odk-user's password");
+  ingest->add_option("--odk-observer", flags->options.odk_observer,
+                     "With --openrosa: the observer whose login --odk-user is");
   ingest->add_flag("--json", flags->json, "Print one JSON object instead of the summary");
   ingest->callback([flags, &ctx] { ctx.exit_code = RunBenchIngest(*flags); });
 }

@@ -18,7 +18,9 @@
 #include <thread>
 
 #include "api/http_client.h"
+#include "common/crypto.h"
 #include "core/form.h"
+#include "service/field_credentials.h"
 
 namespace vigil::cli {
 
@@ -310,6 +312,71 @@ void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
 }
 
 // ---------------------------------------------------------------------------
+// OpenRosa mode: the same submissions as XForm instances.
+
+namespace {
+
+void AppendXmlText(std::string_view text, std::string* out) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out->append("&amp;");
+        break;
+      case '<':
+        out->append("&lt;");
+        break;
+      case '>':
+        out->append("&gt;");
+        break;
+      default:
+        out->push_back(c);
+    }
+  }
+}
+
+void AppendElement(std::string_view name, const json::value& v, std::string* out) {
+  out->push_back('<');
+  out->append(name);
+  out->push_back('>');
+  if (v.is_string()) {
+    AppendXmlText(v.get_string(), out);
+  } else if (v.is_array()) {
+    bool first = true;
+    for (const json::value& item : v.get_array()) {
+      if (!first) out->push_back(' ');
+      first = false;
+      if (item.is_string()) AppendXmlText(item.get_string(), out);
+    }
+  } else {
+    out->append(json::serialize(v));
+  }
+  out->append("</");
+  out->append(name);
+  out->push_back('>');
+}
+
+constexpr char kMultipartBoundary[] = "vigil-bench-7f3a9c2e51d4";
+
+}  // namespace
+
+std::string SubmissionJsonToXForm(std::string_view submission_json) {
+  const json::object o = json::parse(submission_json).as_object();
+  std::string xml = "<?xml version='1.0' ?><data id=\"";
+  AppendXmlText(o.at("form").as_string(), &xml);
+  xml += "\" version=\"";
+  AppendXmlText(o.at("form_version").as_string(), &xml);
+  xml += "\">";
+  AppendElement("station", o.at("station"), &xml);
+  for (const auto& [code, answer] : o.at("answers").as_object()) AppendElement(code, answer, &xml);
+  AppendElement("started_at", o.at("started_at"), &xml);
+  AppendElement("submitted_at", o.at("submitted_at"), &xml);
+  xml += "<meta>";
+  AppendElement("instanceID", o.at("instance_id"), &xml);
+  xml += "</meta></data>";
+  return xml;
+}
+
+// ---------------------------------------------------------------------------
 // Set-up: the form and the observers, fetched with the blocking client.
 
 namespace {
@@ -406,6 +473,44 @@ Result<BenchSetup> FetchSetup(const IngestBenchOptions& options) {
                          "observers with stations first"));
   }
   return setup;
+}
+
+// What a Digest challenge gave, and the login's HA1: enough for every
+// connection to compute its Authorization headers.
+struct DigestSession {
+  std::string username;
+  std::string realm;
+  std::string nonce;
+  std::string opaque;
+  std::string ha1;
+};
+
+std::string ChallengeParam(std::string_view header, std::string_view name) {
+  const std::string key = std::string(name) + "=\"";
+  const std::size_t at = header.find(key);
+  if (at == std::string_view::npos) return {};
+  const std::size_t start = at + key.size();
+  return std::string(header.substr(start, header.find('"', start) - start));
+}
+
+// Asks once without credentials, as ODK Collect does, to get the nonce.
+Result<DigestSession> FetchDigestChallenge(const IngestBenchOptions& options) {
+  auto client = api::HttpClient::Connect(options.url);
+  if (!client) return Fail(client.error());
+  auto res = (*client)->Send(http::verb::head, "/openrosa/submission");
+  if (!res) return Fail(res.error());
+  const std::string header = res->headers["www-authenticate"];
+  if (res->status != 401 || header.rfind("Digest ", 0) != 0) {
+    return Fail(Status::Unavailable("HEAD /openrosa/submission answered HTTP " +
+                                    std::to_string(res->status) + " without a Digest challenge"));
+  }
+  DigestSession d;
+  d.username = options.odk_user;
+  d.realm = ChallengeParam(header, "realm");
+  d.nonce = ChallengeParam(header, "nonce");
+  d.opaque = ChallengeParam(header, "opaque");
+  d.ha1 = service::DigestHa1(options.odk_user, d.realm, options.odk_password);
+  return d;
 }
 
 // ---------------------------------------------------------------------------
@@ -562,13 +667,20 @@ class BenchConnection {
   http::response<http::string_body> response_;
   Clock::time_point sent_at_;
   State state_ = State::kClosed;
+  // OpenRosa mode: the submission's JSON before it becomes XML, and this
+  // connection's Digest nonce count and client nonce.
+  std::string json_;
+  std::uint32_t nc_ = 0;
+  std::string cnonce_;
 };
 
 class IngestLoad {
  public:
   IngestLoad(const IngestBenchOptions& options, tcp::resolver::results_type endpoints,
-             std::string host_header, std::string target, int expected_status, SignInLoad* sign_ins)
+             std::string host_header, std::string target, int expected_status, SignInLoad* sign_ins,
+             const DigestSession* digest)
       : options_(options),
+        digest_(digest),
         endpoints_(std::move(endpoints)),
         host_header_(std::move(host_header)),
         target_(std::move(target)),
@@ -583,6 +695,7 @@ class IngestLoad {
   const std::string& host_header() const { return host_header_; }
   const std::string& target() const { return target_; }
   bool stopping() const { return stopping_; }
+  const DigestSession* digest() const { return digest_; }  // null unless OpenRosa mode
 
   // Runs warm-up, measurement and drain; returns when every connection is closed.
   void Run(std::vector<SubmissionBodyGenerator> generators, IngestBenchReport* report) {
@@ -664,6 +777,7 @@ class IngestLoad {
   }
 
   const IngestBenchOptions& options_;
+  const DigestSession* digest_;
   net::io_context ioc_{1};
   tcp::resolver::results_type endpoints_;
   std::string host_header_;
@@ -687,8 +801,14 @@ BenchConnection::BenchConnection(IngestLoad& load, SubmissionBodyGenerator gener
   request_.version(11);
   request_.set(http::field::host, load.host_header());
   request_.set(http::field::user_agent, "vigil-bench");
-  request_.set(http::field::authorization, "Bearer " + load.options().token);
-  request_.set(http::field::content_type, "application/json");
+  if (load.digest() != nullptr) {
+    request_.set(http::field::content_type,
+                 std::string("multipart/form-data; boundary=") + kMultipartBoundary);
+    cnonce_ = RandomToken(8);
+  } else {
+    request_.set(http::field::authorization, "Bearer " + load.options().token);
+    request_.set(http::field::content_type, "application/json");
+  }
   request_.keep_alive(true);
 }
 
@@ -728,7 +848,28 @@ void BenchConnection::Connect() {
 void BenchConnection::SendNext() {
   if (load_.stopping()) return Close();
   state_ = State::kBusy;
-  generator_.Next(Now(), &request_.body());
+  if (const DigestSession* d = load_.digest()) {
+    generator_.Next(Now(), &json_);
+    std::string& body = request_.body();
+    body.assign("--").append(kMultipartBoundary);
+    body.append(
+        "\r\nContent-Disposition: form-data; name=\"xml_submission_file\"; "
+        "filename=\"submission.xml\"\r\nContent-Type: text/xml\r\n\r\n");
+    body.append(SubmissionJsonToXForm(json_));
+    body.append("\r\n--").append(kMultipartBoundary).append("--\r\n");
+    char nc[9];
+    std::snprintf(nc, sizeof nc, "%08x", ++nc_);
+    const std::string& uri = load_.target();
+    const std::string response = Md5Hex(d->ha1 + ":" + d->nonce + ":" + nc + ":" + cnonce_ +
+                                        ":auth:" + Md5Hex("POST:" + uri));
+    request_.set(http::field::authorization,
+                 "Digest username=\"" + d->username + "\", realm=\"" + d->realm + "\", nonce=\"" +
+                     d->nonce + "\", uri=\"" + uri + "\", response=\"" + response +
+                     "\", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce_ + "\", opaque=\"" +
+                     d->opaque + "\", algorithm=MD5");
+  } else {
+    generator_.Next(Now(), &request_.body());
+  }
   request_.prepare_payload();
   response_ = {};
   sent_at_ = Clock::now();
@@ -786,15 +927,38 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   }
   auto setup = FetchSetup(options);
   if (!setup) return Fail(setup.error());
+  std::optional<DigestSession> digest;
+  if (options.openrosa) {
+    if (options.echo) {
+      return Fail(Status::InvalidArgument("--openrosa stores submissions; it has no --echo mode"));
+    }
+    if (options.odk_user.empty() || options.odk_observer.empty()) {
+      return Fail(Status::InvalidArgument(
+          "--openrosa needs --odk-user, --odk-password-file and --odk-observer"));
+    }
+    // An ODK login submits as its own observer, at its own stations.
+    std::erase_if(setup->assignments,
+                  [&](const StationAssignment& a) { return a.observer != options.odk_observer; });
+    if (setup->assignments.empty()) {
+      return Fail(Status::NotFound("observer " + options.odk_observer +
+                                   " is assigned to no polling station"));
+    }
+    auto challenge = FetchDigestChallenge(options);
+    if (!challenge) return Fail(challenge.error());
+    digest = std::move(*challenge);
+  }
   if (options.sign_in_clients > 0) VIGIL_RETURN_IF_ERROR(CheckSignIn(options));
 
   IngestBenchReport report;
   report.echo = options.echo;
+  report.openrosa = options.openrosa;
   report.clients = options.clients;
   report.form_version = setup->form.version;
   report.assignments = setup->assignments.size();
   report.warmup_s = std::chrono::duration<double>(options.warmup).count();
-  const std::string target = options.echo ? "/api/v1/submissions/validate" : "/api/v1/submissions";
+  const std::string target = options.openrosa ? "/openrosa/submission"
+                             : options.echo   ? "/api/v1/submissions/validate"
+                                              : "/api/v1/submissions";
   report.target = "POST " + options.url + target;
 
   tcp::resolver::results_type endpoints;
@@ -823,7 +987,7 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
   const std::clock_t cpu_before = std::clock();
   SignInLoad sign_ins(options);
   IngestLoad load(options, std::move(endpoints), host_header, target, options.echo ? 200 : 201,
-                  &sign_ins);
+                  &sign_ins, digest ? &*digest : nullptr);
   sign_ins.Start();
   load.Run(std::move(generators), &report);
   sign_ins.Stop(&report);

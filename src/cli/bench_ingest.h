@@ -38,6 +38,14 @@ struct IngestBenchOptions {
   std::chrono::milliseconds warmup{2000};     // run but not measured
   std::chrono::milliseconds duration{10000};  // measured, after the warm-up
   bool echo = false;  // POST /api/v1/submissions/validate (nothing stored) instead of storing
+  // OpenRosa mode: POST /openrosa/submission as ODK Collect does (multipart
+  // with the XML instance, Digest authentication) as odk_observer, whose
+  // ODK login is odk_user / odk_password, at that observer's stations.
+  // `token` is still used to read the form and the assignments.
+  bool openrosa = false;
+  std::string odk_user;
+  std::string odk_password;
+  std::string odk_observer;
   // A request unanswered this long counts as a network error.
   std::chrono::milliseconds request_timeout{30000};
   // At the end, how long requests in flight may take before they are abandoned.
@@ -74,6 +82,7 @@ class LatencyHistogram {
 
 struct IngestBenchReport {
   bool echo = false;
+  bool openrosa = false;
   int clients = 0;
   std::string target;           // "POST http://127.0.0.1:8080/api/v1/submissions"
   std::string form_version;     // the version filled in
@@ -128,6 +137,10 @@ class SubmissionBodyGenerator {
   std::shared_ptr<const Plan> plan_;
   std::mt19937_64 rng_;
 };
+
+// The XML instance of a submission the generator made (its JSON), as
+// ODK Collect would send it for the XForm of ingest/xform.h.
+std::string SubmissionJsonToXForm(std::string_view submission_json);
 
 // Fetches the form and the observers with options.token (and signs in once
 // if sign-ins are asked for), then runs the load and returns what was
