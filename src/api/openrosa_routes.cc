@@ -167,7 +167,7 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
   std::vector<Route> routes;
   const auto add = [&](http::verb method, std::string pattern, ObserverHandler handle) {
     routes.push_back({method, std::move(pattern), std::nullopt,
-                      WithObserver(mission, digest, std::move(handle))});
+                      WithObserver(mission, digest, std::move(handle)), /*odk_login=*/true});
   };
 
   // The current version of each form (formID=CODE: that form only).

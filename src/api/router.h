@@ -37,8 +37,12 @@ struct RouteRequest {
 struct Route {
   boost::beast::http::verb method;
   std::string pattern;                            // "/api/v1/submissions/{instance_id}"
-  std::optional<service::Permission> permission;  // nullopt: public
+  std::optional<service::Permission> permission;  // nullopt: public, or see odk_login
   std::function<void(RouteRequest&, std::function<void(Response)>)> handle;
+  // Authenticated by the route itself with an observer's ODK login (HTTP
+  // Digest, openrosa_routes.h), not by the router: tokens and sessions do
+  // not count. `permission` is then nullopt.
+  bool odk_login = false;
 };
 
 // The session cookie's name. Over TLS it carries the __Host- prefix, with

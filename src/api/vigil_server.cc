@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "api/routes.h"
+#include "service/field_credentials.h"
 
 namespace vigil::api {
 
@@ -36,6 +37,7 @@ Result<std::shared_ptr<spdlog::logger>> MakeAccessLog(const std::string& data_di
 }  // namespace
 
 Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions options) {
+  if (Status s = service::CheckDigestRealm(options.digest.realm); !s.ok()) return Fail(s);
   std::unique_ptr<VigilServer> server(new VigilServer());
   auto service = service::MissionService::Open({.data_dir = options.data_dir, .committer = {}},
                                                server->metrics_);

@@ -22,6 +22,10 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                   "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
   cmd->add_option("--tls-key", opts->http.tls_key_file,
                   "PEM private key of --tls-cert (unencrypted)");
+  cmd->add_option("--odk-realm", opts->digest.realm,
+                  "Digest realm of ODK logins on /openrosa (as given to vigil observer login "
+                  "--realm)")
+      ->capture_default_str();
   cmd->add_option(
       "--access-log", opts->access_log,
       "JSON access log: a file, or - for standard output (default: DATA/logs/access.log)");
