@@ -457,9 +457,11 @@ json::object SmsAnswersJson(const SmsReport& report, const SmsCodebook& book) {
 
 namespace {
 
+constexpr int kProblemCodes = static_cast<int>(SmsProblemCode::kWrongPin) + 1;
+
 struct ReplyTexts {
-  const char* problem[14];  // by SmsProblemCode; {tag} and {value} are replaced
-  const char* received;     // {form} {observer} {answers}
+  const char* problem[kProblemCodes];  // by SmsProblemCode; {tag} and {value} are replaced
+  const char* received;                // {form} {observer} {answers}
   const char* incident;
   const char* rejected;  // opens the list of problems
   const char* resend;

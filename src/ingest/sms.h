@@ -80,7 +80,7 @@ enum class SmsProblemCode {
   kBadCharacter,      // value: the character (UTF-8)
   // Set by the caller that resolves the sender; rendered by SmsReply.
   kUnknownObserver,  // value: the observer id
-  kWrongPin,
+  kWrongPin,         // the last code
 };
 std::string_view SmsProblemName(SmsProblemCode code);  // "unknown_question", ...
 

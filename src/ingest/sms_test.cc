@@ -278,6 +278,21 @@ TEST(SmsReply, NamesProblemsTheCallerAdds) {
   EXPECT_EQ(SmsReply(r, Book(), "ru"), "Не принято: неверный PIN. Исправьте и отправьте снова.");
 }
 
+TEST(SmsReply, HasANameAndATextForEveryProblemCode) {
+  const SmsReport base = ParseSms("V1001AB1", Book());
+  for (int c = 0; c <= static_cast<int>(SmsProblemCode::kWrongPin); ++c) {
+    const auto code = static_cast<SmsProblemCode>(c);
+    EXPECT_FALSE(SmsProblemName(code).empty()) << c;
+    SmsReport r = base;
+    r.problems = {{code, "AB", "7"}};
+    for (const char* language : {"en", "ru"}) {
+      const std::string reply = SmsReply(r, Book(), language);
+      EXPECT_THAT(reply, ::testing::Not(::testing::HasSubstr("{"))) << c << " " << language;
+      EXPECT_GT(reply.size(), 30u) << c << " " << language;
+    }
+  }
+}
+
 std::size_t Characters(const std::string& s) {
   std::size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
