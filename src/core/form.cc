@@ -198,6 +198,20 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path)
     return Fail(Invalid(path + ".contestant",
                         "a contestant is named exactly when the figure is \"votes\""));
   }
+  if (const json::value* t = o.if_contains("sms")) {
+    if (!t->is_string() || !IsSmsTag(t->get_string())) {
+      return Fail(Invalid(path + ".sms", "expected 1 to 3 capital letters other than I, L and O"));
+    }
+    q.sms = t->get_string();
+    if (q.type == QuestionType::kText || q.type == QuestionType::kDecimal) {
+      return Fail(Invalid(path + ".sms", std::string("a ") + std::string(QuestionTypeName(q.type)) +
+                                             " question cannot be answered by SMS"));
+    }
+    // One digit per chosen option.
+    if (q.type == QuestionType::kSelectMultiple && q.options.size() > 9) {
+      return Fail(Invalid(path + ".sms", "an SMS can choose among at most 9 options"));
+    }
+  }
   return q;
 }
 
@@ -217,6 +231,23 @@ const Question* Form::FindQuestion(std::string_view question_code) const {
     if (q.code == question_code) return &q;
   }
   return nullptr;
+}
+
+const Question* Form::FindSmsTag(std::string_view tag) const {
+  if (tag.empty()) return nullptr;
+  for (const Question& q : questions) {
+    if (q.sms == tag) return &q;
+  }
+  return nullptr;
+}
+
+bool IsSmsTag(std::string_view text) {
+  return IsSmsPrefix(text) && text.find_first_of("ILO") == std::string_view::npos;
+}
+
+bool IsSmsPrefix(std::string_view text) {
+  if (text.empty() || text.size() > 3) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 std::vector<std::string> Form::AllowedValues(const Question& q) {
@@ -267,13 +298,17 @@ json::value FormToJson(const Form& form) {
     }
     if (!q.figure.empty()) jq["figure"] = q.figure;
     if (!q.contestant.empty()) jq["contestant"] = q.contestant;
+    if (!q.sms.empty()) jq["sms"] = q.sms;
     questions.push_back(std::move(jq));
   }
-  return json::object{{"code", form.code},
-                      {"version", form.version},
-                      {"phase", PhaseName(form.phase)},
-                      {"title", LabelsToJson(form.title)},
-                      {"questions", std::move(questions)}};
+  json::object out{{"code", form.code},
+                   {"version", form.version},
+                   {"phase", PhaseName(form.phase)},
+                   {"title", LabelsToJson(form.title)}};
+  if (!form.sms_prefix.empty()) out["sms_prefix"] = form.sms_prefix;
+  if (!form.sms_comment.empty()) out["sms_comment"] = form.sms_comment;
+  out["questions"] = std::move(questions);
+  return out;
 }
 
 Result<Form> FormFromJson(const json::value& v) {
@@ -294,12 +329,19 @@ Result<Form> FormFromJson(const json::value& v) {
   auto title = LabelsFromJson(o.if_contains("title"), "$.title");
   if (!title) return Fail(title.error());
   form.title = std::move(*title);
+  if (const json::value* p = o.if_contains("sms_prefix")) {
+    if (!p->is_string() || !IsSmsPrefix(p->get_string())) {
+      return Fail(Invalid("$.sms_prefix", "expected 1 to 3 capital letters"));
+    }
+    form.sms_prefix = p->get_string();
+  }
   const json::value* qs = o.if_contains("questions");
   if (qs == nullptr || !qs->is_array() || qs->get_array().empty()) {
     return Fail(Invalid("$.questions", "a form needs at least one question"));
   }
   std::set<std::string> codes;
   std::set<std::string> figures;  // "valid", "votes:Party A", ...
+  std::set<std::string> tags;
   for (std::size_t i = 0; i < qs->get_array().size(); ++i) {
     const std::string path = "$.questions[" + std::to_string(i) + "]";
     auto q = QuestionFromJson(qs->get_array()[i], path);
@@ -309,7 +351,19 @@ Result<Form> FormFromJson(const json::value& v) {
     if (!q->figure.empty() && !figures.insert(q->figure + ":" + q->contestant).second) {
       return Fail(Invalid(path + ".figure", "another question already copies this figure"));
     }
+    if (!q->sms.empty() && !tags.insert(q->sms).second) {
+      return Fail(Invalid(path + ".sms", "duplicate SMS tag '" + q->sms + "'"));
+    }
     form.questions.push_back(std::move(*q));
+  }
+  if (const json::value* c = o.if_contains("sms_comment")) {
+    if (!c->is_string()) return Fail(Invalid("$.sms_comment", "expected a question code"));
+    form.sms_comment = c->get_string();
+    const Question* q = form.FindQuestion(form.sms_comment);
+    if (q == nullptr || q->type != QuestionType::kText) {
+      return Fail(Invalid("$.sms_comment",
+                          "'" + form.sms_comment + "' is not a text question of this form"));
+    }
   }
   return form;
 }
