@@ -292,7 +292,6 @@ TEST_F(OpenRosaTest, RefusesWrongPasswordsAndAuditsThem) {
   ASSERT_TRUE(other_uri.has_value());
   EXPECT_EQ(other_uri->status, 401);
   // Basic over plain HTTP is refused even with the right password.
-  std::string basic_plain = std::string(kUser) + ":" + kPassword;
   client_->set_header("Authorization", "Basic YW5hOms3bTItcDlxNC14M3Y4LXc2cjU=");
   auto basic = client_->Get("/openrosa/formList");
   ASSERT_TRUE(basic.has_value());
@@ -388,8 +387,7 @@ TEST_F(DigestAuthTest, RefusesForgedNoncesUnknownUsersAndBadParameters) {
 }
 
 TEST_F(DigestAuthTest, AcceptsBasicOnlyOverTls) {
-  std::string encoded;
-  // "boris:" + kPassword in base64.
+  // base64("boris:" + kPassword)
   const std::string header = "Basic Ym9yaXM6azdtMi1wOXE0LXgzdjgtdzZyNQ==";
   EXPECT_FALSE(digest_->Check(header, "GET", "/openrosa/formList", false).status.ok());
   const service::DigestCheck tls = digest_->Check(header, "GET", "/openrosa/formList", true);
