@@ -13,6 +13,8 @@ vigil's own writer (libxlsxwriter) makes:
   cell, plain "label"/"hint" columns, "$kuid" and "$autoname" bookkeeping
   columns, start/end/deviceid metadata rows, element names with an "x:"
   namespace prefix and absolute relationship targets.
+- observer_checklist_changed.xlsx: the same form_id and version with one
+  label changed (a conflicting re-import).
 - bad_*.xlsx: malformed workbooks for the error tests.
 
 Run it from anywhere; it rewrites the files next to itself. The output is
@@ -134,7 +136,7 @@ class Book:
                 z.writestr(info, parts[part])
 
 
-def observer_checklist():
+def observer_checklist(changed=False):
     b = Book()
     b.sheet('survey', [
         ['type', 'name', 'label::English (en)', 'label::Russian (ru)', 'hint::English (en)',
@@ -142,7 +144,8 @@ def observer_checklist():
          'appearance', 'negative', 'criteria', 'figure', 'contestant'],
         ['begin_group', 'arrival', 'Arrival', 'Прибытие', None, None, None, None, None, None,
          'field-list'],
-        ['time', 'T1', 'Time of arrival', 'Время прибытия', 'As on your phone', True],
+        ['time', 'T1', 'Time of arrival' + (' (changed)' if changed else ''), 'Время прибытия',
+         'As on your phone', True],
         ['date', 'D1', 'Date', 'Дата', None, 'yes'],
         ['geopoint', 'G1', 'Location of the station', 'Место', 'Wait for 10 m accuracy'],
         ['end_group', None],
@@ -188,7 +191,7 @@ def observer_checklist():
         ['form_title', 'form_id', 'version', 'default_language', 'phase'],
         ['Polling station checklist', 'PS', 2026061, 'English (en)', 'voting'],
     ])
-    b.save('observer_checklist.xlsx')
+    b.save('observer_checklist_changed.xlsx' if changed else 'observer_checklist.xlsx')
 
 
 def kobo_style():
@@ -255,6 +258,7 @@ def bad_xml():
 
 if __name__ == '__main__':
     observer_checklist()
+    observer_checklist(changed=True)
     kobo_style()
     bad_form()
     missing_settings()
