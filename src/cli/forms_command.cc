@@ -33,7 +33,8 @@ void AddFormsImport(CLI::App& parent, Context& ctx) {
     }
     std::vector<ingest::XlsFormProblem> problems;
     auto imported = service::ImportXlsFormFile(**store, o->file, LocalActor(), &problems);
-    for (const auto& p : problems) std::fprintf(stderr, "%s: %s\n", o->file.c_str(), p.ToString().c_str());
+    for (const auto& p : problems)
+      std::fprintf(stderr, "%s: %s\n", o->file.c_str(), p.ToString().c_str());
     if (!imported) {
       const Status& s = imported.error();
       ctx.exit_code = ReportError(
@@ -42,8 +43,9 @@ void AddFormsImport(CLI::App& parent, Context& ctx) {
     }
     const core::Form& f = imported->form;
     if (imported->unchanged) {
-      std::printf("Form %s version %s is already installed with this definition; nothing changed.\n",
-                  f.code.c_str(), f.version.c_str());
+      std::printf(
+          "Form %s version %s is already installed with this definition; nothing changed.\n",
+          f.code.c_str(), f.version.c_str());
       return;
     }
     std::printf("Installed form %s version %s (%s, %zu questions) from %s; it is now current.\n",

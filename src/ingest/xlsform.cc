@@ -108,7 +108,10 @@ class Reader {
   explicit Reader(std::vector<XlsFormProblem>& problems) : problems_(problems) {}
 
   Result<core::Form> Read(std::string_view bytes) {
-    auto sheets = ReadXlsx(bytes);
+    auto sheets = ReadXlsx(bytes, [](std::string_view name) {
+      const std::string n = Lower(Trim(name));
+      return n == "survey" || n == "choices" || n == "settings";
+    });
     if (!sheets) {
       Problem("", 0, -1, sheets.error().message());
       return Finish();
@@ -375,7 +378,12 @@ class Reader {
         if (!blank) problem("type", "type is missing");
         continue;
       }
-      const std::vector<std::string> words = Words(type_text);
+      std::vector<std::string> words = Words(type_text);
+      // Older forms write "begin group", "end repeat", ...
+      if (words.size() == 2 && (Lower(words[0]) == "begin" || Lower(words[0]) == "end") &&
+          (Lower(words[1]) == "group" || Lower(words[1]) == "repeat")) {
+        words = {words[0] + "_" + words[1]};
+      }
       const std::string kind = Lower(words[0]);
       if (kind == "end_group" || kind == "end_repeat") {
         const QuestionType want =

@@ -131,8 +131,11 @@ TEST(XlsForm, ReadsAKoboToolboxStyleWorkbook) {
   EXPECT_EQ(form->questions[1].type, core::QuestionType::kSelectOne);
   ASSERT_EQ(form->questions[1].options.size(), 2u);
   EXPECT_EQ(form->questions[1].options[1].labels.at("en"), "No");
-  EXPECT_FALSE(form->questions[2].required);
-  EXPECT_EQ(form->questions[2].hints.at("en"), "Count everyone");
+  ASSERT_EQ(form->questions[2].type, core::QuestionType::kGroup);  // "begin group"
+  ASSERT_EQ(form->questions[2].children.size(), 1u);
+  const core::Question& staff = form->questions[2].children[0];
+  EXPECT_FALSE(staff.required);
+  EXPECT_EQ(staff.hints.at("en"), "Count everyone");
   EXPECT_EQ(form->questions[3].type, core::QuestionType::kNote);
 }
 

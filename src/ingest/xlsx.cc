@@ -291,7 +291,8 @@ std::string XlsxColumnName(int column) {
   return name;
 }
 
-Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes) {
+Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes,
+                                        const std::function<bool(std::string_view)>& want) {
   auto archive = Archive::Open(bytes);
   if (!archive) return Fail(archive.error());
   // The workbook part, from the package relationships (usually xl/workbook.xml).
@@ -327,6 +328,7 @@ Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes) {
   for (pugi::xml_node s : sheets.children()) {
     if (s.type() != pugi::node_element || LocalName(s.name()) != "sheet") continue;
     const std::string name = s.attribute("name").value();
+    if (want && !want(name)) continue;
     const std::string id = RelationshipId(s).value();
     auto rel = rels->find(id);
     if (rel == rels->end()) {

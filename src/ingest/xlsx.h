@@ -9,6 +9,7 @@
 // state, and limits on what a hostile file can make it allocate.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,10 +36,12 @@ struct XlsxSheet {
 // Each part is at most this large once decompressed.
 inline constexpr std::size_t kMaxXlsxPartBytes = 64u << 20;
 
-// The sheets in workbook order. InvalidArgument naming the part and the
-// problem for anything that is not a readable workbook (not a zip, a
-// missing part, malformed XML, a bad cell reference).
-Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes);
+// The sheets in workbook order; with `want`, only the sheets whose name it
+// accepts are read (the others are not decompressed). InvalidArgument naming
+// the part and the problem for anything that is not a readable workbook (not
+// a zip, a missing part, malformed XML, a bad cell reference).
+Result<std::vector<XlsxSheet>> ReadXlsx(
+    std::string_view bytes, const std::function<bool(std::string_view name)>& want = {});
 
 // "A", "B", ..., "Z", "AA", ... for a 0-based column.
 std::string XlsxColumnName(int column);

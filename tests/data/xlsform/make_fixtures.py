@@ -11,8 +11,9 @@ vigil's own writer (libxlsxwriter) makes:
   repeat, notes, calculate, date/datetime/geopoint, vigil's extra columns.
 - kobo_style.xlsx: as KoboToolbox exports a form: inline strings in every
   cell, plain "label"/"hint" columns, "$kuid" and "$autoname" bookkeeping
-  columns, start/end/deviceid metadata rows, element names with an "x:"
-  namespace prefix and absolute relationship targets.
+  columns, start/end/deviceid metadata rows, "begin group"/"end group"
+  written with spaces, an extra sheet, element names with an "x:" namespace
+  prefix and absolute relationship targets.
 - observer_checklist_changed.xlsx: the same form_id and version with one
   label changed (a conflicting re-import).
 - bad_*.xlsx: malformed workbooks for the error tests.
@@ -204,7 +205,9 @@ def kobo_style():
         ['text', 'observer_name', 'Your name', None, 'true', 'gh78', 'observer_name'],
         ['select_one yn', 'opened_on_time', 'Did the station open on time?', None, 'true', 'ij90',
          'opened_on_time'],
+        ['begin group', 'details', 'Details', None, None, 'kl00', 'details'],
         ['integer', 'staff', 'Staff present', 'Count everyone', 'false', 'kl12', 'staff'],
+        ['end group', None, None, None, None, 'kl01'],
         [],
         ['note', 'thanks', 'Thank you', None, None, 'mn34', 'thanks'],
     ])
@@ -217,6 +220,7 @@ def kobo_style():
         ['form_title', 'form_id', 'version'],
         ['Opening (Kobo)', 'opening_kobo', '1 (2026-06-01 08:00:00)'],
     ])
+    b.sheet('about', [['Made with a spreadsheet; this sheet is not read']])
     b.save('kobo_style.xlsx')
 
 
