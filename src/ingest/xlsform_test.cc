@@ -157,6 +157,31 @@ TEST(XlsForm, ListsEveryProblemWithSheetRowAndColumn) {
           "at most 64)"));
 }
 
+TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
+  EXPECT_THAT(
+      Problems(ReadBytes(Fixture("bad_columns.xlsx"))),
+      ElementsAre("settings!1: column \"form_id\" is missing",
+                  "settings!3: only one row of settings is read; this one would be lost",
+                  "choices!B2: choice name \"a b\" holds a space (select_multiple answers "
+                  "are separated by spaces)",
+                  "survey!D1: column \"label\" and this one both give language \"en\"",
+                  "survey!E2: note rows take no answer",
+                  "survey!F3: a calculate row needs a calculation",
+                  "survey!F4: only calculate rows take a calculation",
+                  "survey!G5: \"maybe\" is not an answer of this question",
+                  "survey!G6: expected >N for a number question, got \"lots\"",
+                  "survey!H6: unknown criterion \"fairness\" (equality, universality, "
+                  "political_pluralism, confidence, transparency, accountability)",
+                  "survey!J7: a contestant is named exactly when the figure is \"votes\"",
+                  "survey!I8: only integer questions copy protocol figures",
+                  "survey!I9: unknown protocol figure \"turnout\"",
+                  "survey!G10: only select, yes/no and number questions have negative "
+                  "answers",
+                  "survey!A11: type \"image\" is not yet supported", "survey!B12: name is missing",
+                  "survey!A13: group \"empty\" holds no question",
+                  "survey!B14: end_group names \"other\" but closes \"empty\""));
+}
+
 TEST(XlsForm, RefusesAMissingSheet) {
   EXPECT_THAT(Problems(ReadBytes(Fixture("bad_missing_settings.xlsx"))),
               ElementsAre("settings: the sheet is missing (it names form_id and version)"));

@@ -244,6 +244,30 @@ def bad_form():
     b.save('bad_form.xlsx')
 
 
+def bad_columns():
+    b = Book()
+    b.sheet('survey', [
+        ['type', 'name', 'label', 'label::en', 'required', 'calculation', 'negative', 'criteria',
+         'figure', 'contestant'],
+        ['note', 'n', 'N', None, 'yes'],
+        ['calculate', 'c'],
+        ['text', 't', None, None, None, '1 + 1'],
+        ['select_one l', 's', None, None, None, None, 'maybe'],
+        ['integer', 'i', None, None, None, None, 'lots', 'fairness'],
+        ['integer', 'v', None, None, None, None, None, None, 'votes'],
+        ['text', 'w', None, None, None, None, None, None, 'valid'],
+        ['integer', 'x', None, None, None, None, None, None, 'turnout'],
+        ['geopoint', 'p', None, None, None, None, 'no'],
+        ['image', 'photo', 'Photo of the protocol'],
+        ['text'],
+        ['begin_group', 'empty'],
+        ['end_group', 'other'],
+    ])
+    b.sheet('choices', [['list_name', 'name', 'label'], ['l', 'a b', 'A B'], ['l', 'c', 'C']])
+    b.sheet('settings', [['form_title', 'version'], ['No id', '1'], ['Second row', '2']])
+    b.save('bad_columns.xlsx')
+
+
 def missing_settings():
     b = Book()
     b.sheet('survey', [['type', 'name', 'label'], ['text', 'a', 'A']])
@@ -265,6 +289,7 @@ if __name__ == '__main__':
     observer_checklist(changed=True)
     kobo_style()
     bad_form()
+    bad_columns()
     missing_settings()
     bad_xml()
     with open(os.path.join(HERE, 'bad_not_a_zip.xlsx'), 'w') as f:
