@@ -180,9 +180,14 @@ void CheckAnswers(const Form& form, const std::vector<Question>& scope, const js
   const std::vector<const Question*> fields = AnswerFields(scope);
   for (const auto& [code, answer] : answers) {
     const std::string field = prefix + "." + std::string(code);
-    const auto it = std::find_if(fields.begin(), fields.end(),
-                                 [&](const Question* f) { return f->code == code; });
-    if (it == fields.end()) {
+    const Question* found = nullptr;
+    for (const Question* f : fields) {
+      if (f->code == code) {
+        found = f;
+        break;
+      }
+    }
+    if (found == nullptr) {
       const Question* elsewhere = form.FindQuestion(code);
       if (elsewhere == nullptr) {
         errors.push_back({field, "unknown question code '" + std::string(code) + "' in form " +
@@ -197,7 +202,7 @@ void CheckAnswers(const Form& form, const std::vector<Question>& scope, const js
       }
       continue;
     }
-    const Question& q = **it;
+    const Question& q = *found;
     if (answer.is_null()) {
       if (q.required) errors.push_back({field, "required"});
       continue;

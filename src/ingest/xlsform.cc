@@ -475,6 +475,9 @@ class Reader {
           problem("required", "expected yes or no, got " + Quote(Get(t, row, "required")));
         }
       }
+      in_repeat_ = std::any_of(open.begin(), open.end(), [](const Frame& f) {
+        return f.question.type == QuestionType::kRepeat;
+      });
       if (ok) ok = Complete(q, list, t, row);
       const bool container = q.type == QuestionType::kGroup || q.type == QuestionType::kRepeat;
       if (container) {
@@ -595,6 +598,8 @@ class Reader {
         problem("figure", "unknown protocol figure " + Quote(q.figure));
       } else if (q.type != QuestionType::kInteger) {
         problem("figure", "only integer questions copy protocol figures");
+      } else if (in_repeat_) {
+        problem("figure", "a protocol figure is copied once per station, not inside a repeat");
       } else if (!figures_.insert(q.figure + ":" + q.contestant).second) {
         problem("figure", "another question already copies this figure");
       }
@@ -662,6 +667,7 @@ class Reader {
   std::vector<XlsxSheet> sheets_;
   std::map<std::string, List> lists_;
   std::set<std::string> figures_;
+  bool in_repeat_ = false;  // the row being read is inside a repeat
   core::Form form_;
 };
 

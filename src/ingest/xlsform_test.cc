@@ -178,8 +178,10 @@ TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
                   "survey!G10: only select, yes/no and number questions have negative "
                   "answers",
                   "survey!A11: type \"image\" is not yet supported", "survey!B12: name is missing",
-                  "survey!A13: group \"empty\" holds no question",
-                  "survey!B14: end_group names \"other\" but closes \"empty\""));
+                  "survey!A13: repeat \"copies\" holds no question",
+                  "survey!I14: a protocol figure is copied once per station, not inside a repeat",
+                  "survey!A16: group \"empty\" holds no question",
+                  "survey!B17: end_group names \"other\" but closes \"empty\""));
 }
 
 TEST(XlsForm, RefusesAMissingSheet) {

@@ -256,8 +256,11 @@ Result<XlsxSheet> ReadSheet(const Archive& archive, const std::string& part, std
         std::size_t index = 0;
         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), index);
         if (ec != std::errc() || end != v.data() + v.size() || index >= shared.size()) {
-          return Fail(Bad(
-              part, "cell " + where + " names shared string \"" + v + "\", which does not exist"));
+          return Fail(Bad(part, std::string("cell ")
+                                    .append(where)
+                                    .append(" names shared string \"")
+                                    .append(v)
+                                    .append("\", which does not exist")));
         }
         cell.text = shared[index];
       } else if (type == "inlineStr") {
@@ -267,7 +270,8 @@ Result<XlsxSheet> ReadSheet(const Archive& archive, const std::string& part, std
       } else if (type == "str") {
         cell.text = Unescape(v);
       } else if (type == "e") {
-        return Fail(Bad(part, "cell " + where + " holds the error " + v));
+        return Fail(
+            Bad(part, std::string("cell ").append(where).append(" holds the error ").append(v)));
       } else if (type.empty() || type == "n") {
         cell.text = NumberText(v);
       } else {
@@ -332,8 +336,11 @@ Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes,
     const std::string id = RelationshipId(s).value();
     auto rel = rels->find(id);
     if (rel == rels->end()) {
-      return Fail(
-          Bad(rels_name, "no part for sheet \"" + name + "\" (relationship \"" + id + "\")"));
+      return Fail(Bad(rels_name, std::string("no part for sheet \"")
+                                     .append(name)
+                                     .append("\" (relationship \"")
+                                     .append(id)
+                                     .append("\")")));
     }
     // Chart sheets and dialog sheets hold no cells.
     if (!rel->second.first.ends_with("/worksheet")) continue;

@@ -260,6 +260,9 @@ def bad_columns():
         ['geopoint', 'p', None, None, None, None, 'no'],
         ['image', 'photo', 'Photo of the protocol'],
         ['text'],
+        ['begin_repeat', 'copies'],
+        ['integer', 'copy', None, None, None, None, None, None, 'valid'],
+        ['end_repeat'],
         ['begin_group', 'empty'],
         ['end_group', 'other'],
     ])
