@@ -476,8 +476,11 @@ TEST(FormFromJson, RejectsBadStructure) {
                  "$.questions[0].relevant", "expected text");
   std::string deep = R"({"code": "L0", "type": "text"})";
   for (int i = 1; i <= kMaxQuestionNesting + 1; ++i) {
-    deep =
-        R"({"code": "L)" + std::to_string(i) + R"(", "type": "group", "children": [)" + deep + "]}";
+    deep = std::string(R"({"code": "L)")
+               .append(std::to_string(i))
+               .append(R"(", "type": "group", "children": [)")
+               .append(deep)
+               .append("]}");
   }
   auto form = FormFromJson(FormWithQuestion(deep));
   ASSERT_FALSE(form.has_value());

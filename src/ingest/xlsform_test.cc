@@ -39,6 +39,7 @@ std::vector<std::string> Problems(const std::string& bytes) {
   auto form = ReadXlsForm(bytes, &problems);
   EXPECT_FALSE(form.has_value());
   std::vector<std::string> out;
+  out.reserve(problems.size());
   for (const XlsFormProblem& p : problems) out.push_back(p.ToString());
   return out;
 }
