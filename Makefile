@@ -6,7 +6,7 @@ VIGIL := build/release/src/cli/vigil
 DEMO_DATA ?= vigil-demo
 DEMO_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan demo test test-release test-asan bench format format-check tidy clean
+.PHONY: all deps build build-asan demo test test-release test-asan bench fuzz fuzz-smoke format format-check tidy clean
 
 all: build
 
@@ -25,14 +25,26 @@ build-asan: deps
 demo: build
 	$(VIGIL) demo --data $(DEMO_DATA) --listen $(DEMO_LISTEN)
 
-# The whole suite, optimised, then again under AddressSanitizer + UBSan.
-test: format-check test-release test-asan
+# The whole suite, optimised, then again under AddressSanitizer + UBSan, then
+# a short fuzzing run of every parser.
+test: format-check test-release test-asan fuzz-smoke
 
 test-release: build
 	ctest --preset release -j $(JOBS)
 
 test-asan: build-asan
 	ctest --preset asan -j $(JOBS)
+
+# Fuzzing: each libFuzzer target of fuzz/ for FUZZ_SECONDS seconds (Clang,
+# ASan + UBSan; docs/fuzzing.md). fuzz-smoke is the short run `make test` does.
+FUZZ_SECONDS ?= 180
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 # Benchmarks: Google Benchmark programs and the HTTP load generator.
 bench: build

@@ -441,25 +441,25 @@ TEST_F(AuditTamper, DeletedSubmissionIsNamedByItsAuditEntry) {
 TEST_F(AuditTamper, SubmissionInsertedOutsideVigilIsReported) {
   ASSERT_NO_FATAL_FAILURE(InsertForgedSubmission(log_.back().seq + 1));
 
+  // The reports per station agree: the store counts rows added after its
+  // last fold again when it opens (see SqliteStore::WriteSubmissions).
   const std::optional<service::AuditReport> report = Verify();
   ASSERT_TRUE(report.has_value());
   EXPECT_FALSE(report->chain_break.has_value());
   EXPECT_THAT(report->problems,
-              UnorderedElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry")),
-                                   HasSubstr("station PS-04: the store counts 0 current reports, "
-                                             "its submissions hold 1")));
+              ElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry"))));
 }
 
 TEST_F(AuditTamper, SubmissionInsertedUnderAnotherSubmissionsEntryIsReported) {
   ASSERT_NO_FATAL_FAILURE(InsertForgedSubmission(SeqOf(kSecond)));
 
+  // The reports per station agree: the store counts rows added after its
+  // last fold again when it opens (see SqliteStore::WriteSubmissions).
   const std::optional<service::AuditReport> report = Verify();
   ASSERT_TRUE(report.has_value());
   EXPECT_FALSE(report->chain_break.has_value());
   EXPECT_THAT(report->problems,
-              UnorderedElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry")),
-                                   HasSubstr("station PS-04: the store counts 0 current reports, "
-                                             "its submissions hold 1")));
+              ElementsAre(AllOf(HasSubstr(kForged), HasSubstr("no audit entry"))));
 }
 
 TEST_F(AuditTamper, RevivedSupersededVersionIsReported) {

@@ -264,8 +264,15 @@ class HttpServer::BasicSession : public HttpServer::Session,
     keep_alive_ = request_.keep_alive();
     auto self = shared_from_this();
     server_.handler_(request_, peer_, [self](Reply reply) {
-      net::post(self->stream_.get_executor(),
-                [self, reply = std::move(reply)]() mutable { self->Send(std::move(reply)); });
+      auto send = [self, reply = std::move(reply)]() mutable {
+        net::post(self->stream_.get_executor(),
+                  [self, reply = std::move(reply)]() mutable { self->Send(std::move(reply)); });
+      };
+      if (self->server_.ioc_.get_executor().running_in_this_thread()) {
+        send();
+      } else {
+        self->server_.PostFromOutside(std::move(send));
+      }
     });
   }
 
@@ -436,6 +443,22 @@ void HttpServer::StartSession(std::shared_ptr<Session> session) {
     sessions_.push_back(session);
   }
   session->Start();
+}
+
+void HttpServer::PostFromOutside(std::function<void()> send) {
+  {
+    std::lock_guard lock(outside_mu_);
+    outside_.push_back(std::move(send));
+    if (outside_.size() > 1) return;  // a hand-off is already on its way
+  }
+  net::post(ioc_, [this] {
+    std::vector<std::function<void()>> sends;
+    {
+      std::lock_guard lock(outside_mu_);
+      sends.swap(outside_);
+    }
+    for (auto& send : sends) send();
+  });
 }
 
 void HttpServer::Run() {

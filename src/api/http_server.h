@@ -107,6 +107,7 @@ class HttpServer {
   void StartSession(std::shared_ptr<Session> session);
   void SessionStarted();
   void SessionEnded();
+  void PostFromOutside(std::function<void()> send);
   void LogRequest(const std::string& remote, const Request& request, const Reply& reply,
                   std::size_t bytes_out, std::chrono::steady_clock::time_point start);
 
@@ -133,6 +134,14 @@ class HttpServer {
 
   std::mutex sessions_mu_;
   std::vector<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
+
+  // Replies made on threads of other components (the committer's sync
+  // thread answers a whole group of submissions at once) wait here for one
+  // hand-off to the I/O threads per group rather than one per reply: each
+  // post from outside may wake a thread. After ioc_, so that replies never
+  // handed off end (and their connections with them) while it still exists.
+  std::mutex outside_mu_;
+  std::vector<std::function<void()>> outside_;  // GUARDED_BY(outside_mu_)
 };
 
 }  // namespace vigil::api

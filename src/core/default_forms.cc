@@ -2,13 +2,293 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 #include <string>
+#include <string_view>
 
 namespace vigil::core {
 
 namespace {
 
-// The voting checklist. Codes are short so that they can be typed in an SMS.
+// The opening checklist: from the commission's arrival to the first voter.
+// SMS tags run AA, AB, ... in question order, skipping I, L and O, as on
+// NDI's Apollo checklists; the comment question takes an SMS's "@" text.
+constexpr const char* kOpeningForm = R"json({
+ "code": "O",
+ "version": "2026.1",
+ "phase": "opening",
+ "title": {
+  "en": "Opening",
+  "ru": "Открытие участка"
+ },
+ "sms_prefix": "O",
+ "sms_comment": "OC",
+ "questions": [
+  {
+   "code": "OA",
+   "type": "time",
+   "labels": {
+    "en": "Time of arrival",
+    "ru": "Время прибытия"
+   },
+   "required": true,
+   "sms": "AA"
+  },
+  {
+   "code": "O1",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were you able to observe without restriction?",
+    "ru": "Могли ли вы наблюдать без ограничений?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "required": true,
+   "sms": "AB"
+  },
+  {
+   "code": "O2",
+   "type": "select_one",
+   "labels": {
+    "en": "When did the polling station open?",
+    "ru": "Когда открылся участок?"
+   },
+   "options": [
+    {
+     "value": "early",
+     "labels": {
+      "en": "Early",
+      "ru": "Раньше времени"
+     }
+    },
+    {
+     "value": "on_time",
+     "labels": {
+      "en": "On time",
+      "ru": "Вовремя"
+     }
+    },
+    {
+     "value": "late",
+     "labels": {
+      "en": "Late",
+      "ru": "С опозданием"
+     }
+    },
+    {
+     "value": "not_opened",
+     "labels": {
+      "en": "Did not open",
+      "ru": "Не открылся"
+     }
+    }
+   ],
+   "required": true,
+   "negative": [
+    "early",
+    "late",
+    "not_opened"
+   ],
+   "criteria": [
+    "universality"
+   ],
+   "sms": "AC"
+  },
+  {
+   "code": "O3",
+   "type": "yes_no",
+   "labels": {
+    "en": "Did the commission meet on time?",
+    "ru": "Собралась ли комиссия вовремя?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AD"
+  },
+  {
+   "code": "O4",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were all essential materials present?",
+    "ru": "Были ли в наличии все необходимые материалы?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "universality"
+   ],
+   "sms": "AE"
+  },
+  {
+   "code": "O5",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were the ballot boxes shown empty and then sealed?",
+    "ru": "Были ли ящики для голосования показаны пустыми и опечатаны?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "confidence",
+    "accountability"
+   ],
+   "sms": "AF"
+  },
+  {
+   "code": "O6",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were the ballots counted and the number recorded?",
+    "ru": "Были ли бюллетени пересчитаны, а их число записано?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AG"
+  },
+  {
+   "code": "O7",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were unauthorized persons present?",
+    "ru": "Присутствовали ли посторонние лица?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "transparency",
+    "confidence"
+   ],
+   "sms": "AH"
+  },
+  {
+   "code": "O8",
+   "type": "select_multiple",
+   "labels": {
+    "en": "Who were the unauthorized persons?",
+    "ru": "Кто из посторонних присутствовал?"
+   },
+   "options": [
+    {
+     "value": "police",
+     "labels": {
+      "en": "Police or security",
+      "ru": "Полиция или силовые структуры"
+     }
+    },
+    {
+     "value": "officials",
+     "labels": {
+      "en": "Local officials",
+      "ru": "Представители местной власти"
+     }
+    },
+    {
+     "value": "party",
+     "labels": {
+      "en": "Party or candidate representatives",
+      "ru": "Представители партий или кандидатов"
+     }
+    },
+    {
+     "value": "other",
+     "labels": {
+      "en": "Others",
+      "ru": "Другие"
+     }
+    }
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "sms": "AJ"
+  },
+  {
+   "code": "O9",
+   "type": "yes_no",
+   "labels": {
+    "en": "Was there campaign material in or near the polling station?",
+    "ru": "Были ли агитационные материалы на участке или рядом с ним?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "equality",
+    "political_pluralism"
+   ],
+   "sms": "AK"
+  },
+  {
+   "code": "O10",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were party agents or citizen observers present?",
+    "ru": "Присутствовали ли представители партий или гражданские наблюдатели?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "political_pluralism",
+    "transparency"
+   ],
+   "sms": "AM"
+  },
+  {
+   "code": "O11",
+   "type": "assessment",
+   "labels": {
+    "en": "Overall assessment of the opening",
+    "ru": "Общая оценка открытия участка"
+   },
+   "required": true,
+   "negative": [
+    "bad",
+    "very_bad"
+   ],
+   "criteria": [
+    "confidence"
+   ],
+   "sms": "AN"
+  },
+  {
+   "code": "OD",
+   "type": "time",
+   "labels": {
+    "en": "Time of departure",
+    "ru": "Время ухода"
+   },
+   "sms": "AP"
+  },
+  {
+   "code": "OC",
+   "type": "text",
+   "labels": {
+    "en": "Comments",
+    "ru": "Комментарии"
+   },
+   "max": 2000
+  }
+ ]
+})json";
+
+// The voting checklist. Codes are short so that they can be typed in an SMS;
+// the SMS tags (AA, AB, ...) are what a coded SMS carries.
 constexpr const char* kVotingForm = R"json({
  "code": "V",
  "version": "2026.1",
@@ -17,6 +297,8 @@ constexpr const char* kVotingForm = R"json({
   "en": "Voting",
   "ru": "Голосование"
  },
+ "sms_prefix": "V",
+ "sms_comment": "VC",
  "questions": [
   {
    "code": "VA",
@@ -25,7 +307,8 @@ constexpr const char* kVotingForm = R"json({
     "en": "Time of arrival",
     "ru": "Время прибытия"
    },
-   "required": true
+   "required": true,
+   "sms": "AA"
   },
   {
    "code": "V1",
@@ -40,7 +323,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AB"
   },
   {
    "code": "V2",
@@ -54,7 +338,23 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "universality"
-   ]
+   ],
+   "sms": "AC"
+  },
+  {
+   "code": "V21",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were there long queues of voters?",
+    "ru": "Были ли длинные очереди избирателей?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "universality"
+   ],
+   "sms": "AD"
   },
   {
    "code": "V3",
@@ -69,7 +369,8 @@ constexpr const char* kVotingForm = R"json({
    "criteria": [
     "equality",
     "political_pluralism"
-   ]
+   ],
+   "sms": "AE"
   },
   {
    "code": "V4",
@@ -83,7 +384,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "confidence"
-   ]
+   ],
+   "sms": "AF"
   },
   {
    "code": "V5",
@@ -97,7 +399,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "confidence"
-   ]
+   ],
+   "sms": "AG"
   },
   {
    "code": "V6",
@@ -111,7 +414,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AH"
   },
   {
    "code": "V7",
@@ -125,7 +429,8 @@ constexpr const char* kVotingForm = R"json({
    "negative_above": 0,
    "criteria": [
     "universality"
-   ]
+   ],
+   "sms": "AJ"
   },
   {
    "code": "V8",
@@ -139,7 +444,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AK"
   },
   {
    "code": "V9",
@@ -153,7 +459,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "equality"
-   ]
+   ],
+   "sms": "AM"
   },
   {
    "code": "V10",
@@ -168,7 +475,8 @@ constexpr const char* kVotingForm = R"json({
    "criteria": [
     "equality",
     "accountability"
-   ]
+   ],
+   "sms": "AN"
   },
   {
    "code": "V11",
@@ -183,7 +491,8 @@ constexpr const char* kVotingForm = R"json({
    "criteria": [
     "confidence",
     "accountability"
-   ]
+   ],
+   "sms": "AP"
   },
   {
    "code": "V12",
@@ -197,7 +506,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AQ"
   },
   {
    "code": "V13",
@@ -211,7 +521,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "confidence"
-   ]
+   ],
+   "sms": "AR"
   },
   {
    "code": "V14",
@@ -226,7 +537,8 @@ constexpr const char* kVotingForm = R"json({
    "criteria": [
     "transparency",
     "confidence"
-   ]
+   ],
+   "sms": "AS"
   },
   {
    "code": "V15",
@@ -241,7 +553,8 @@ constexpr const char* kVotingForm = R"json({
    "criteria": [
     "political_pluralism",
     "transparency"
-   ]
+   ],
+   "sms": "AT"
   },
   {
    "code": "V16",
@@ -252,7 +565,8 @@ constexpr const char* kVotingForm = R"json({
    },
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AU"
   },
   {
    "code": "V17",
@@ -266,7 +580,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "universality"
-   ]
+   ],
+   "sms": "AV"
   },
   {
    "code": "V18",
@@ -279,7 +594,8 @@ constexpr const char* kVotingForm = R"json({
    "max": 50,
    "criteria": [
     "equality"
-   ]
+   ],
+   "sms": "AW"
   },
   {
    "code": "V19",
@@ -289,7 +605,8 @@ constexpr const char* kVotingForm = R"json({
     "ru": "Сколько избирателей в списке для голосования вне помещения?"
    },
    "min": 0,
-   "max": 5000
+   "max": 5000,
+   "sms": "AX"
   },
   {
    "code": "V20",
@@ -305,7 +622,8 @@ constexpr const char* kVotingForm = R"json({
    ],
    "criteria": [
     "confidence"
-   ]
+   ],
+   "sms": "AY"
   },
   {
    "code": "VD",
@@ -313,7 +631,8 @@ constexpr const char* kVotingForm = R"json({
    "labels": {
     "en": "Time of departure",
     "ru": "Время ухода"
-   }
+   },
+   "sms": "AZ"
   },
   {
    "code": "VC",
@@ -337,6 +656,8 @@ constexpr const char* kCountingForm = R"json({
   "en": "Counting",
   "ru": "Подсчёт голосов"
  },
+ "sms_prefix": "C",
+ "sms_comment": "CC",
  "questions": [
   {
    "code": "CA",
@@ -345,7 +666,8 @@ constexpr const char* kCountingForm = R"json({
     "en": "Time the count started",
     "ru": "Время начала подсчёта"
    },
-   "required": true
+   "required": true,
+   "sms": "AA"
   },
   {
    "code": "C1",
@@ -359,7 +681,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AB"
   },
   {
    "code": "C2",
@@ -373,7 +696,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AC"
   },
   {
    "code": "C3",
@@ -387,7 +711,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AD"
   },
   {
    "code": "C4",
@@ -402,7 +727,8 @@ constexpr const char* kCountingForm = R"json({
    "criteria": [
     "equality",
     "confidence"
-   ]
+   ],
+   "sms": "AE"
   },
   {
    "code": "C5",
@@ -416,7 +742,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AF"
   },
   {
    "code": "C6",
@@ -430,7 +757,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AG"
   },
   {
    "code": "C7",
@@ -444,7 +772,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AH"
   },
   {
    "code": "C8",
@@ -458,7 +787,8 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "transparency"
-   ]
+   ],
+   "sms": "AJ"
   },
   {
    "code": "C9",
@@ -472,7 +802,109 @@ constexpr const char* kCountingForm = R"json({
    "negative_above": 0,
    "criteria": [
     "accountability"
-   ]
+   ],
+   "sms": "AK"
+  },
+  {
+   "code": "C10",
+   "type": "select_multiple",
+   "labels": {
+    "en": "Who was present during the count?",
+    "ru": "Кто присутствовал при подсчёте?"
+   },
+   "options": [
+    {
+     "value": "party_agents",
+     "labels": {
+      "en": "Party or candidate agents",
+      "ru": "Представители партий или кандидатов"
+     }
+    },
+    {
+     "value": "citizen_observers",
+     "labels": {
+      "en": "Citizen observers",
+      "ru": "Гражданские наблюдатели"
+     }
+    },
+    {
+     "value": "international_observers",
+     "labels": {
+      "en": "Other international observers",
+      "ru": "Другие международные наблюдатели"
+     }
+    },
+    {
+     "value": "media",
+     "labels": {
+      "en": "Media",
+      "ru": "Журналисты"
+     }
+    },
+    {
+     "value": "police",
+     "labels": {
+      "en": "Police",
+      "ru": "Полиция"
+     }
+    },
+    {
+     "value": "officials",
+     "labels": {
+      "en": "Local officials",
+      "ru": "Представители местной власти"
+     }
+    }
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "sms": "AM"
+  },
+  {
+   "code": "C11",
+   "type": "yes_no",
+   "labels": {
+    "en": "Was anyone expelled or refused entry during the count?",
+    "ru": "Был ли кто-либо удалён или не допущен на подсчёт?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "sms": "AN"
+  },
+  {
+   "code": "C12",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were ballots sorted correctly?",
+    "ru": "Правильно ли были рассортированы бюллетени?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AP"
+  },
+  {
+   "code": "C13",
+   "type": "yes_no",
+   "labels": {
+    "en": "Did police or others phone the results to anyone before the protocol was signed?",
+    "ru": "Сообщали ли полиция или другие лица результаты по телефону до подписания протокола?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "confidence"
+   ],
+   "sms": "AQ"
   },
   {
    "code": "CR",
@@ -483,7 +915,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "registered"
+   "figure": "registered",
+   "sms": "AR"
   },
   {
    "code": "CB",
@@ -494,7 +927,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "ballots_received"
+   "figure": "ballots_received",
+   "sms": "AS"
   },
   {
    "code": "CI",
@@ -505,7 +939,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "issued"
+   "figure": "issued",
+   "sms": "AT"
   },
   {
    "code": "CX",
@@ -516,7 +951,40 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "cancelled"
+   "figure": "cancelled",
+   "sms": "AU"
+  },
+  {
+   "code": "CL",
+   "type": "integer",
+   "labels": {
+    "en": "Protocol: ballots lost",
+    "ru": "Протокол: число утраченных бюллетеней"
+   },
+   "min": 0,
+   "max": 1000000,
+   "figure": "lost",
+   "negative_above": 0,
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AV"
+  },
+  {
+   "code": "CU",
+   "type": "integer",
+   "labels": {
+    "en": "Protocol: unaccounted ballots found",
+    "ru": "Протокол: число неучтённых бюллетеней"
+   },
+   "min": 0,
+   "max": 1000000,
+   "figure": "unaccounted",
+   "negative_above": 0,
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AW"
   },
   {
    "code": "CF",
@@ -527,7 +995,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "in_boxes"
+   "figure": "in_boxes",
+   "sms": "AX"
   },
   {
    "code": "CV",
@@ -538,7 +1007,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "valid"
+   "figure": "valid",
+   "sms": "AY"
   },
   {
    "code": "CN",
@@ -549,7 +1019,8 @@ constexpr const char* kCountingForm = R"json({
    },
    "min": 0,
    "max": 1000000,
-   "figure": "invalid"
+   "figure": "invalid",
+   "sms": "AZ"
   },
   {
    "code": "CO",
@@ -565,7 +1036,17 @@ constexpr const char* kCountingForm = R"json({
    ],
    "criteria": [
     "confidence"
-   ]
+   ],
+   "sms": "BA"
+  },
+  {
+   "code": "CD",
+   "type": "time",
+   "labels": {
+    "en": "Time of departure",
+    "ru": "Время ухода"
+   },
+   "sms": "BB"
   },
   {
    "code": "CC",
@@ -578,6 +1059,414 @@ constexpr const char* kCountingForm = R"json({
   }
  ]
 })json";
+
+// The tabulation checklist, at the district commission that adds up the
+// polling stations' protocols.
+constexpr const char* kTabulationForm = R"json({
+ "code": "T",
+ "version": "2026.1",
+ "phase": "tabulation",
+ "title": {
+  "en": "Tabulation",
+  "ru": "Установление итогов"
+ },
+ "sms_prefix": "T",
+ "sms_comment": "TC",
+ "questions": [
+  {
+   "code": "TA",
+   "type": "time",
+   "labels": {
+    "en": "Time of arrival",
+    "ru": "Время прибытия"
+   },
+   "required": true,
+   "sms": "AA"
+  },
+  {
+   "code": "T1",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were you able to observe without restriction?",
+    "ru": "Могли ли вы наблюдать без ограничений?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "required": true,
+   "sms": "AB"
+  },
+  {
+   "code": "T2",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were the conditions for tabulation adequate (space, equipment, order)?",
+    "ru": "Были ли условия для установления итогов надлежащими (помещение, оборудование, порядок)?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AC"
+  },
+  {
+   "code": "T3",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were you able to observe the data entry?",
+    "ru": "Могли ли вы наблюдать за вводом данных?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "sms": "AD"
+  },
+  {
+   "code": "T4",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were protocols corrected without a recount?",
+    "ru": "Исправлялись ли протоколы без пересчёта?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "accountability",
+    "confidence"
+   ],
+   "sms": "AE"
+  },
+  {
+   "code": "T5",
+   "type": "yes_no",
+   "labels": {
+    "en": "Did protocols arrive incomplete or pre-signed?",
+    "ru": "Поступали ли протоколы незаполненными или заранее подписанными?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AF"
+  },
+  {
+   "code": "T6",
+   "type": "yes_no",
+   "labels": {
+    "en": "Was access to the tabulation restricted?",
+    "ru": "Ограничивался ли доступ к установлению итогов?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "transparency"
+   ],
+   "sms": "AG"
+  },
+  {
+   "code": "T7",
+   "type": "yes_no",
+   "labels": {
+    "en": "Were unauthorized persons present or directing the work?",
+    "ru": "Присутствовали ли посторонние лица или руководили ли они работой?"
+   },
+   "negative": [
+    "yes"
+   ],
+   "criteria": [
+    "transparency",
+    "confidence"
+   ],
+   "sms": "AH"
+  },
+  {
+   "code": "T8",
+   "type": "integer",
+   "labels": {
+    "en": "How many precinct protocols arrived while you were present?",
+    "ru": "Сколько протоколов участковых комиссий поступило при вас?"
+   },
+   "min": 0,
+   "max": 10000,
+   "sms": "AJ"
+  },
+  {
+   "code": "T9",
+   "type": "assessment",
+   "labels": {
+    "en": "Overall assessment of the tabulation",
+    "ru": "Общая оценка установления итогов"
+   },
+   "required": true,
+   "negative": [
+    "bad",
+    "very_bad"
+   ],
+   "criteria": [
+    "confidence"
+   ],
+   "sms": "AK"
+  },
+  {
+   "code": "TD",
+   "type": "time",
+   "labels": {
+    "en": "Time of departure",
+    "ru": "Время ухода"
+   },
+   "sms": "AM"
+  },
+  {
+   "code": "TC",
+   "type": "text",
+   "labels": {
+    "en": "Comments",
+    "ru": "Комментарии"
+   },
+   "max": 2000
+  }
+ ]
+})json";
+
+// One incident: what, who saw it, how serious. "critical" severity
+// (violence, ballot stuffing seen, observers expelled) is what must alert the
+// core team at once. Its SMS prefix is X, not I: a lone I is too easily
+// typed or read as the digit 1. What happened is the "@" text of the SMS.
+constexpr const char* kIncidentForm = R"json({
+ "code": "I",
+ "version": "2026.1",
+ "phase": "incident",
+ "title": {
+  "en": "Incident",
+  "ru": "Инцидент"
+ },
+ "sms_prefix": "X",
+ "sms_comment": "I2",
+ "questions": [
+  {
+   "code": "IA",
+   "type": "time",
+   "labels": {
+    "en": "Time of the incident",
+    "ru": "Время инцидента"
+   },
+   "required": true,
+   "sms": "AA"
+  },
+  {
+   "code": "I1",
+   "type": "select_one",
+   "labels": {
+    "en": "Category",
+    "ru": "Категория"
+   },
+   "options": [
+    {
+     "value": "violence",
+     "labels": {
+      "en": "Violence or threat of violence",
+      "ru": "Насилие или угроза насилия"
+     }
+    },
+    {
+     "value": "intimidation",
+     "labels": {
+      "en": "Intimidation or pressure on voters",
+      "ru": "Запугивание избирателей или давление на них"
+     }
+    },
+    {
+     "value": "ballot_stuffing",
+     "labels": {
+      "en": "Ballot stuffing",
+      "ru": "Вброс бюллетеней"
+     }
+    },
+    {
+     "value": "multiple_voting",
+     "labels": {
+      "en": "Multiple voting or voting for others",
+      "ru": "Многократное голосование или голосование за других"
+     }
+    },
+    {
+     "value": "vote_buying",
+     "labels": {
+      "en": "Vote buying",
+      "ru": "Подкуп избирателей"
+     }
+    },
+    {
+     "value": "observer_obstructed",
+     "labels": {
+      "en": "Observers expelled or obstructed",
+      "ru": "Удаление наблюдателей или препятствия их работе"
+     }
+    },
+    {
+     "value": "unauthorized_persons",
+     "labels": {
+      "en": "Unauthorized persons directing the process",
+      "ru": "Посторонние лица руководят процессом"
+     }
+    },
+    {
+     "value": "procedure",
+     "labels": {
+      "en": "Serious breach of procedure",
+      "ru": "Грубое нарушение процедуры"
+     }
+    },
+    {
+     "value": "other",
+     "labels": {
+      "en": "Other",
+      "ru": "Другое"
+     }
+    }
+   ],
+   "required": true,
+   "criteria": [
+    "confidence"
+   ],
+   "sms": "AB"
+  },
+  {
+   "code": "I2",
+   "type": "text",
+   "labels": {
+    "en": "What happened?",
+    "ru": "Что произошло?"
+   },
+   "required": true,
+   "max": 2000
+  },
+  {
+   "code": "I3",
+   "type": "select_one",
+   "labels": {
+    "en": "Did you see it yourself?",
+    "ru": "Вы видели это сами?"
+   },
+   "options": [
+    {
+     "value": "observed",
+     "labels": {
+      "en": "Observed directly",
+      "ru": "Видел(а) сам(а)"
+     }
+    },
+    {
+     "value": "reported",
+     "labels": {
+      "en": "Reported by others",
+      "ru": "Со слов других"
+     }
+    }
+   ],
+   "required": true,
+   "sms": "AC"
+  },
+  {
+   "code": "I4",
+   "type": "select_one",
+   "labels": {
+    "en": "Severity",
+    "ru": "Серьёзность"
+   },
+   "options": [
+    {
+     "value": "minor",
+     "labels": {
+      "en": "Minor",
+      "ru": "Незначительный"
+     }
+    },
+    {
+     "value": "serious",
+     "labels": {
+      "en": "Serious",
+      "ru": "Серьёзный"
+     }
+    },
+    {
+     "value": "critical",
+     "labels": {
+      "en": "Critical: alert the core team now",
+      "ru": "Критический: срочно сообщить в штаб"
+     }
+    }
+   ],
+   "required": true,
+   "negative": [
+    "serious",
+    "critical"
+   ],
+   "criteria": [
+    "confidence"
+   ],
+   "sms": "AD"
+  },
+  {
+   "code": "I5",
+   "type": "yes_no",
+   "labels": {
+    "en": "Did the commission take action?",
+    "ru": "Приняла ли комиссия меры?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AE"
+  },
+  {
+   "code": "I6",
+   "type": "yes_no",
+   "labels": {
+    "en": "Was a complaint filed?",
+    "ru": "Была ли подана жалоба?"
+   },
+   "negative": [
+    "no"
+   ],
+   "criteria": [
+    "accountability"
+   ],
+   "sms": "AF"
+  }
+ ]
+})json";
+
+// The next free tag "PA", "PB", ... then "PAA", ...: the contestants' votes.
+std::string NextSmsTag(char first, std::set<std::string>& taken) {
+  static constexpr std::string_view kLetters = "ABCDEFGHJKMNPQRSTUVWXYZ";
+  for (char a : kLetters) {
+    std::string tag{first, a};
+    if (taken.insert(tag).second) return tag;
+  }
+  for (char a : kLetters) {
+    for (char b : kLetters) {
+      std::string tag{first, a, b};
+      if (taken.insert(tag).second) return tag;
+    }
+  }
+  return {};  // over 500 contestants: their votes are not sent by SMS
+}
 
 Form Load(const char* definition) {
   auto form = FormFromJson(boost::json::parse(definition));
@@ -594,6 +1483,8 @@ Form CountingForm(const std::vector<std::string>& contestants) {
   auto at = std::find_if(form.questions.begin(), form.questions.end(),
                          [](const Question& q) { return q.code == "CO"; });
   std::vector<Question> votes;
+  std::set<std::string> tags;
+  for (const Question& q : form.questions) tags.insert(q.sms);
   for (std::size_t i = 0; i < contestants.size(); ++i) {
     Question q;
     q.code = "P" + std::to_string(i + 1);
@@ -604,6 +1495,7 @@ Form CountingForm(const std::vector<std::string>& contestants) {
     q.max = 1000000;
     q.figure = "votes";
     q.contestant = contestants[i];
+    q.sms = NextSmsTag('P', tags);
     votes.push_back(std::move(q));
   }
   form.questions.insert(at, votes.begin(), votes.end());
@@ -611,7 +1503,8 @@ Form CountingForm(const std::vector<std::string>& contestants) {
 }
 
 std::vector<Form> DefaultForms(const std::vector<std::string>& contestants) {
-  return {Load(kVotingForm), CountingForm(contestants)};
+  return {Load(kVotingForm), CountingForm(contestants), Load(kOpeningForm), Load(kTabulationForm),
+          Load(kIncidentForm)};
 }
 
 }  // namespace vigil::core

@@ -117,6 +117,8 @@ bool IsContainer(QuestionType type) {
 struct FormKeys {
   std::set<std::string> codes;
   std::set<std::string> figures;  // "valid", "votes:Party A", ...
+  std::set<std::string> tags;     // SMS tags
+  int repeats = 0;                // repeats around the question being read
 };
 
 Result<std::vector<Question>> QuestionsFromJson(const json::value* qs, const std::string& path,
@@ -226,11 +228,32 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path,
     return Fail(Invalid(path + ".contestant",
                         "a contestant is named exactly when the figure is \"votes\""));
   }
+  if (const json::value* t = o.if_contains("sms")) {
+    if (!t->is_string() || !IsSmsTag(t->get_string())) {
+      return Fail(Invalid(path + ".sms", "expected 1 to 3 capital letters other than I, L and O"));
+    }
+    q.sms = t->get_string();
+    if (q.type == QuestionType::kText || q.type == QuestionType::kDecimal) {
+      return Fail(Invalid(path + ".sms", std::string("a ") + std::string(QuestionTypeName(q.type)) +
+                                             " question cannot be answered by SMS"));
+    }
+    // One digit per chosen option.
+    if (q.type == QuestionType::kSelectMultiple && q.options.size() > 9) {
+      return Fail(Invalid(path + ".sms", "an SMS can choose among at most 9 options"));
+    }
+  }
   if (!keys.codes.insert(q.code).second)
     return Fail(Invalid(path + ".code", "duplicate question code '" + q.code + "'"));
   if (!q.figure.empty() && !keys.figures.insert(q.figure + ":" + q.contestant).second) {
     return Fail(Invalid(path + ".figure", "another question already copies this figure"));
   }
+  if (!q.sms.empty() && !keys.tags.insert(q.sms).second)
+    return Fail(Invalid(path + ".sms", "duplicate SMS tag '" + q.sms + "'"));
+  // A repeat's items have no place in a station's protocol or in an SMS.
+  if (keys.repeats > 0 && !q.figure.empty())
+    return Fail(Invalid(path + ".figure", "a protocol figure cannot be copied inside a repeat"));
+  if (keys.repeats > 0 && !q.sms.empty())
+    return Fail(Invalid(path + ".sms", "a question inside a repeat cannot be answered by SMS"));
   auto hints = LabelsFromJson(o.if_contains("hints"), path + ".hints");
   if (!hints) return Fail(hints.error());
   q.hints = std::move(*hints);
@@ -260,7 +283,9 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path,
       return Fail(Invalid(path, "groups and repeats nest more than " +
                                     std::to_string(kMaxQuestionNesting) + " deep"));
     }
+    if (q.type == QuestionType::kRepeat) ++keys.repeats;
     auto list = QuestionsFromJson(children, path + ".children", depth + 1, keys);
+    if (q.type == QuestionType::kRepeat) --keys.repeats;
     if (!list) return Fail(list.error());
     q.children = std::move(*list);
   } else if (children != nullptr) {
@@ -325,6 +350,24 @@ std::vector<const Question*> AnswerFields(const std::vector<Question>& questions
   return out;
 }
 
+const Question* Form::FindSmsTag(std::string_view tag) const {
+  if (tag.empty()) return nullptr;
+  // Questions in groups too; those in repeats carry no tag.
+  for (const Question* q : AnswerFields(questions)) {
+    if (q->sms == tag) return q;
+  }
+  return nullptr;
+}
+
+bool IsSmsTag(std::string_view text) {
+  return IsSmsPrefix(text) && text.find_first_of("ILO") == std::string_view::npos;
+}
+
+bool IsSmsPrefix(std::string_view text) {
+  if (text.empty() || text.size() > 3) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 std::vector<std::string> Form::AllowedValues(const Question& q) {
   switch (q.type) {
     case QuestionType::kYesNo:
@@ -375,6 +418,7 @@ json::array QuestionsToJson(const std::vector<Question>& list) {
     }
     if (!q.figure.empty()) jq["figure"] = q.figure;
     if (!q.contestant.empty()) jq["contestant"] = q.contestant;
+    if (!q.sms.empty()) jq["sms"] = q.sms;
     // Left out when empty, so that forms without them encode as before.
     if (!q.hints.empty()) jq["hints"] = LabelsToJson(q.hints);
     if (!q.relevant.empty()) jq["relevant"] = q.relevant;
@@ -397,6 +441,8 @@ json::value FormToJson(const Form& form) {
                    {"phase", PhaseName(form.phase)},
                    {"title", LabelsToJson(form.title)}};
   if (!form.default_language.empty()) out["default_language"] = form.default_language;
+  if (!form.sms_prefix.empty()) out["sms_prefix"] = form.sms_prefix;
+  if (!form.sms_comment.empty()) out["sms_comment"] = form.sms_comment;
   out["questions"] = QuestionsToJson(form.questions);
   return out;
 }
@@ -422,10 +468,25 @@ Result<Form> FormFromJson(const json::value& v) {
   auto language = OptionalString(o, "default_language", "$");
   if (!language) return Fail(language.error());
   form.default_language = std::move(*language);
+  if (const json::value* p = o.if_contains("sms_prefix")) {
+    if (!p->is_string() || !IsSmsPrefix(p->get_string())) {
+      return Fail(Invalid("$.sms_prefix", "expected 1 to 3 capital letters"));
+    }
+    form.sms_prefix = p->get_string();
+  }
   FormKeys keys;
   auto questions = QuestionsFromJson(o.if_contains("questions"), "$.questions", 0, keys);
   if (!questions) return Fail(questions.error());
   form.questions = std::move(*questions);
+  if (const json::value* c = o.if_contains("sms_comment")) {
+    if (!c->is_string()) return Fail(Invalid("$.sms_comment", "expected a question code"));
+    form.sms_comment = c->get_string();
+    const Question* q = form.FindQuestion(form.sms_comment);
+    if (q == nullptr || q->type != QuestionType::kText) {
+      return Fail(Invalid("$.sms_comment",
+                          "'" + form.sms_comment + "' is not a text question of this form"));
+    }
+  }
   return form;
 }
 

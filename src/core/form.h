@@ -73,6 +73,11 @@ struct Question {
   // name), so that observers' copies can be set beside official results.
   std::string figure;
   std::string contestant;
+  // The tag that carries this question in a coded SMS ("AB" in
+  // "V1001AA1AB4"): 1-3 capital letters without I, L and O (an SMS reads
+  // those as 1 and 0), unique in the form. Empty: not answerable by SMS.
+  // Text and decimal questions have none.
+  std::string sms;
 
   // From XLSForm. The expressions (`relevant`, `constraint`, `calculation`)
   // are ODK XPath: stored and carried to the clients, which evaluate them; the
@@ -99,9 +104,18 @@ struct Form {
   Labels title;
   std::string default_language;  // XLSForm's; empty: none named
   std::vector<Question> questions;
+  // The letters that open a coded SMS for this form ("V" in "V1001AA1"):
+  // 1-3 capital letters, unique among a mission's current forms (checked
+  // when the SMS codebook is built). Unlike tags they may contain O, I and
+  // L, since they come before the part where those are read as digits.
+  // Empty: the form is not sent by SMS.
+  std::string sms_prefix;
+  // The code of the text question an SMS's "@comment" fills, or empty.
+  std::string sms_comment;
 
   // Any question of the form, inside groups and repeats too.
   const Question* FindQuestion(std::string_view question_code) const;
+  const Question* FindSmsTag(std::string_view tag) const;
   // The option values a question accepts (explicit or implied by its type).
   static std::vector<std::string> AllowedValues(const Question& q);
 };
@@ -119,10 +133,19 @@ inline constexpr int kMaxQuestionNesting = 8;
 // The JSON exchanged by GET /api/v1/forms/{code} and stored per version.
 boost::json::value FormToJson(const Form& form);
 // Checks the definition (unique codes, known types, options for select types,
-// min <= max, each protocol figure copied once, by an integer question;
-// children exactly for groups and repeats, a calculation exactly for
-// calculate questions) and names the first problem with its JSON path. Fields
-// added with XLSForm are optional, so forms stored before them still read.
+// min <= max, each protocol figure copied once, by an integer question; SMS
+// tags and prefix well formed, tags unique, no tag on text or decimal
+// questions nor on a multiple choice of more than 9 options, nor inside a
+// repeat; sms_comment naming a text question; children exactly for groups
+// and repeats, a calculation exactly for calculate questions) and names the
+// first problem with its JSON path. Fields added with XLSForm are optional,
+// so forms stored before them still read.
 Result<Form> FormFromJson(const boost::json::value& json);
+
+// True for 1-3 capital letters A-Z other than I, L and O: what an SMS tag
+// may be.
+bool IsSmsTag(std::string_view text);
+// True for 1-3 capital letters A-Z: what a form's SMS prefix may be.
+bool IsSmsPrefix(std::string_view text);
 
 }  // namespace vigil::core

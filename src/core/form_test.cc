@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 #include <string>
 
@@ -371,9 +372,13 @@ TEST(DefaultForms, CountingFormCopiesEveryProtocolFigureAndEachContestantsVotes)
       figures.insert(q.figure);
     }
   }
-  EXPECT_EQ(figures, (std::set<std::string>{"registered", "ballots_received", "issued", "cancelled",
-                                            "in_boxes", "valid", "invalid"}));
+  // Every figure of the control relations (analysis/protocol_checks).
+  EXPECT_EQ(figures,
+            (std::set<std::string>{"registered", "ballots_received", "issued", "cancelled", "lost",
+                                   "unaccounted", "in_boxes", "valid", "invalid"}));
   EXPECT_EQ(votes, (std::vector<std::string>{"P1=Alpha", "P2=Beta"}));
+  EXPECT_EQ(c.FindQuestion("P1")->sms, "PA");
+  EXPECT_EQ(c.FindQuestion("P2")->sms, "PB");
   // The votes come right before the overall assessment, as on a protocol.
   const auto at = [&](const char* code) {
     return std::find_if(c.questions.begin(), c.questions.end(),
@@ -485,6 +490,115 @@ TEST(FormFromJson, RejectsBadStructure) {
   auto form = FormFromJson(FormWithQuestion(deep));
   ASSERT_FALSE(form.has_value());
   EXPECT_NE(form.error().message().find("nest more than"), std::string::npos);
+}
+
+TEST(DefaultForms, ShipOpeningVotingCountingTabulationAndIncident) {
+  std::map<std::string, std::pair<Phase, std::string>> got;
+  for (const Form& form : DefaultForms()) got[form.code] = {form.phase, form.sms_prefix};
+  using P = std::pair<Phase, std::string>;
+  EXPECT_EQ(got, (std::map<std::string, P>{{"O", P{Phase::kOpening, "O"}},
+                                           {"V", P{Phase::kVoting, "V"}},
+                                           {"C", P{Phase::kCounting, "C"}},
+                                           {"T", P{Phase::kTabulation, "T"}},
+                                           {"I", P{Phase::kIncident, "X"}}}));
+  EXPECT_EQ(DefaultForms().front().code, "V");  // the demo and tests take the first
+}
+
+TEST(DefaultForms, GiveEverySmsAnswerableQuestionATagAndNameTheCommentQuestion) {
+  for (const Form& form : DefaultForms({"Alpha"})) {
+    SCOPED_TRACE(form.code);
+    ASSERT_FALSE(form.sms_comment.empty());
+    EXPECT_EQ(form.FindQuestion(form.sms_comment)->type, QuestionType::kText);
+    for (const Question& q : form.questions) {
+      if (q.type == QuestionType::kText) {
+        EXPECT_EQ(q.sms, "") << q.code;
+      } else {
+        EXPECT_TRUE(IsSmsTag(q.sms)) << q.code;
+        EXPECT_EQ(form.FindSmsTag(q.sms), &q) << q.code;
+      }
+    }
+  }
+}
+
+TEST(DefaultForms, IncidentFormHasCategorySourceAndACriticalSeverity) {
+  const std::vector<Form> forms = DefaultForms();
+  const Form& i =
+      *std::find_if(forms.begin(), forms.end(), [](const Form& f) { return f.code == "I"; });
+  EXPECT_EQ(i.FindQuestion("I1")->type, QuestionType::kSelectOne);
+  EXPECT_EQ(i.FindQuestion("I2")->type, QuestionType::kText);
+  EXPECT_EQ(Form::AllowedValues(*i.FindQuestion("I3")),
+            (std::vector<std::string>{"observed", "reported"}));
+  const std::vector<std::string> severity = Form::AllowedValues(*i.FindQuestion("I4"));
+  EXPECT_NE(std::find(severity.begin(), severity.end(), "critical"), severity.end());
+}
+
+json::value WithQuestion(const std::string& question_json, const std::string& form_fields = "") {
+  return json::parse(R"({"code": "S", "version": "1", "phase": "voting",)" + form_fields +
+                     R"( "questions": [{"code": "T1", "type": "text"}, )" + question_json + "]}");
+}
+
+std::string FormError(const json::value& v) {
+  auto form = FormFromJson(v);
+  return form ? "" : form.error().message();
+}
+
+TEST(FormSms, ReadsAndWritesTagsPrefixAndCommentQuestion) {
+  const json::value v = WithQuestion(R"({"code": "Q1", "type": "yes_no", "sms": "AB"})",
+                                     R"( "sms_prefix": "SX", "sms_comment": "T1",)");
+  const Form form = ParseOrDie(v);
+  EXPECT_EQ(form.sms_prefix, "SX");
+  EXPECT_EQ(form.sms_comment, "T1");
+  EXPECT_EQ(form.FindQuestion("Q1")->sms, "AB");
+  EXPECT_EQ(form.FindSmsTag("AB"), form.FindQuestion("Q1"));
+  EXPECT_EQ(form.FindSmsTag(""), nullptr);
+  const json::value encoded = FormToJson(form);
+  EXPECT_EQ(encoded.at("sms_prefix"), "SX");
+  EXPECT_EQ(encoded.at("questions").at(1).at("sms"), "AB");
+  EXPECT_EQ(FormToJson(ParseOrDie(encoded)), encoded);
+}
+
+TEST(FormSms, RefusesBadTagsNamingThePath) {
+  for (const char* tag :
+       {"\"AI\"", "\"LA\"", "\"O\"", "\"ab\"", "\"ABCD\"", "\"A1\"", "\"\"", "7"}) {
+    EXPECT_EQ(FormError(WithQuestion(std::string(R"({"code": "Q1", "type": "yes_no", "sms": )") +
+                                     tag + "}")),
+              "form definition: $.questions[1].sms: expected 1 to 3 capital letters other than I, "
+              "L and O")
+        << tag;
+  }
+}
+
+TEST(FormSms, RefusesDuplicateTags) {
+  const json::value v = json::parse(R"({"code": "S", "version": "1", "phase": "voting",
+    "questions": [{"code": "Q1", "type": "yes_no", "sms": "AB"},
+                  {"code": "Q2", "type": "yes_no", "sms": "AB"}]})");
+  EXPECT_EQ(FormError(v), "form definition: $.questions[1].sms: duplicate SMS tag 'AB'");
+}
+
+TEST(FormSms, RefusesTagsOnTextAndDecimalAndLongMultipleChoices) {
+  EXPECT_EQ(FormError(WithQuestion(R"({"code": "Q1", "type": "text", "sms": "AB"})")),
+            "form definition: $.questions[1].sms: a text question cannot be answered by SMS");
+  EXPECT_EQ(FormError(WithQuestion(R"({"code": "Q1", "type": "decimal", "sms": "AB"})")),
+            "form definition: $.questions[1].sms: a decimal question cannot be answered by SMS");
+  std::string options;
+  for (int i = 1; i <= 10; ++i)
+    options += (i > 1 ? "," : "") + ("{\"value\": \"" + std::to_string(i) + "\"}");
+  EXPECT_EQ(FormError(WithQuestion(R"({"code": "Q1", "type": "select_multiple", "sms": "AB",
+                                      "options": [)" +
+                                   options + "]}")),
+            "form definition: $.questions[1].sms: an SMS can choose among at most 9 options");
+}
+
+TEST(FormSms, RefusesBadPrefixAndCommentQuestion) {
+  const std::string q = R"({"code": "Q1", "type": "yes_no"})";
+  EXPECT_EQ(FormError(WithQuestion(q, R"( "sms_prefix": "ABCD",)")),
+            "form definition: $.sms_prefix: expected 1 to 3 capital letters");
+  EXPECT_EQ(FormError(WithQuestion(q, R"( "sms_prefix": "v",)")),
+            "form definition: $.sms_prefix: expected 1 to 3 capital letters");
+  EXPECT_EQ(FormError(WithQuestion(q, R"( "sms_comment": "Q1",)")),
+            "form definition: $.sms_comment: 'Q1' is not a text question of this form");
+  EXPECT_EQ(FormError(WithQuestion(q, R"( "sms_comment": "NOPE",)")),
+            "form definition: $.sms_comment: 'NOPE' is not a text question of this form");
 }
 
 }  // namespace

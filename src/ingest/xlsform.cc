@@ -257,7 +257,9 @@ class Reader {
   }
 
   void ReadSettings(const XlsxSheet& sheet) {
-    const Table t = Header(sheet, {"form_title", "form_id", "version", "default_language", "phase"},
+    const Table t = Header(sheet,
+                           {"form_title", "form_id", "version", "default_language", "phase",
+                            "sms_prefix", "sms_comment"},
                            {"form_title"});
     if (t.header_row == 0) return;
     for (const char* required : {"form_id", "version"}) {
@@ -287,6 +289,13 @@ class Reader {
     }
     if (t.Column("version") >= 0 && form_.version.empty())
       Problem(sheet.name, row.number, t.Column("version"), "version is empty");
+    form_.sms_prefix = Get(t, row, "sms_prefix");
+    if (!form_.sms_prefix.empty() && !core::IsSmsPrefix(form_.sms_prefix)) {
+      Problem(sheet.name, row.number, t.Column("sms_prefix"),
+              "sms_prefix " + Quote(form_.sms_prefix) + " is not 1 to 3 capital letters");
+    }
+    form_.sms_comment = Get(t, row, "sms_comment");
+    sms_comment_cell_ = {row.number, t.Column("sms_comment")};
     if (const std::string phase = Get(t, row, "phase"); !phase.empty()) {
       if (auto p = core::ParsePhase(Lower(phase))) {
         form_.phase = *p;
@@ -351,7 +360,7 @@ class Reader {
     const Table t = Header(sheet,
                            {"type", "name", "label", "hint", "required", "relevant", "constraint",
                             "constraint_message", "calculation", "appearance", "negative",
-                            "criteria", "figure", "contestant"},
+                            "criteria", "figure", "contestant", "sms"},
                            {"label", "hint", "constraint_message"});
     if (t.header_row == 0) return;
     for (const char* required : {"type", "name"}) {
@@ -500,6 +509,14 @@ class Reader {
                   ")");
     }
     form_.questions = std::move(open.front().question.children);
+    if (!form_.sms_comment.empty()) {
+      const core::Question* q = form_.FindQuestion(form_.sms_comment);
+      if (q == nullptr || q->type != QuestionType::kText) {
+        Problem(
+            "settings", sms_comment_cell_.first, sms_comment_cell_.second,
+            "sms_comment " + Quote(form_.sms_comment) + " is not a text question of the survey");
+      }
+    }
     if (form_.questions.empty() && problems_.empty())
       Problem(sheet.name, 0, -1, "the form has no question");
   }
@@ -604,6 +621,24 @@ class Reader {
         problem("figure", "another question already copies this figure");
       }
     }
+    q.sms = Get(t, row, "sms");
+    if (!q.sms.empty()) {
+      if (!core::IsSmsTag(q.sms)) {
+        problem("sms", "SMS tag " + Quote(q.sms) +
+                           " is not 1 to 3 capital letters other than I, L "
+                           "and O");
+      } else if (q.type == QuestionType::kText || q.type == QuestionType::kDecimal ||
+                 q.type == QuestionType::kNote || q.type == QuestionType::kCalculate ||
+                 q.type == QuestionType::kGroup || q.type == QuestionType::kRepeat) {
+        problem("sms", std::string("a ") + std::string(core::QuestionTypeName(q.type)) +
+                           " row cannot be answered by SMS");
+      } else if (in_repeat_) {
+        problem("sms", "a question inside a repeat cannot be answered by SMS");
+      } else if (auto [it, inserted] = sms_tags_.emplace(q.sms, row.number); !inserted) {
+        problem("sms", "SMS tag " + Quote(q.sms) + " is already used at row " +
+                           std::to_string(it->second));
+      }
+    }
     if (!q.figure.empty() && (q.figure == "votes") != !q.contestant.empty()) {
       problem("contestant", "a contestant is named exactly when the figure is \"votes\"");
     } else if (q.figure.empty() && !q.contestant.empty()) {
@@ -667,7 +702,9 @@ class Reader {
   std::vector<XlsxSheet> sheets_;
   std::map<std::string, List> lists_;
   std::set<std::string> figures_;
-  bool in_repeat_ = false;  // the row being read is inside a repeat
+  bool in_repeat_ = false;               // the row being read is inside a repeat
+  std::map<std::string, int> sms_tags_;  // tag -> row
+  std::pair<int, int> sms_comment_cell_{0, -1};
   core::Form form_;
 };
 

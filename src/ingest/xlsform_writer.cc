@@ -58,7 +58,7 @@ struct Columns {
   std::vector<std::string> label, hint, message;  // languages
   int type = 0, name = 1, label_at = 2, hint_at = 0, required = 0, relevant = 0, constraint = 0,
       message_at = 0, calculation = 0, appearance = 0, negative = 0, criteria = 0, figure = 0,
-      contestant = 0;
+      contestant = 0, sms = 0;
 };
 
 std::string Constraint(const Question& q) {
@@ -104,6 +104,7 @@ class Writer {
     c_.criteria = take(1);
     c_.figure = take(1);
     c_.contestant = take(1);
+    c_.sms = take(1);
     survey_.Put(c_.type, "type");
     survey_.Put(c_.name, "name");
     for (std::size_t i = 0; i < c_.label.size(); ++i)
@@ -121,6 +122,7 @@ class Writer {
     survey_.Put(c_.criteria, "criteria");
     survey_.Put(c_.figure, "figure");
     survey_.Put(c_.contestant, "contestant");
+    survey_.Put(c_.sms, "sms");
     survey_.NextRow();
     choices_.Put(0, "list_name");
     choices_.Put(1, "name");
@@ -216,6 +218,7 @@ class Writer {
       survey_.Put(c_.criteria, criteria);
       survey_.Put(c_.figure, q.figure);
       survey_.Put(c_.contestant, q.contestant);
+      survey_.Put(c_.sms, q.sms);
       survey_.NextRow();
       if (q.type == QuestionType::kGroup || q.type == QuestionType::kRepeat) {
         Questions(q.children);
@@ -249,6 +252,8 @@ Status WriteXlsForm(const core::Form& form, const std::string& path) {
   cells.emplace_back("version", form.version);
   if (!form.default_language.empty()) cells.emplace_back("default_language", form.default_language);
   cells.emplace_back("phase", std::string(core::PhaseName(form.phase)));
+  if (!form.sms_prefix.empty()) cells.emplace_back("sms_prefix", form.sms_prefix);
+  if (!form.sms_comment.empty()) cells.emplace_back("sms_comment", form.sms_comment);
   lxw_error error = survey.error() != LXW_NO_ERROR ? survey.error() : choices.error();
   for (std::size_t i = 0; i < cells.size() && error == LXW_NO_ERROR; ++i) {
     const auto col = static_cast<lxw_col_t>(i);

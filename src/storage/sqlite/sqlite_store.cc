@@ -147,6 +147,11 @@ Result<std::unique_ptr<ReadSnapshot>> SqliteStore::PinSnapshot() {
 // unless Commit() succeeded. Appends audit entries chained to the stored head,
 // which it reads inside the transaction so that several processes (a running
 // server and a CLI import) extend one chain.
+namespace {
+// How often WriteSubmissions folds the changes to station_reports into it.
+constexpr std::chrono::seconds kFoldInterval{1};
+}  // namespace
+
 class SqliteStore::WriteTransaction {
  public:
   explicit WriteTransaction(SqliteStore* store)
@@ -241,6 +246,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   // submissions (memory is charged only as pages are used).
   VIGIL_RETURN_IF_ERROR(store->writer_.Exec("PRAGMA cache_size=-65536"));
   VIGIL_RETURN_IF_ERROR(Migrate(store->writer_));
+  VIGIL_RETURN_IF_ERROR(store->LoadUnfoldedReports());
   auto checkpointer = WalCheckpointer::Start(path, store->writer_);
   if (!checkpointer) return Fail(checkpointer.error());
   store->checkpointer_ = std::move(*checkpointer);
@@ -269,6 +275,32 @@ SqliteStore::~SqliteStore() {
     (void)writer_.Exec("PRAGMA synchronous=FULL");
     ::close(wal_fd_);
   }
+  // Leaves station_reports whole for the next reader; should this fail, the
+  // next Open() counts the rest again.
+  (void)FoldReports();
+}
+
+Status SqliteStore::FoldReports() {
+  std::lock_guard lock(write_mu_);
+  if (unfolded_reports_.empty()) return Status::Ok();
+  VIGIL_RETURN_IF_ERROR(writer_.Exec("BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    auto fold = writer_.Prepare(
+        "INSERT INTO station_reports(form_code, station_code, current) VALUES (?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET current = current + excluded.current");
+    if (!fold) return fold.error();
+    for (const auto& [key, change] : unfolded_reports_) {
+      VIGIL_RETURN_IF_ERROR(fold->Bind(1, key.first).Bind(2, key.second).Bind(3, change).Run());
+    }
+    return writer_.Exec(
+        "UPDATE meta SET value = (SELECT CAST(coalesce(max(seq), 0) AS TEXT) FROM submissions) "
+        "WHERE key = 'station_reports_seq'");
+  }();
+  if (!s.ok()) {
+    (void)writer_.Exec("ROLLBACK");
+    return s;
+  }
+  return writer_.Exec("COMMIT");
 }
 
 Status SqliteStore::SyncWrites() {
@@ -1282,17 +1314,14 @@ Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(
       "INSERT INTO submissions(seq, instance_id, chain_seq, replaces, form_code, form_version, "
       "station_code, observer_code, received_at, actor, content_hash, body, audit_seq) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto count_stmt = db.Cached(
-      "INSERT INTO station_reports(form_code, station_code, current) VALUES (?, ?, ?) "
-      "ON CONFLICT DO UPDATE SET current = current + excluded.current");
-  for (auto* stmt : {&last_seq_stmt, &find_stmt, &supersede_stmt, &insert_stmt, &count_stmt}) {
+  for (auto* stmt : {&last_seq_stmt, &find_stmt, &supersede_stmt, &insert_stmt}) {
     if (!*stmt) return Fail(stmt->error());
   }
   Statement& last_seq = **last_seq_stmt;
   Statement* find = *find_stmt;
   Statement* supersede = *supersede_stmt;
   Statement* insert = *insert_stmt;
-  Statement* count = *count_stmt;
+  std::map<ReportKey, std::int64_t> reports;  // this batch's changes to station_reports
   auto last = last_seq.Step();
   if (!last) return Fail(last.error());
   std::int64_t seq = last_seq.Int(0);
@@ -1340,11 +1369,9 @@ Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(
         continue;
       }
       VIGIL_RETURN_IF_ERROR(supersede->Bind(1, s.instance_id).Bind(2, s.replaces).Run());
-      VIGIL_RETURN_IF_ERROR(
-          count->Bind(1, s.form_code).Bind(2, prior_station).Bind(3, std::int64_t{-1}).Run());
+      --reports[{s.form_code, std::move(prior_station)}];
     }
-    VIGIL_RETURN_IF_ERROR(
-        count->Bind(1, s.form_code).Bind(2, s.station_code).Bind(3, std::int64_t{1}).Run());
+    ++reports[{s.form_code, s.station_code}];
 
     const std::string hash_hex = ToHex(p.content_hash);
     json::object detail{
@@ -1367,8 +1394,54 @@ Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(
     seq = row_seq;
     outcomes.push_back(CommitOutcome::kStored);
   }
+
+  // station_reports is folded about once a second, not at every commit:
+  // its rows sit on random pages, so a small batch would write about one
+  // page of it per submission, as many as everything else it writes.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_fold_ < kFoldInterval) {
+    VIGIL_RETURN_IF_ERROR(tx.CommitUnsynced());
+    std::lock_guard lock(reports_mu_);
+    for (const auto& [key, change] : reports) unfolded_reports_[key] += change;
+    return outcomes;
+  }
+  for (const auto& [key, change] : unfolded_reports_) reports[key] += change;
+  auto fold = db.Cached(
+      "INSERT INTO station_reports(form_code, station_code, current) VALUES (?, ?, ?) "
+      "ON CONFLICT DO UPDATE SET current = current + excluded.current");
+  auto folded_through = db.Cached("UPDATE meta SET value = ? WHERE key = 'station_reports_seq'");
+  if (!fold) return Fail(fold.error());
+  if (!folded_through) return Fail(folded_through.error());
+  for (const auto& [key, change] : reports) {
+    if (change == 0) continue;
+    VIGIL_RETURN_IF_ERROR((*fold)->Bind(1, key.first).Bind(2, key.second).Bind(3, change).Run());
+  }
+  VIGIL_RETURN_IF_ERROR((*folded_through)->Bind(1, std::to_string(seq)).Run());
+  std::lock_guard lock(reports_mu_);
   VIGIL_RETURN_IF_ERROR(tx.CommitUnsynced());
+  unfolded_reports_.clear();
+  last_fold_ = now;
   return outcomes;
+}
+
+Status SqliteStore::LoadUnfoldedReports() {
+  // An edit counts -1 for the version it replaces, which may be folded or not.
+  auto stmt = writer_.Prepare(
+      "SELECT s.form_code, s.station_code, p.form_code, p.station_code FROM submissions s "
+      "LEFT JOIN submissions p ON p.instance_id = s.replaces "
+      "WHERE s.seq > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'station_reports_seq')");
+  if (!stmt) return stmt.error();
+  std::lock_guard lock(reports_mu_);
+  unfolded_reports_.clear();
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return Status::Ok();
+    ++unfolded_reports_[{std::string(stmt->Text(0)), std::string(stmt->Text(1))}];
+    if (!stmt->IsNull(2)) {
+      --unfolded_reports_[{std::string(stmt->Text(2)), std::string(stmt->Text(3))}];
+    }
+  }
 }
 
 Result<std::optional<SubmissionHistory>> SqliteStore::GetSubmission(
@@ -1436,17 +1509,27 @@ Result<std::vector<StationReports>> SqliteStore::CountReportsByStation(
     const std::string& form_code) {
   auto lease = AcquireReader();
   if (!lease) return Fail(lease.error());
-  auto stmt = lease->db().Prepare(
-      "SELECT station_code, current FROM station_reports WHERE form_code = ? AND current > 0 "
-      "ORDER BY station_code");
+  auto stmt =
+      lease->db().Prepare("SELECT station_code, current FROM station_reports WHERE form_code = ?");
   if (!stmt) return Fail(stmt.error());
   stmt->Bind(1, form_code);
+  std::map<std::string, std::int64_t, std::less<>> counts;
+  // The first step fixes what the query sees; with the changes not yet
+  // folded copied at the same moment, each submission is counted once.
+  Result<bool> row;
+  {
+    std::lock_guard lock(reports_mu_);
+    row = stmt->Step();
+    for (auto it = unfolded_reports_.lower_bound({form_code, ""});
+         it != unfolded_reports_.end() && it->first.first == form_code; ++it) {
+      counts[it->first.second] += it->second;
+    }
+  }
+  for (; row && *row; row = stmt->Step()) counts[std::string(stmt->Text(0))] += stmt->Int(1);
+  if (!row) return Fail(row.error());
   std::vector<StationReports> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return Fail(row.error());
-    if (!*row) break;
-    out.push_back({std::string(stmt->Text(0)), stmt->Int(1)});
+  for (auto& [station, current] : counts) {
+    if (current > 0) out.push_back({station, current});
   }
   return out;
 }

@@ -4,9 +4,12 @@
 // for writes.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/sqlite/sqlite_db.h"
@@ -84,6 +87,11 @@ class SqliteStore final : public Store {
 
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
 
+  // Counts again, into unfolded_reports_, the submissions committed after
+  // the last fold into station_reports (see WriteSubmissions).
+  Status LoadUnfoldedReports();
+  // Folds them into station_reports in a transaction of its own.
+  Status FoldReports();
   Result<ReadLease> AcquireReader();
   // Every submission row matching `where` (empty, or a WHERE clause with one
   // parameter, bound to form_code), in seq order.
@@ -99,6 +107,15 @@ class SqliteStore final : public Store {
   // The writer commits with synchronous=OFF; durability comes from
   // fdatasync on this descriptor of its write-ahead log (see Open()).
   int wal_fd_ = -1;
+
+  // Changes to the current submissions per (form, station) committed since
+  // the last fold into station_reports. Only the writer changes it; a fold
+  // commits and clears it under reports_mu_, so a reader that starts its
+  // query and copies this under reports_mu_ counts everything once.
+  using ReportKey = std::pair<std::string, std::string>;  // form, station
+  std::mutex reports_mu_;
+  std::map<ReportKey, std::int64_t> unfolded_reports_;  // GUARDED_BY(reports_mu_) for readers
+  std::chrono::steady_clock::time_point last_fold_;     // GUARDED_BY(write_mu_)
 
   std::mutex read_mu_;
   std::vector<std::unique_ptr<Database>> idle_readers_;  // GUARDED_BY(read_mu_)
