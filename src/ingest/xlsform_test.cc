@@ -162,6 +162,8 @@ TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
   EXPECT_THAT(
       Problems(ReadBytes(Fixture("bad_columns.xlsx"))),
       ElementsAre("settings!1: column \"form_id\" is missing",
+                  "settings!C2: sms_prefix \"toolong\" is not 1 to 3 capital letters",
+                  "settings!D2: sms_comment \"n\" is not a text question of the survey",
                   "settings!3: only one row of settings is read; this one would be lost",
                   "choices!B2: choice name \"a b\" holds a space (select_multiple answers "
                   "are separated by spaces)",
@@ -182,7 +184,10 @@ TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
                   "survey!A13: repeat \"copies\" holds no question",
                   "survey!I14: a protocol figure is copied once per station, not inside a repeat",
                   "survey!A16: group \"empty\" holds no question",
-                  "survey!B17: end_group names \"other\" but closes \"empty\""));
+                  "survey!B17: end_group names \"other\" but closes \"empty\"",
+                  "survey!K18: SMS tag \"AL\" is not 1 to 3 capital letters other than I, L and O",
+                  "survey!K19: a text row cannot be answered by SMS",
+                  "survey!K21: SMS tag \"AB\" is already used at row 20"));
 }
 
 TEST(XlsForm, RefusesAMissingSheet) {

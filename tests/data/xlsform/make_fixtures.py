@@ -248,7 +248,7 @@ def bad_columns():
     b = Book()
     b.sheet('survey', [
         ['type', 'name', 'label', 'label::en', 'required', 'calculation', 'negative', 'criteria',
-         'figure', 'contestant'],
+         'figure', 'contestant', 'sms'],
         ['note', 'n', 'N', None, 'yes'],
         ['calculate', 'c'],
         ['text', 't', None, None, None, '1 + 1'],
@@ -265,9 +265,14 @@ def bad_columns():
         ['end_repeat'],
         ['begin_group', 'empty'],
         ['end_group', 'other'],
+        ['integer', 'sa', None, None, None, None, None, None, None, None, 'AL'],
+        ['text', 'sb', None, None, None, None, None, None, None, None, 'AB'],
+        ['integer', 'sc', None, None, None, None, None, None, None, None, 'AB'],
+        ['integer', 'sd', None, None, None, None, None, None, None, None, 'AB'],
     ])
     b.sheet('choices', [['list_name', 'name', 'label'], ['l', 'a b', 'A B'], ['l', 'c', 'C']])
-    b.sheet('settings', [['form_title', 'version'], ['No id', '1'], ['Second row', '2']])
+    b.sheet('settings', [['form_title', 'version', 'sms_prefix', 'sms_comment'],
+                         ['No id', '1', 'toolong', 'n'], ['Second row', '2']])
     b.save('bad_columns.xlsx')
 
 
