@@ -252,8 +252,11 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path,
   // A repeat's items have no place in a station's protocol or in an SMS.
   if (keys.repeats > 0 && !q.figure.empty())
     return Fail(Invalid(path + ".figure", "a protocol figure cannot be copied inside a repeat"));
-  if (keys.repeats > 0 && !q.sms.empty())
-    return Fail(Invalid(path + ".sms", "a question inside a repeat cannot be answered by SMS"));
+  // The SMS codebook (ingest/sms) indexes the top-level questions.
+  if (depth > 0 && !q.sms.empty()) {
+    return Fail(
+        Invalid(path + ".sms", "a question inside a group or repeat cannot be answered by SMS"));
+  }
   auto hints = LabelsFromJson(o.if_contains("hints"), path + ".hints");
   if (!hints) return Fail(hints.error());
   q.hints = std::move(*hints);
@@ -352,9 +355,8 @@ std::vector<const Question*> AnswerFields(const std::vector<Question>& questions
 
 const Question* Form::FindSmsTag(std::string_view tag) const {
   if (tag.empty()) return nullptr;
-  // Questions in groups too; those in repeats carry no tag.
-  for (const Question* q : AnswerFields(questions)) {
-    if (q->sms == tag) return q;
+  for (const Question& q : questions) {  // only top-level questions carry tags
+    if (q.sms == tag) return &q;
   }
   return nullptr;
 }

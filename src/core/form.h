@@ -136,7 +136,7 @@ boost::json::value FormToJson(const Form& form);
 // min <= max, each protocol figure copied once, by an integer question; SMS
 // tags and prefix well formed, tags unique, no tag on text or decimal
 // questions nor on a multiple choice of more than 9 options, nor inside a
-// repeat; sms_comment naming a text question; children exactly for groups
+// group or repeat; sms_comment naming a text question; children exactly for groups
 // and repeats, a calculation exactly for calculate questions) and names the
 // first problem with its JSON path. Fields added with XLSForm are optional,
 // so forms stored before them still read.

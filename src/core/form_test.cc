@@ -479,6 +479,12 @@ TEST(FormFromJson, RejectsBadStructure) {
                  "$.questions[0].required", "cannot be required");
   ExpectRejected(FormWithQuestion(R"({"code": "T", "type": "text", "relevant": 1})"),
                  "$.questions[0].relevant", "expected text");
+  ExpectRejected(FormWithQuestion(R"({"code": "G", "type": "group",
+                                      "children": [{"code": "Y", "type": "yes_no", "sms": "AA"}]})"),
+                 "$.questions[0].children[0].sms", "inside a group or repeat");
+  ExpectRejected(FormWithQuestion(R"({"code": "R", "type": "repeat", "children": [
+                                      {"code": "N", "type": "integer", "figure": "valid"}]})"),
+                 "$.questions[0].children[0].figure", "inside a repeat");
   std::string deep = R"({"code": "L0", "type": "text"})";
   for (int i = 1; i <= kMaxQuestionNesting + 1; ++i) {
     deep = std::string(R"({"code": "L)")

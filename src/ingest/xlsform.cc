@@ -484,6 +484,7 @@ class Reader {
           problem("required", "expected yes or no, got " + Quote(Get(t, row, "required")));
         }
       }
+      in_container_ = open.size() > 1;
       in_repeat_ = std::any_of(open.begin(), open.end(), [](const Frame& f) {
         return f.question.type == QuestionType::kRepeat;
       });
@@ -632,8 +633,8 @@ class Reader {
                  q.type == QuestionType::kGroup || q.type == QuestionType::kRepeat) {
         problem("sms", std::string("a ") + std::string(core::QuestionTypeName(q.type)) +
                            " row cannot be answered by SMS");
-      } else if (in_repeat_) {
-        problem("sms", "a question inside a repeat cannot be answered by SMS");
+      } else if (in_container_) {
+        problem("sms", "a question inside a group or repeat cannot be answered by SMS");
       } else if (auto [it, inserted] = sms_tags_.emplace(q.sms, row.number); !inserted) {
         problem("sms", "SMS tag " + Quote(q.sms) + " is already used at row " +
                            std::to_string(it->second));
@@ -703,6 +704,7 @@ class Reader {
   std::map<std::string, List> lists_;
   std::set<std::string> figures_;
   bool in_repeat_ = false;               // the row being read is inside a repeat
+  bool in_container_ = false;            // ... inside a group or repeat
   std::map<std::string, int> sms_tags_;  // tag -> row
   std::pair<int, int> sms_comment_cell_{0, -1};
   core::Form form_;

@@ -183,6 +183,7 @@ TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
                   "survey!A11: type \"image\" is not yet supported", "survey!B12: name is missing",
                   "survey!A13: repeat \"copies\" holds no question",
                   "survey!I14: a protocol figure is copied once per station, not inside a repeat",
+                  "survey!K14: a question inside a group or repeat cannot be answered by SMS",
                   "survey!A16: group \"empty\" holds no question",
                   "survey!B17: end_group names \"other\" but closes \"empty\"",
                   "survey!K18: SMS tag \"AL\" is not 1 to 3 capital letters other than I, L and O",

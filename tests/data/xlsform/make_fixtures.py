@@ -261,7 +261,7 @@ def bad_columns():
         ['image', 'photo', 'Photo of the protocol'],
         ['text'],
         ['begin_repeat', 'copies'],
-        ['integer', 'copy', None, None, None, None, None, None, 'valid'],
+        ['integer', 'copy', None, None, None, None, None, None, 'valid', None, 'AC'],
         ['end_repeat'],
         ['begin_group', 'empty'],
         ['end_group', 'other'],
