@@ -9,6 +9,7 @@
 
 #include "analysis/forensics.h"
 #include "ingest/results_reader.h"
+#include "service/forms.h"
 #include "support/test_mission.h"
 
 namespace vigil::testing {
@@ -606,6 +607,70 @@ TEST(HttpClientTimeout, ASilentServerFailsTheRequestWithinTheTimeout) {
   ASSERT_FALSE(res.has_value());
   EXPECT_NE(res.error().message().find("timeout"), std::string::npos) << res.error().ToString();
   EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+// A form imported from XLSForm, with a group and a repeat, through the API.
+class ApiXlsFormTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mission_.Create();
+    {
+      auto store = mission_.OpenStore();
+      std::vector<ingest::XlsFormProblem> problems;
+      auto imported = service::ImportXlsFormFile(
+          *store, std::string(VIGIL_TEST_DATA_DIR) + "/xlsform/observer_checklist.xlsx", {"test"},
+          &problems);
+      ASSERT_TRUE(imported.has_value()) << imported.error().ToString();
+    }
+    server_ = std::make_unique<RunningServer>(mission_.dir.path() + "/mission");
+  }
+
+  static std::string Checklist(const std::string& instance_id, const std::string& incidents) {
+    return R"({"instance_id": ")" + instance_id + R"(", "form": "PS", "form_version": "2026061",
+      "station": "PS-01", "observer": "OBS-1",
+      "answers": {"T1": "07:05", "D1": "2026-06-07", "G1": "41.3275 19.8187 110 4.5",
+                  "V1": "no", "V2": ["ink"], "V3": 3, "V5": "2026-06-07T20:00:00+02:00",
+                  "C1": 500, "C2": 200, "C3": 300, "incidents": )" +
+           incidents + "}}";
+  }
+
+  TestMission mission_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(ApiXlsFormTest, FormCarriesItsStructureAndExpressions) {
+  auto res = server_->Client(mission_.viewer_token)->Get("/api/v1/forms/PS");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json::value form = json::parse(res->body);
+  EXPECT_EQ(form.at("default_language"), "en");
+  const json::array& questions = form.at("questions").as_array();
+  EXPECT_EQ(questions[0].at("type"), "group");
+  EXPECT_EQ(questions[0].at("children").as_array()[1].at("code"), "D1");
+  EXPECT_EQ(questions[2].at("relevant"), "${V1} = 'no'");
+  EXPECT_EQ(questions[10].at("type"), "repeat");
+}
+
+TEST_F(ApiXlsFormTest, AnswersInGroupsAndRepeatsAreValidatedAndStored) {
+  auto client = server_->Client(mission_.admin_token);
+  auto res = client->PostJson(
+      "/api/v1/submissions",
+      Checklist("uuid:x1", R"([{"I1": "ballot stuffing", "I2": "bad"}, {"I1": "a fight"}])"));
+  ASSERT_EQ(res->status, 201) << res->body;
+  // The same answers with the keys of a repeat item in another order: a retry.
+  res = client->PostJson(
+      "/api/v1/submissions",
+      Checklist("uuid:x1", R"([{"I2": "bad", "I1": "ballot stuffing"}, {"I1": "a fight"}])"));
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(json::parse(res->body).at("status"), "duplicate");
+  res = client->PostJson("/api/v1/submissions",
+                         Checklist("uuid:x2", R"([{"I1": "x"}, {"I2": "awful"}])"));
+  ASSERT_EQ(res->status, 422) << res->body;
+  const json::value errors = json::parse(res->body);
+  std::set<std::string> fields;
+  for (const auto& f : errors.at("fields").as_array())
+    fields.insert(std::string(f.at("field").as_string()));
+  EXPECT_EQ(fields, (std::set<std::string>{"answers.incidents[1].I1", "answers.incidents[1].I2"}));
+  EXPECT_EQ(*server_->server().service().store().CountSubmissions(), 1);
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
   for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo",
-                              "forensics", "results", "pvt", "user", "observer"}) {
+                              "forensics", "results", "pvt", "user", "observer", "forms"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -120,6 +120,8 @@ TEST_F(CliTest, EveryCommandOnAMissingMissionExitsNotFoundAndSuggestsInit) {
       {"import", "results", TestData("ru_cec_2011_excerpt.csv.zip"), "--name", "x"},
       {"results", "list"},
       {"observer", "list-credentials"},
+      {"forms", "list"},
+      {"forms", "import", TestData("xlsform/observer_checklist.xlsx")},
   };
   for (std::vector<std::string> args : commands) {
     SCOPED_TRACE(args[0] + " " + args[1]);
@@ -1379,6 +1381,103 @@ TEST_F(CliTest, ForensicsRefusesABadFileNamingLineAndColumn) {
   EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
   EXPECT_THAT(r.err, HasSubstr(file + ":3: column 'registered': 'lots' is not a count"));
   EXPECT_EQ(r.out, "");
+}
+
+// -------------------------------------------------------------------- forms
+
+TEST_F(CliTest, FormsImportInstallsANewVersionOnceAndListShowsIt) {
+  Init();
+  const std::string file = TestData("xlsform/observer_checklist.xlsx");
+  ProcessResult r = RunVigil({"forms", "import", file, "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "Installed form PS version 2026061 (voting, 17 questions) from " + file +
+                       "; it is now current.\n");
+  r = RunVigil({"forms", "list", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, ContainsRegex("\nV +[^ ]+ +voting +[0-9]+ +yes "));
+  EXPECT_THAT(r.out, ContainsRegex("\nPS +2026061 +voting +17 +yes +Polling station checklist\n"));
+  // The same definition again changes nothing; another one under the same
+  // version is refused.
+  r = RunVigil({"forms", "import", file, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("already installed with this definition; nothing changed"));
+  r = RunVigil(
+      {"forms", "import", TestData("xlsform/observer_checklist_changed.xlsx"), "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("form PS version 2026061 is already installed with a different "
+                               "definition"));
+  r = RunVigil({"audit", "verify", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  // One form.install entry for the import, none for the repeats.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((Data() + "/vigil.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM audit_log WHERE action = 'form.install' "
+                               "AND subject = 'PS'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(CliTest, FormsImportListsEveryProblemAndInstallsNothing) {
+  Init();
+  const std::string before = RunVigil({"forms", "list", "--data", Data()}).out;
+  const std::string file = TestData("xlsform/bad_form.xlsx");
+  ProcessResult r = RunVigil({"forms", "import", file, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr(file + ": survey!A3: unknown type \"barcode\"\n"));
+  EXPECT_THAT(r.err, HasSubstr(file + ": survey!B4: name \"a\" is already used at row 2\n"));
+  EXPECT_THAT(
+      r.err, HasSubstr("vigil: " + file + ": 11 problems in the XLSForm; nothing was installed\n"));
+  r = RunVigil({"forms", "import", TestData("xlsform/bad_not_a_zip.xlsx"), "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("not a readable ZIP archive"));
+  r = RunVigil({"forms", "import", dir_.path() + "/missing.xlsx", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_EQ(RunVigil({"forms", "list", "--data", Data()}).out, before);
+}
+
+TEST_F(CliTest, FormsExportThenImportGivesTheSameForm) {
+  Init();
+  const std::string out = dir_.path() + "/V.xlsx";
+  ProcessResult r = RunVigil({"forms", "export", "V", "--xlsform", out, "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, StartsWith("Wrote form V version "));
+  // Importing the export finds the very definition already installed.
+  r = RunVigil({"forms", "import", out, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("already installed with this definition; nothing changed"));
+  // The rich form too, by version.
+  ASSERT_EQ(
+      RunVigil({"forms", "import", TestData("xlsform/observer_checklist.xlsx"), "--data", Data()})
+          .exit_code,
+      kExitOk);
+  r = RunVigil(
+      {"forms", "export", "PS", "--version", "2026061", "--xlsform", out, "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  r = RunVigil({"forms", "import", out, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("nothing changed"));
+}
+
+TEST_F(CliTest, FormsExportOfAnUnknownFormExitsNotFound) {
+  Init();
+  const std::string out = dir_.path() + "/X.xlsx";
+  ProcessResult r = RunVigil({"forms", "export", "X", "--xlsform", out, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: no form X\n");
+  r = RunVigil({"forms", "export", "V", "--version", "0.0", "--xlsform", out, "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: form V has no version 0.0\n");
+  EXPECT_FALSE(std::filesystem::exists(out));
+  r = RunVigil({"forms", "export", "V", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);  // --xlsform is required
 }
 
 }  // namespace

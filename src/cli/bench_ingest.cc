@@ -176,6 +176,12 @@ SubmissionBodyGenerator::SubmissionBodyGenerator(const core::Form& form,
     plan->assignments.push_back({Quoted(a.observer), Quoted(a.station)});
   }
   for (const core::Question& q : form.questions) {
+    // Notes and calculations take no answer of the observer's; groups and
+    // repeats are left unanswered (the default forms have none).
+    if (q.type == core::QuestionType::kNote || q.type == core::QuestionType::kCalculate ||
+        q.type == core::QuestionType::kGroup || q.type == core::QuestionType::kRepeat) {
+      continue;
+    }
     Plan::Question question;
     question.key = Quoted(q.code) + ":";
     question.type = q.type;
@@ -306,6 +312,20 @@ void SubmissionBodyGenerator::Next(Timestamp now, std::string* body) {
       case QuestionType::kImage:
         body->append("\"protocol.jpg\"");
         break;
+      case QuestionType::kDate:
+        body->append("\"2026-06-07\"");
+        break;
+      case QuestionType::kDateTime:
+        body->append("\"").append(FormatRfc3339(now)).push_back('"');
+        break;
+      case QuestionType::kGeopoint:
+        body->append("\"41.3275 19.8187 110 5\"");
+        break;
+      case QuestionType::kNote:
+      case QuestionType::kCalculate:
+      case QuestionType::kGroup:
+      case QuestionType::kRepeat:
+        break;  // not in the plan
     }
   }
   body->append("}}");

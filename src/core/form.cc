@@ -24,6 +24,13 @@ constexpr std::pair<QuestionType, std::string_view> kQuestionTypes[] = {
     {QuestionType::kTime, "time"},
     {QuestionType::kText, "text"},
     {QuestionType::kImage, "image"},
+    {QuestionType::kDate, "date"},
+    {QuestionType::kDateTime, "datetime"},
+    {QuestionType::kGeopoint, "geopoint"},
+    {QuestionType::kNote, "note"},
+    {QuestionType::kCalculate, "calculate"},
+    {QuestionType::kGroup, "group"},
+    {QuestionType::kRepeat, "repeat"},
 };
 
 constexpr std::pair<Criterion, std::string_view> kCriteria[] = {
@@ -95,7 +102,31 @@ Result<std::optional<double>> OptionalNumber(const json::object& o, std::string_
   return std::optional<double>{v->to_number<double>()};
 }
 
-Result<Question> QuestionFromJson(const json::value& v, const std::string& path) {
+Result<std::string> OptionalString(const json::object& o, std::string_view key,
+                                   const std::string& path) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return std::string();
+  if (!v->is_string()) return Fail(Invalid(path + "." + std::string(key), "expected text"));
+  return std::string(v->get_string());
+}
+
+bool IsContainer(QuestionType type) {
+  return type == QuestionType::kGroup || type == QuestionType::kRepeat;
+}
+
+// Codes and figures already taken anywhere in the form.
+struct FormKeys {
+  std::set<std::string> codes;
+  std::set<std::string> figures;  // "valid", "votes:Party A", ...
+  std::set<std::string> tags;     // SMS tags
+  int repeats = 0;                // repeats around the question being read
+};
+
+Result<std::vector<Question>> QuestionsFromJson(const json::value* qs, const std::string& path,
+                                                int depth, FormKeys& keys);
+
+Result<Question> QuestionFromJson(const json::value& v, const std::string& path, int depth,
+                                  FormKeys& keys) {
   if (!v.is_object()) return Fail(Invalid(path, "expected an object"));
   const json::object& o = v.get_object();
   Question q;
@@ -212,7 +243,94 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path)
       return Fail(Invalid(path + ".sms", "an SMS can choose among at most 9 options"));
     }
   }
+  if (!keys.codes.insert(q.code).second)
+    return Fail(Invalid(path + ".code", "duplicate question code '" + q.code + "'"));
+  if (!q.figure.empty() && !keys.figures.insert(q.figure + ":" + q.contestant).second) {
+    return Fail(Invalid(path + ".figure", "another question already copies this figure"));
+  }
+  if (!q.sms.empty() && !keys.tags.insert(q.sms).second)
+    return Fail(Invalid(path + ".sms", "duplicate SMS tag '" + q.sms + "'"));
+  // A repeat's items have no place in a station's protocol or in an SMS.
+  if (keys.repeats > 0 && !q.figure.empty())
+    return Fail(Invalid(path + ".figure", "a protocol figure cannot be copied inside a repeat"));
+  // The SMS codebook (ingest/sms) indexes the top-level questions.
+  if (depth > 0 && !q.sms.empty()) {
+    return Fail(
+        Invalid(path + ".sms", "a question inside a group or repeat cannot be answered by SMS"));
+  }
+  auto hints = LabelsFromJson(o.if_contains("hints"), path + ".hints");
+  if (!hints) return Fail(hints.error());
+  q.hints = std::move(*hints);
+  auto messages =
+      LabelsFromJson(o.if_contains("constraint_messages"), path + ".constraint_messages");
+  if (!messages) return Fail(messages.error());
+  q.constraint_messages = std::move(*messages);
+  for (auto [key, field] : {std::pair{"relevant", &q.relevant},
+                            {"constraint", &q.constraint},
+                            {"calculation", &q.calculation},
+                            {"appearance", &q.appearance}}) {
+    auto text = OptionalString(o, key, path);
+    if (!text) return Fail(text.error());
+    *field = std::move(*text);
+  }
+  if ((q.type == QuestionType::kCalculate) != !q.calculation.empty()) {
+    return Fail(
+        Invalid(path + ".calculation", "a calculation is given exactly for calculate questions"));
+  }
+  if ((q.type == QuestionType::kNote || q.type == QuestionType::kGroup) && q.required) {
+    return Fail(Invalid(path + ".required", "a " + std::string(QuestionTypeName(q.type)) +
+                                                " takes no answer, so it cannot be required"));
+  }
+  const json::value* children = o.if_contains("children");
+  if (IsContainer(q.type)) {
+    if (depth >= kMaxQuestionNesting) {
+      return Fail(Invalid(path, "groups and repeats nest more than " +
+                                    std::to_string(kMaxQuestionNesting) + " deep"));
+    }
+    if (q.type == QuestionType::kRepeat) ++keys.repeats;
+    auto list = QuestionsFromJson(children, path + ".children", depth + 1, keys);
+    if (q.type == QuestionType::kRepeat) --keys.repeats;
+    if (!list) return Fail(list.error());
+    q.children = std::move(*list);
+  } else if (children != nullptr) {
+    return Fail(Invalid(path + ".children", "only groups and repeats hold questions"));
+  }
   return q;
+}
+
+Result<std::vector<Question>> QuestionsFromJson(const json::value* qs, const std::string& path,
+                                                int depth, FormKeys& keys) {
+  if (qs == nullptr || !qs->is_array() || qs->get_array().empty()) {
+    return Fail(Invalid(path, depth == 0 ? "a form needs at least one question"
+                                         : "a group or repeat needs at least one question"));
+  }
+  std::vector<Question> out;
+  for (std::size_t i = 0; i < qs->get_array().size(); ++i) {
+    auto q =
+        QuestionFromJson(qs->get_array()[i], path + "[" + std::to_string(i) + "]", depth, keys);
+    if (!q) return Fail(q.error());
+    out.push_back(std::move(*q));
+  }
+  return out;
+}
+
+const Question* FindIn(const std::vector<Question>& questions, std::string_view code) {
+  for (const Question& q : questions) {
+    if (q.code == code) return &q;
+    if (const Question* child = FindIn(q.children, code)) return child;
+  }
+  return nullptr;
+}
+
+void CollectAnswerFields(const std::vector<Question>& questions,
+                         std::vector<const Question*>& out) {
+  for (const Question& q : questions) {
+    if (q.type == QuestionType::kGroup) {
+      CollectAnswerFields(q.children, out);
+    } else {
+      out.push_back(&q);
+    }
+  }
 }
 
 }  // namespace
@@ -227,15 +345,18 @@ std::string_view PhaseName(Phase phase) { return NameOf(kPhases, phase); }
 std::optional<Phase> ParsePhase(std::string_view text) { return Parse(kPhases, text); }
 
 const Question* Form::FindQuestion(std::string_view question_code) const {
-  for (const Question& q : questions) {
-    if (q.code == question_code) return &q;
-  }
-  return nullptr;
+  return FindIn(questions, question_code);
+}
+
+std::vector<const Question*> AnswerFields(const std::vector<Question>& questions) {
+  std::vector<const Question*> out;
+  CollectAnswerFields(questions, out);
+  return out;
 }
 
 const Question* Form::FindSmsTag(std::string_view tag) const {
   if (tag.empty()) return nullptr;
-  for (const Question& q : questions) {
+  for (const Question& q : questions) {  // only top-level questions carry tags
     if (q.sms == tag) return &q;
   }
   return nullptr;
@@ -269,9 +390,11 @@ std::vector<std::string> Form::AllowedValues(const Question& q) {
   }
 }
 
-json::value FormToJson(const Form& form) {
+namespace {
+
+json::array QuestionsToJson(const std::vector<Question>& list) {
   json::array questions;
-  for (const Question& q : form.questions) {
+  for (const Question& q : list) {
     json::object jq;
     jq["code"] = q.code;
     jq["type"] = QuestionTypeName(q.type);
@@ -299,15 +422,31 @@ json::value FormToJson(const Form& form) {
     if (!q.figure.empty()) jq["figure"] = q.figure;
     if (!q.contestant.empty()) jq["contestant"] = q.contestant;
     if (!q.sms.empty()) jq["sms"] = q.sms;
+    // Left out when empty, so that forms without them encode as before.
+    if (!q.hints.empty()) jq["hints"] = LabelsToJson(q.hints);
+    if (!q.relevant.empty()) jq["relevant"] = q.relevant;
+    if (!q.constraint.empty()) jq["constraint"] = q.constraint;
+    if (!q.constraint_messages.empty())
+      jq["constraint_messages"] = LabelsToJson(q.constraint_messages);
+    if (!q.calculation.empty()) jq["calculation"] = q.calculation;
+    if (!q.appearance.empty()) jq["appearance"] = q.appearance;
+    if (IsContainer(q.type)) jq["children"] = QuestionsToJson(q.children);
     questions.push_back(std::move(jq));
   }
+  return questions;
+}
+
+}  // namespace
+
+json::value FormToJson(const Form& form) {
   json::object out{{"code", form.code},
                    {"version", form.version},
                    {"phase", PhaseName(form.phase)},
                    {"title", LabelsToJson(form.title)}};
+  if (!form.default_language.empty()) out["default_language"] = form.default_language;
   if (!form.sms_prefix.empty()) out["sms_prefix"] = form.sms_prefix;
   if (!form.sms_comment.empty()) out["sms_comment"] = form.sms_comment;
-  out["questions"] = std::move(questions);
+  out["questions"] = QuestionsToJson(form.questions);
   return out;
 }
 
@@ -329,33 +468,19 @@ Result<Form> FormFromJson(const json::value& v) {
   auto title = LabelsFromJson(o.if_contains("title"), "$.title");
   if (!title) return Fail(title.error());
   form.title = std::move(*title);
+  auto language = OptionalString(o, "default_language", "$");
+  if (!language) return Fail(language.error());
+  form.default_language = std::move(*language);
   if (const json::value* p = o.if_contains("sms_prefix")) {
     if (!p->is_string() || !IsSmsPrefix(p->get_string())) {
       return Fail(Invalid("$.sms_prefix", "expected 1 to 3 capital letters"));
     }
     form.sms_prefix = p->get_string();
   }
-  const json::value* qs = o.if_contains("questions");
-  if (qs == nullptr || !qs->is_array() || qs->get_array().empty()) {
-    return Fail(Invalid("$.questions", "a form needs at least one question"));
-  }
-  std::set<std::string> codes;
-  std::set<std::string> figures;  // "valid", "votes:Party A", ...
-  std::set<std::string> tags;
-  for (std::size_t i = 0; i < qs->get_array().size(); ++i) {
-    const std::string path = "$.questions[" + std::to_string(i) + "]";
-    auto q = QuestionFromJson(qs->get_array()[i], path);
-    if (!q) return Fail(q.error());
-    if (!codes.insert(q->code).second)
-      return Fail(Invalid(path + ".code", "duplicate question code '" + q->code + "'"));
-    if (!q->figure.empty() && !figures.insert(q->figure + ":" + q->contestant).second) {
-      return Fail(Invalid(path + ".figure", "another question already copies this figure"));
-    }
-    if (!q->sms.empty() && !tags.insert(q->sms).second) {
-      return Fail(Invalid(path + ".sms", "duplicate SMS tag '" + q->sms + "'"));
-    }
-    form.questions.push_back(std::move(*q));
-  }
+  FormKeys keys;
+  auto questions = QuestionsFromJson(o.if_contains("questions"), "$.questions", 0, keys);
+  if (!questions) return Fail(questions.error());
+  form.questions = std::move(*questions);
   if (const json::value* c = o.if_contains("sms_comment")) {
     if (!c->is_string()) return Fail(Invalid("$.sms_comment", "expected a question code"));
     form.sms_comment = c->get_string();

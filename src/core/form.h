@@ -25,6 +25,14 @@ enum class QuestionType {
   kTime,            // "HH:MM" (24 h, local time at the station)
   kText,            // free text up to max characters (default 2000)
   kImage,           // a photo (e.g. of the protocol): the attachment's file name
+  // XLSForm types (docs/forms.md).
+  kDate,       // "YYYY-MM-DD"
+  kDateTime,   // RFC 3339 with an offset, as submissions' times
+  kGeopoint,   // "lat lon [altitude [accuracy]]" in degrees and metres, as ODK sends it
+  kNote,       // text shown to the observer; takes no answer
+  kCalculate,  // `calculation` computed by the client; its answer is optional and free
+  kGroup,      // questions shown together (`children`); answered by their own codes
+  kRepeat,     // `children` asked again and again; answer: array of objects by child code
 };
 std::string_view QuestionTypeName(QuestionType type);  // "yes_no", "integer", ...
 std::optional<QuestionType> ParseQuestionType(std::string_view text);
@@ -71,6 +79,18 @@ struct Question {
   // those as 1 and 0), unique in the form. Empty: not answerable by SMS.
   // Text and decimal questions have none.
   std::string sms;
+
+  // From XLSForm. The expressions (`relevant`, `constraint`, `calculation`)
+  // are ODK XPath: stored and carried to the clients, which evaluate them; the
+  // server checks answers only against type, bounds, options and `required`.
+  Labels hints;
+  std::string relevant;
+  std::string constraint;  // what min/max cannot say (simple bounds become min/max)
+  Labels constraint_messages;
+  std::string calculation;  // calculate questions
+  std::string appearance;
+  // The questions of a group or repeat. Codes are unique in the whole form.
+  std::vector<Question> children;
 };
 
 // Phases of election day a form belongs to.
@@ -83,6 +103,7 @@ struct Form {
   std::string version;  // "2026.1"; compared as an opaque string
   Phase phase = Phase::kVoting;
   Labels title;
+  std::string default_language;  // XLSForm's; empty: none named
   std::vector<Question> questions;
   // The letters that open a coded SMS for this form ("V" in "V1001AA1"):
   // 1-3 capital letters, unique among a mission's current forms (checked
@@ -93,19 +114,33 @@ struct Form {
   // The code of the text question an SMS's "@comment" fills, or empty.
   std::string sms_comment;
 
+  // Any question of the form, inside groups and repeats too.
   const Question* FindQuestion(std::string_view question_code) const;
   const Question* FindSmsTag(std::string_view tag) const;
   // The option values a question accepts (explicit or implied by its type).
   static std::vector<std::string> AllowedValues(const Question& q);
 };
 
+// The questions answered side by side in one object (a submission's answers,
+// or one item of a repeat): `questions` with their groups opened, since a
+// group has no answer of its own. A repeat is one of them; its children are
+// answered inside its items.
+std::vector<const Question*> AnswerFields(const std::vector<Question>& questions);
+
+// Groups and repeats nest at most this deep, so that a stored definition
+// stays well within Boost.JSON's default parse depth (32).
+inline constexpr int kMaxQuestionNesting = 8;
+
 // The JSON exchanged by GET /api/v1/forms/{code} and stored per version.
 boost::json::value FormToJson(const Form& form);
 // Checks the definition (unique codes, known types, options for select types,
 // min <= max, each protocol figure copied once, by an integer question; SMS
 // tags and prefix well formed, tags unique, no tag on text or decimal
-// questions nor on a multiple choice of more than 9 options, sms_comment
-// naming a text question) and names the first problem with its JSON path.
+// questions nor on a multiple choice of more than 9 options, nor inside a
+// group or repeat; sms_comment naming a text question; children exactly for groups
+// and repeats, a calculation exactly for calculate questions) and names the
+// first problem with its JSON path. Fields added with XLSForm are optional,
+// so forms stored before them still read.
 Result<Form> FormFromJson(const boost::json::value& json);
 
 // True for 1-3 capital letters A-Z other than I, L and O: what an SMS tag

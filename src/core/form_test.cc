@@ -410,6 +410,94 @@ TEST(DefaultForms, LabelEveryQuestionInEnglishAndRussian) {
   }
 }
 
+// The XLSForm additions: new types, groups, repeats, expressions, hints.
+constexpr const char* kXlsFormForm = R"json({
+  "code": "X", "version": "1", "phase": "incident", "default_language": "en",
+  "title": {"en": "Incidents"},
+  "questions": [
+    {"code": "G", "type": "group", "labels": {"en": "Where"}, "appearance": "field-list",
+     "relevant": "${A} = 'yes'",
+     "children": [
+       {"code": "D", "type": "date", "required": true, "hints": {"en": "Today?"}},
+       {"code": "DT", "type": "datetime"},
+       {"code": "P", "type": "geopoint"}]},
+    {"code": "A", "type": "yes_no"},
+    {"code": "N", "type": "note", "labels": {"en": "Read this"}},
+    {"code": "C", "type": "calculate", "calculation": "1 + 1"},
+    {"code": "R", "type": "repeat", "required": true, "children": [
+       {"code": "R1", "type": "integer", "min": 0, "constraint": ". != 3",
+        "constraint_messages": {"en": "Not three"}, "required": true},
+       {"code": "RG", "type": "group", "children": [{"code": "R2", "type": "text"}]}]}
+  ]
+})json";
+
+TEST(FormFromJson, ReadsGroupsRepeatsAndXlsFormFields) {
+  const Form form = ParseOrDie(json::parse(kXlsFormForm));
+  EXPECT_EQ(form.default_language, "en");
+  ASSERT_EQ(form.questions.size(), 5u);
+  const Question& g = form.questions[0];
+  EXPECT_EQ(g.type, QuestionType::kGroup);
+  EXPECT_EQ(g.relevant, "${A} = 'yes'");
+  EXPECT_EQ(g.appearance, "field-list");
+  ASSERT_EQ(g.children.size(), 3u);
+  EXPECT_EQ(g.children[0].hints.at("en"), "Today?");
+  EXPECT_EQ(form.FindQuestion("R2")->type, QuestionType::kText);  // two levels down
+  EXPECT_EQ(form.FindQuestion("R1")->constraint, ". != 3");
+  EXPECT_EQ(form.FindQuestion("R1")->constraint_messages.at("en"), "Not three");
+  EXPECT_EQ(form.FindQuestion("C")->calculation, "1 + 1");
+  // Answered side by side: the group opened, the repeat as one entry.
+  std::vector<std::string> codes;
+  for (const Question* q : AnswerFields(form.questions)) codes.push_back(q->code);
+  EXPECT_EQ(codes, (std::vector<std::string>{"D", "DT", "P", "A", "N", "C", "R"}));
+  EXPECT_EQ(FormToJson(ParseOrDie(FormToJson(form))), FormToJson(form));
+}
+
+TEST(FormFromJson, EncodesOldFormsAsBefore) {
+  // No XLSForm field appears unless set, so stored forms keep their encoding.
+  const json::value full = json::parse(kFullForm);
+  const std::string text = json::serialize(FormToJson(ParseOrDie(full)));
+  for (const char* key : {"hints", "relevant", "constraint", "calculation", "appearance",
+                          "children", "default_language"}) {
+    EXPECT_EQ(text.find(std::string("\"") + key + "\""), std::string::npos) << key;
+  }
+}
+
+TEST(FormFromJson, RejectsBadStructure) {
+  ExpectRejected(FormWithQuestion(R"({"code": "G", "type": "group"})"), "$.questions[0].children",
+                 "a group or repeat needs at least one question");
+  ExpectRejected(FormWithQuestion(R"({"code": "T", "type": "text",
+                                      "children": [{"code": "U", "type": "text"}]})"),
+                 "$.questions[0].children", "only groups and repeats hold questions");
+  ExpectRejected(FormWithQuestion(R"({"code": "G", "type": "group",
+                                      "children": [{"code": "G", "type": "text"}]})"),
+                 "$.questions[0].children[0].code", "duplicate question code 'G'");
+  ExpectRejected(FormWithQuestion(R"({"code": "C", "type": "calculate"})"),
+                 "$.questions[0].calculation", "exactly for calculate questions");
+  ExpectRejected(FormWithQuestion(R"({"code": "T", "type": "text", "calculation": "1"})"),
+                 "$.questions[0].calculation", "exactly for calculate questions");
+  ExpectRejected(FormWithQuestion(R"({"code": "N", "type": "note", "required": true})"),
+                 "$.questions[0].required", "cannot be required");
+  ExpectRejected(FormWithQuestion(R"({"code": "T", "type": "text", "relevant": 1})"),
+                 "$.questions[0].relevant", "expected text");
+  ExpectRejected(FormWithQuestion(R"({"code": "G", "type": "group",
+                                      "children": [{"code": "Y", "type": "yes_no", "sms": "AA"}]})"),
+                 "$.questions[0].children[0].sms", "inside a group or repeat");
+  ExpectRejected(FormWithQuestion(R"({"code": "R", "type": "repeat", "children": [
+                                      {"code": "N", "type": "integer", "figure": "valid"}]})"),
+                 "$.questions[0].children[0].figure", "inside a repeat");
+  std::string deep = R"({"code": "L0", "type": "text"})";
+  for (int i = 1; i <= kMaxQuestionNesting + 1; ++i) {
+    deep = std::string(R"({"code": "L)")
+               .append(std::to_string(i))
+               .append(R"(", "type": "group", "children": [)")
+               .append(deep)
+               .append("]}");
+  }
+  auto form = FormFromJson(FormWithQuestion(deep));
+  ASSERT_FALSE(form.has_value());
+  EXPECT_NE(form.error().message().find("nest more than"), std::string::npos);
+}
+
 TEST(DefaultForms, ShipOpeningVotingCountingTabulationAndIncident) {
   std::map<std::string, std::pair<Phase, std::string>> got;
   for (const Form& form : DefaultForms()) got[form.code] = {form.phase, form.sms_prefix};

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <set>
+
+#include "common/time.h"
 
 namespace vigil::core {
 
@@ -37,6 +40,49 @@ bool IsTimeOfDay(std::string_view s) {
          std::isdigit(static_cast<unsigned char>(s[3])) &&
          std::isdigit(static_cast<unsigned char>(s[4])) && (s[0] - '0') * 10 + (s[1] - '0') < 24 &&
          (s[3] - '0') < 6;
+}
+
+bool IsDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  const auto number = [&](std::size_t at, std::size_t len, int& out) {
+    for (std::size_t i = at; i < at + len; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    }
+    return std::from_chars(s.data() + at, s.data() + at + len, out).ec == std::errc();
+  };
+  int y = 0, m = 0, d = 0;
+  if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d) || m < 1 || m > 12 || d < 1) {
+    return false;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// "lat lon [altitude [accuracy]]", separated by spaces, as ODK sends a geopoint.
+std::string CheckGeopoint(std::string_view s) {
+  std::vector<double> parts;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ') {
+      ++i;
+      continue;
+    }
+    double x = 0;
+    auto [end, ec] = std::from_chars(s.data() + i, s.data() + s.size(), x);
+    if (ec != std::errc() || (end != s.data() + s.size() && *end != ' ') || !std::isfinite(x)) {
+      return "expected a geopoint as \"latitude longitude [altitude [accuracy]]\"";
+    }
+    parts.push_back(x);
+    i = static_cast<std::size_t>(end - s.data());
+  }
+  if (parts.size() < 2 || parts.size() > 4) {
+    return "expected a geopoint as \"latitude longitude [altitude [accuracy]]\"";
+  }
+  if (std::abs(parts[0]) > 90) return "latitude is outside [-90, 90]";
+  if (std::abs(parts[1]) > 180) return "longitude is outside [-180, 180]";
+  if (parts.size() == 4 && parts[3] < 0) return "accuracy is negative";
+  return {};
 }
 
 std::string FormatBound(double d) {
@@ -115,8 +161,92 @@ std::string CheckAnswer(const Question& q, const json::value& answer) {
       }
       return {};
     }
+    case QuestionType::kDate:
+      if (!answer.is_string() || !IsDate(answer.get_string()))
+        return "expected a date as YYYY-MM-DD, got " + Describe(answer);
+      return {};
+    case QuestionType::kDateTime:
+      if (!answer.is_string() || !ParseRfc3339(answer.get_string()))
+        return "expected a date and time (RFC 3339 with offset), got " + Describe(answer);
+      return {};
+    case QuestionType::kGeopoint:
+      if (!answer.is_string()) return "expected a geopoint as text, got " + Describe(answer);
+      return CheckGeopoint(answer.get_string());
+    case QuestionType::kNote:
+      return "a note takes no answer";
+    case QuestionType::kCalculate:
+      // Computed by the client from an expression the server does not evaluate.
+      if (answer.is_string() || answer.is_number() || answer.is_bool()) return {};
+      return "expected a calculated value (text, number or true/false), got " + Describe(answer);
+    case QuestionType::kGroup:
+    case QuestionType::kRepeat:
+      break;  // answered through their children (CheckAnswers)
   }
   return "unsupported question type";
+}
+
+// Checks one object of answers (a submission's, or one item of a repeat)
+// against the questions answered in it; `prefix` names it ("answers",
+// "answers.R1[0]").
+void CheckAnswers(const Form& form, const std::vector<Question>& scope, const json::object& answers,
+                  const std::string& prefix, std::vector<FieldError>& errors) {
+  const std::vector<const Question*> fields = AnswerFields(scope);
+  for (const auto& [code, answer] : answers) {
+    const std::string field = prefix + "." + std::string(code);
+    const Question* found = nullptr;
+    for (const Question* f : fields) {
+      if (f->code == code) {
+        found = f;
+        break;
+      }
+    }
+    if (found == nullptr) {
+      const Question* elsewhere = form.FindQuestion(code);
+      if (elsewhere == nullptr) {
+        errors.push_back({field, "unknown question code '" + std::string(code) + "' in form " +
+                                     form.code + " version " + form.version});
+      } else if (elsewhere->type == QuestionType::kGroup) {
+        errors.push_back({field, "'" + std::string(code) +
+                                     "' is a group; answer its questions by their own codes"});
+      } else {
+        errors.push_back({field, "'" + std::string(code) +
+                                     "' is not answered here (a repeat's questions are answered "
+                                     "inside its items)"});
+      }
+      continue;
+    }
+    const Question& q = *found;
+    if (answer.is_null()) {
+      if (q.required) errors.push_back({field, "required"});
+      continue;
+    }
+    if (q.type == QuestionType::kRepeat) {
+      if (!answer.is_array()) {
+        errors.push_back({field, "expected an array of items (objects), got " + Describe(answer)});
+        continue;
+      }
+      if (q.required && answer.get_array().empty()) {
+        errors.push_back({field, "required: at least one item"});
+      }
+      for (std::size_t i = 0; i < answer.get_array().size(); ++i) {
+        const json::value& item = answer.get_array()[i];
+        const std::string item_field = field + "[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+          errors.push_back({item_field, "expected an object of answers, got " + Describe(item)});
+          continue;
+        }
+        CheckAnswers(form, q.children, item.get_object(), item_field, errors);
+      }
+      continue;
+    }
+    if (std::string problem = CheckAnswer(q, answer); !problem.empty()) {
+      errors.push_back({field, std::move(problem)});
+    }
+  }
+  for (const Question* q : fields) {
+    if (q->required && !answers.contains(q->code))
+      errors.push_back({prefix + "." + q->code, "required"});
+  }
 }
 
 }  // namespace
@@ -226,26 +356,7 @@ std::vector<FieldError> ValidateSubmission(const Submission& s, const MissionInd
     errors.push_back({"submitted_at", "is earlier than started_at"});
   }
   if (form == nullptr) return errors;
-  for (const auto& [code, answer] : s.answers) {
-    const std::string field = "answers." + std::string(code);
-    const Question* q = form->FindQuestion(code);
-    if (q == nullptr) {
-      errors.push_back({field, "unknown question code '" + std::string(code) + "' in form " +
-                                   form->code + " version " + form->version});
-      continue;
-    }
-    if (answer.is_null()) {
-      if (q->required) errors.push_back({field, "required"});
-      continue;
-    }
-    if (std::string problem = CheckAnswer(*q, answer); !problem.empty()) {
-      errors.push_back({field, std::move(problem)});
-    }
-  }
-  for (const Question& q : form->questions) {
-    if (q.required && !s.answers.contains(q.code))
-      errors.push_back({"answers." + q.code, "required"});
-  }
+  CheckAnswers(*form, form->questions, s.answers, "answers", errors);
   return errors;
 }
 

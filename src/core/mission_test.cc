@@ -455,5 +455,79 @@ TEST(ValidateSubmission, SkipsAnswerChecksWhenFormIsUnknown) {
   ExpectOnlyError(s, "form", "unknown form 'X'");
 }
 
+// Form "X": the XLSForm types, a group and a repeat.
+MissionIndex XlsMission() {
+  Election election;
+  election.name = "E";
+  election.enforce_assignments = false;
+  return MissionIndex(election, {Place("PS-1", "")}, {Person("OB-1", {})}, {LoadForm(R"json({
+    "code": "X", "version": "1", "phase": "incident",
+    "questions": [
+      {"code": "G", "type": "group", "children": [
+        {"code": "D", "type": "date", "required": true},
+        {"code": "DT", "type": "datetime"},
+        {"code": "P", "type": "geopoint"}]},
+      {"code": "N", "type": "note"},
+      {"code": "C", "type": "calculate", "calculation": "1 + 1"},
+      {"code": "R", "type": "repeat", "children": [
+        {"code": "R1", "type": "integer", "min": 0, "required": true},
+        {"code": "RG", "type": "group", "children": [{"code": "R2", "type": "text"}]}]}
+    ]})json")});
+}
+
+Submission XlsSubmission(std::string_view answers) {
+  Submission s = ValidSubmission();
+  s.form_code = "X";
+  s.form_version = "1";
+  s.answers = json::parse(answers).as_object();
+  return s;
+}
+
+TEST(ValidateSubmission, AcceptsTheXlsFormTypes) {
+  ExpectNoErrors(XlsSubmission(R"({"D": "2024-02-29", "DT": "2026-06-07T07:30:00+03:00",
+                                   "P": "41.3275 19.8187 110 4.5", "C": 2,
+                                   "R": [{"R1": 3, "R2": "ballot stuffing"}, {"R1": 0}]})"),
+                 XlsMission());
+  ExpectNoErrors(XlsSubmission(R"({"D": "2026-06-07", "P": "-33.9 151.2", "C": "x", "N": null,
+                                   "R": []})"),
+                 XlsMission());
+}
+
+TEST(ValidateSubmission, RejectsBadAnswersOfTheXlsFormTypes) {
+  const MissionIndex m = XlsMission();
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-02-29"})"), "answers.D", "expected a date", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "7 June"})"), "answers.D", "YYYY-MM-DD", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "DT": "2026-06-07 07:30"})"), "answers.DT",
+                  "RFC 3339", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "P": "91 10"})"), "answers.P",
+                  "latitude is outside", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "P": "10"})"), "answers.P",
+                  "expected a geopoint", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "P": "1 2 3 -4"})"), "answers.P",
+                  "accuracy is negative", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "N": "hello"})"), "answers.N",
+                  "a note takes no answer", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "C": [1]})"), "answers.C",
+                  "expected a calculated value", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "G": "x"})"), "answers.G", "is a group", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R1": 1})"), "answers.R1",
+                  "inside its items", m);
+}
+
+TEST(ValidateSubmission, ChecksEveryItemOfARepeat) {
+  const MissionIndex m = XlsMission();
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R": {"R1": 1}})"), "answers.R",
+                  "expected an array of items", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R": [{"R1": 1}, 5]})"), "answers.R[1]",
+                  "expected an object of answers", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R": [{"R1": 1}, {"R2": "x"}]})"),
+                  "answers.R[1].R1", "required", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R": [{"R1": -1}]})"), "answers.R[0].R1",
+                  "out of range", m);
+  ExpectOnlyError(XlsSubmission(R"({"D": "2026-06-07", "R": [{"R1": 1, "D": "2026-06-07"}]})"),
+                  "answers.R[0].D", "is not answered here", m);
+  ExpectOnlyError(XlsSubmission(R"({"R": []})"), "answers.D", "required", m);
+}
+
 }  // namespace
 }  // namespace vigil::core

@@ -91,6 +91,33 @@ Result<Submission> SubmissionFromJson(const json::value& v, std::vector<FieldErr
   return s;
 }
 
+namespace {
+
+// `o` with its keys sorted, and so the items of repeats within it.
+json::object SortedObject(const json::object& o) {
+  std::vector<const json::key_value_pair*> fields;
+  fields.reserve(o.size());
+  for (const auto& kv : o) fields.push_back(&kv);
+  std::sort(fields.begin(), fields.end(),
+            [](const auto* a, const auto* b) { return a->key() < b->key(); });
+  json::object sorted;
+  sorted.reserve(fields.size());
+  for (const auto* kv : fields) {
+    if (kv->value().is_array()) {
+      json::array items;
+      for (const json::value& item : kv->value().get_array()) {
+        items.push_back(item.is_object() ? json::value(SortedObject(item.get_object())) : item);
+      }
+      sorted.emplace(kv->key(), std::move(items));
+    } else {
+      sorted.emplace(kv->key(), kv->value());
+    }
+  }
+  return sorted;
+}
+
+}  // namespace
+
 std::string CanonicalJson(const Submission& s) {
   // Key order is fixed by construction: boost::json::object keeps insertion order.
   json::object o;
@@ -103,15 +130,7 @@ std::string CanonicalJson(const Submission& s) {
   o["submitted_at"] =
       s.submitted_at ? json::value(FormatRfc3339(*s.submitted_at)) : json::value(nullptr);
   o["replaces"] = s.replaces.empty() ? json::value(nullptr) : json::value(s.replaces);
-  std::vector<const json::key_value_pair*> answers;
-  answers.reserve(s.answers.size());
-  for (const auto& kv : s.answers) answers.push_back(&kv);
-  std::sort(answers.begin(), answers.end(),
-            [](const auto* a, const auto* b) { return a->key() < b->key(); });
-  json::object sorted;
-  sorted.reserve(answers.size());
-  for (const auto* kv : answers) sorted.emplace(kv->key(), kv->value());
-  o["answers"] = std::move(sorted);
+  o["answers"] = SortedObject(s.answers);
   return json::serialize(o);
 }
 

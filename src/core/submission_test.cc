@@ -329,5 +329,17 @@ TEST(CanonicalJson, DiffersForDifferentStation) {
   EXPECT_NE(CanonicalJson(ParseOrDie(o)), CanonicalJson(ParseOrDie(ValidJson())));
 }
 
+TEST(CanonicalJson, SortsTheAnswersInsideRepeatItems) {
+  json::object a = ValidJson();
+  a["answers"] = json::parse(R"({"R": [{"R2": "x", "R1": 1}, {"R1": 2}], "V1": "yes"})");
+  json::object b = ValidJson();
+  b["answers"] = json::parse(R"({"V1": "yes", "R": [{"R1": 1, "R2": "x"}, {"R1": 2}]})");
+  const std::string canonical = CanonicalJson(ParseOrDie(a));
+  EXPECT_EQ(canonical, CanonicalJson(ParseOrDie(b)));
+  EXPECT_NE(canonical.find(R"("answers":{"R":[{"R1":1,"R2":"x"},{"R1":2}],"V1":"yes"})"),
+            std::string::npos)
+      << canonical;
+}
+
 }  // namespace
 }  // namespace vigil::core

@@ -38,8 +38,9 @@ class CsvWriter final : public SubmissionWriter {
   CsvWriter(std::ostream& out, const std::vector<core::Form>& forms) : out_(out) {
     std::set<std::string> seen;
     for (const core::Form& f : forms) {
-      for (const core::Question& q : f.questions) {
-        if (seen.insert(q.code).second) questions_.push_back(q.code);
+      for (const core::Question* q : core::AnswerFields(f.questions)) {
+        if (q->type == core::QuestionType::kNote) continue;
+        if (seen.insert(q->code).second) questions_.push_back(q->code);
       }
     }
     out_ << "instance_id,form,form_version,station,observer,started_at,submitted_at,received_at,"
@@ -111,6 +112,29 @@ std::unique_ptr<SubmissionWriter> MakeSubmissionWriter(ExportFormat format, std:
 
 Timestamp ToHour(Timestamp t) { return std::chrono::floor<std::chrono::hours>(t); }
 
+namespace {
+
+// The answers without free text, which may name people; inside repeats too.
+json::object AnonymousAnswers(const json::object& answers, const core::Form* form) {
+  json::object out;
+  for (const auto& [code, answer] : answers) {
+    const core::Question* q = form ? form->FindQuestion(code) : nullptr;
+    if (q == nullptr || q->type == core::QuestionType::kText) continue;
+    if (q->type == core::QuestionType::kRepeat && answer.is_array()) {
+      json::array items;
+      for (const json::value& item : answer.get_array()) {
+        if (item.is_object()) items.push_back(AnonymousAnswers(item.get_object(), form));
+      }
+      out[code] = std::move(items);
+    } else {
+      out[code] = answer;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 core::Submission Anonymize(const core::Submission& s, const core::Form* form, std::int64_t n) {
   core::Submission a;
   a.instance_id = "anon:" + std::to_string(n);
@@ -119,10 +143,7 @@ core::Submission Anonymize(const core::Submission& s, const core::Form* form, st
   a.station_code = s.station_code;
   if (s.started_at) a.started_at = ToHour(*s.started_at);
   if (s.submitted_at) a.submitted_at = ToHour(*s.submitted_at);
-  for (const auto& [code, answer] : s.answers) {
-    const core::Question* q = form ? form->FindQuestion(code) : nullptr;
-    if (q != nullptr && q->type != core::QuestionType::kText) a.answers[code] = answer;
-  }
+  a.answers = AnonymousAnswers(s.answers, form);
   return a;
 }
 

@@ -35,7 +35,9 @@ Result<ObserverCopies> ReadObserverCopies(storage::Store& store,
   out.read_at = Now();
   std::vector<std::string> form_codes;  // forms with figure questions, first seen first
   for (const core::Form& form : mission.forms()) {
-    for (const core::Question& q : form.questions) {
+    // Figures may sit in groups (answered by their own codes), not in repeats.
+    for (const core::Question* question : core::AnswerFields(form.questions)) {
+      const core::Question& q = *question;
       if (q.figure.empty()) continue;
       if (std::find(form_codes.begin(), form_codes.end(), form.code) == form_codes.end()) {
         form_codes.push_back(form.code);
@@ -60,7 +62,8 @@ Result<ObserverCopies> ReadObserverCopies(storage::Store& store,
       copy.votes.assign(out.table.contestants.size(), 0);
       bool any = false;
       std::size_t votes_copied = 0;
-      for (const core::Question& q : form->questions) {
+      for (const core::Question* question : core::AnswerFields(form->questions)) {
+        const core::Question& q = *question;
         if (q.figure.empty()) continue;
         const auto value = WholeNumber(sub.answers.if_contains(q.code));
         if (!value) continue;
