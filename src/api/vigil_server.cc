@@ -52,12 +52,15 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                                                    std::chrono::seconds(5));
   server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
                                                                 options.sessions, server->metrics_);
-  server->router_ = std::make_unique<Router>(ApiRoutes({.mission = *server->service_,
-                                                        .sessions = *server->sessions_,
-                                                        .forensics = *server->forensics_,
-                                                        .copies = *server->copies_,
-                                                        .metrics = server->metrics_}),
-                                             *server->service_, *server->sessions_);
+  server->sms_ = std::make_unique<service::SmsIntake>(*server->service_);
+  std::vector<Route> routes = ApiRoutes({.mission = *server->service_,
+                                         .sessions = *server->sessions_,
+                                         .forensics = *server->forensics_,
+                                         .copies = *server->copies_,
+                                         .metrics = server->metrics_});
+  for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
+  server->router_ =
+      std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,

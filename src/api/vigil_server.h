@@ -7,11 +7,13 @@
 
 #include "api/http_server.h"
 #include "api/router.h"
+#include "api/sms_routes.h"
 #include "common/metrics.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
 #include "service/sessions.h"
+#include "service/sms_intake.h"
 
 namespace spdlog {
 class logger;
@@ -26,6 +28,8 @@ struct VigilServerOptions {
   // empty for DATA_DIR/logs/access.log.
   std::string access_log;
   service::SessionOptions sessions;
+  // The SMS gateways' secrets; a gateway without one has no route.
+  SmsGatewaySecrets sms;
 };
 
 class VigilServer {
@@ -41,6 +45,7 @@ class VigilServer {
   void Shutdown() { http_->Shutdown(); }
   service::MissionService& service() { return *service_; }
   service::SessionManager& sessions() { return *sessions_; }
+  service::SmsIntake& sms() { return *sms_; }
   const Router& router() const { return *router_; }
 
  private:
@@ -51,6 +56,7 @@ class VigilServer {
   std::unique_ptr<service::MissionService> service_;
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
+  std::unique_ptr<service::SmsIntake> sms_;               // uses service_
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
   // Last, so destroyed first: its password threads finish their sign-ins

@@ -212,6 +212,26 @@ CREATE TABLE sms_pins (
 INSERT INTO meta(key, value)
   SELECT 'station_reports_seq', CAST(coalesce(max(seq), 0) AS TEXT) FROM submissions;
 )sql",
+    // 10: every inbound SMS, accepted or not, with the reply it got. The
+    // 12-hour duplicate rule looks messages up by sender and time (text
+    // order is time order).
+    R"sql(
+CREATE TABLE sms_messages (
+  id                 INTEGER PRIMARY KEY,
+  gateway            TEXT NOT NULL,
+  gateway_message_id TEXT NOT NULL,
+  sender             TEXT NOT NULL,
+  text               TEXT NOT NULL,  -- the PIN's digits masked
+  received_at        TEXT NOT NULL,
+  outcome            TEXT NOT NULL,  -- accepted, duplicate, rejected
+  problems           TEXT NOT NULL,  -- JSON array of problem codes
+  observer_code      TEXT NOT NULL,  -- '' when the sender was not identified
+  instance_id        TEXT NOT NULL,  -- '' when no submission was made
+  reply              TEXT NOT NULL,
+  UNIQUE (gateway, gateway_message_id)
+) STRICT;
+CREATE INDEX sms_messages_sender ON sms_messages(sender, received_at);
+)sql",
 };
 
 }  // namespace
