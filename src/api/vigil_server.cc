@@ -80,6 +80,7 @@ Status VigilServer::Start() { return http_->Start(); }
 void VigilServer::Run() {
   http_->Run();
   service_->Drain();
+  sms_->Drain();  // the SMS accepted by that last commit are logged too
   access_log_->flush();
 }
 

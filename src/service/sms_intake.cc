@@ -60,7 +60,41 @@ bool IsLetter(char c) {
 }  // namespace
 
 SmsIntake::SmsIntake(MissionService& service, SmsIntakeOptions options)
-    : service_(service), options_(options) {}
+    : service_(service), options_(options), logger_([this] { LogLoop(); }) {}
+
+SmsIntake::~SmsIntake() {
+  {
+    std::lock_guard lock(log_mu_);
+    log_stopping_ = true;
+  }
+  log_wake_.notify_one();
+  logger_.join();
+}
+
+void SmsIntake::LogLoop() {
+  while (true) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(log_mu_);
+      log_wake_.wait(lock, [&] { return log_stopping_ || !log_queue_.empty(); });
+      if (log_queue_.empty()) return;  // stopping, and everything is logged
+      task = std::move(log_queue_.front());
+      log_queue_.pop_front();
+      log_busy_ = true;
+    }
+    task();
+    {
+      std::lock_guard lock(log_mu_);
+      log_busy_ = false;
+    }
+    log_idle_.notify_all();
+  }
+}
+
+void SmsIntake::Drain() {
+  std::unique_lock lock(log_mu_);
+  log_idle_.wait(lock, [&] { return log_queue_.empty() && !log_busy_; });
+}
 
 std::string SmsIntake::InstanceId(std::string_view gateway, std::string_view message_id) {
   // Length-prefixed so that no two (gateway, id) pairs hash the same text.
@@ -298,7 +332,12 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
           done({.status = r.status});
           return;
         }
-        Log(std::move(m), done);
+        {
+          std::lock_guard lock(log_mu_);
+          log_queue_.push_back(
+              [this, m = std::move(m), done]() mutable { Log(std::move(m), done); });
+        }
+        log_wake_.notify_one();
       });
 }
 

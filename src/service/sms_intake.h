@@ -23,11 +23,14 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -67,9 +70,14 @@ struct SmsIntakeOptions {
 class SmsIntake {
  public:
   explicit SmsIntake(MissionService& service, SmsIntakeOptions options = {});
+  // Logs what is still queued (see logger_) and stops.
+  ~SmsIntake();
+  // Returns once every message queued for logging is logged and answered.
+  // Call after MissionService::Drain.
+  void Drain();
 
   // Handles one message. `done` runs exactly once: inline, or on the
-  // submission committer's thread once the submission is durable.
+  // intake's logging thread once the submission is durable and logged.
   void Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done);
 
   // The instance id of the submission a message makes: "uuid:" and a
@@ -103,6 +111,18 @@ class SmsIntake {
   };
   std::mutex failures_mu_;
   std::unordered_map<std::string, Failures> failures_;  // by phone; GUARDED_BY(failures_mu_)
+
+  // Accepted messages are logged by a thread of their own, not on the
+  // committer's sync thread that answers them: each log entry is a write
+  // and a flush, which would hold up every other submission's answer.
+  void LogLoop();
+  std::mutex log_mu_;
+  std::condition_variable log_wake_;
+  std::deque<std::function<void()>> log_queue_;  // GUARDED_BY(log_mu_)
+  bool log_stopping_ = false;                    // GUARDED_BY(log_mu_)
+  bool log_busy_ = false;                        // a task is running; GUARDED_BY(log_mu_)
+  std::condition_variable log_idle_;
+  std::thread logger_;
 };
 
 }  // namespace vigil::service
