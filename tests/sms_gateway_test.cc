@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "service/field_credentials.h"
 #include "service/sms_intake.h"
 #include "support/test_mission.h"
+#include "support/vigil_process.h"
 
 namespace vigil::testing {
 namespace {
@@ -449,6 +451,25 @@ TEST_F(SmsGatewayTest, MessagesAreAuditedAndTheChainVerifies) {
   EXPECT_THAT(sms[0].detail, HasSubstr(R"("outcome":"accepted")"));
   EXPECT_THAT(sms[1].detail, HasSubstr(R"("problems":["wrong_pin"])"));
   EXPECT_THAT(sms[1].detail, Not(HasSubstr("V5")));  // never the text
+}
+
+TEST_F(SmsGatewayTest, VigilSmsLogPrintsTheNewestMessagesAsJsonLines) {
+  ASSERT_EQ(Kannel("k-50", "+15550005", "482913 V5 AA0930 AB1 AY2").status, 200);
+  ASSERT_EQ(Kannel("k-51", "+19990000", "V5 AA0930").status, 200);
+  server_->Stop();
+  const ProcessResult r =
+      RunVigil({"sms", "log", "--data", mission_.dir.path() + "/mission", "--limit", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  const json::value line = json::parse(r.out);
+  EXPECT_EQ(line.at("gateway_message_id"), "k-51");
+  EXPECT_EQ(line.at("sender"), "+19990000");
+  EXPECT_EQ(line.at("outcome"), "rejected");
+  EXPECT_EQ(line.at("problems"), json::parse(R"(["wrong_pin"])"));
+  EXPECT_EQ(line.at("reply"), "Not accepted: wrong PIN. Please correct and resend.");
+  EXPECT_EQ(RunVigil({"sms", "log", "--data", mission_.dir.path() + "/mission", "--limit", "0"})
+                .exit_code,
+            2);
 }
 
 TEST(SmsGatewayRoutes, AGatewayWithoutASecretHasNoRoute) {

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterPvt(app, ctx);
   vigil::cli::RegisterUser(app, ctx);
   vigil::cli::RegisterObserver(app, ctx);
+  vigil::cli::RegisterSms(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
