@@ -149,6 +149,21 @@ class ProbeStore final : public storage::Store {
   Result<std::vector<storage::FieldCredentials>> ListFieldCredentials() override {
     return inner_->ListFieldCredentials();
   }
+  Result<bool> AddSmsMessage(storage::SmsMessage* m, const storage::Actor& a) override {
+    return inner_->AddSmsMessage(m, a);
+  }
+  Result<std::optional<storage::SmsMessage>> FindSmsMessage(const std::string& g,
+                                                            const std::string& id) override {
+    return inner_->FindSmsMessage(g, id);
+  }
+  Result<std::optional<storage::SmsMessage>> FindAcceptedSmsText(const std::string& s,
+                                                                 const std::string& t,
+                                                                 Timestamp since) override {
+    return inner_->FindAcceptedSmsText(s, t, since);
+  }
+  Result<std::vector<storage::SmsMessage>> ListSmsMessages(std::int64_t limit) override {
+    return inner_->ListSmsMessages(limit);
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }

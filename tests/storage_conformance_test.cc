@@ -1568,6 +1568,116 @@ TEST_P(StoreConformance, DuplicateIsRecognisedAfterReopening) {
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
 
+// ---- SMS message log --------------------------------------------------------
+
+SmsMessage Sms(const std::string& gateway, const std::string& id, const std::string& sender,
+               const std::string& text, Timestamp at, SmsOutcome outcome) {
+  return SmsMessage{.gateway = gateway,
+                    .gateway_message_id = id,
+                    .sender = sender,
+                    .text = text,
+                    .received_at = at,
+                    .outcome = outcome};
+}
+
+TEST_P(StoreConformance, SmsMessageIsLoggedWithEveryFieldAndAudited) {
+  const Timestamp at = *ParseRfc3339("2026-06-07T07:30:00.000001Z");
+  SmsMessage m = Sms("twilio", "SM1", "+37369123456", "****** V1 AA1", at, SmsOutcome::kRejected);
+  m.problems = {"unknown_question", "out_of_range"};
+  m.observer_code = "OBS-1";
+  m.instance_id = "uuid:0b0e6f1c-0000-5000-8000-000000000001";
+  m.reply = "Not received: unknown question code ZZ";
+  auto added = store_->AddSmsMessage(&m, {"sms:twilio"});
+  ASSERT_TRUE(added.has_value()) << added.error().ToString();
+  EXPECT_TRUE(*added);
+  EXPECT_GT(m.id, 0);
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto found = store_->FindSmsMessage("twilio", "SM1");
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  const SmsMessage& f = **found;
+  EXPECT_EQ(f.id, m.id);
+  EXPECT_EQ(f.gateway, "twilio");
+  EXPECT_EQ(f.gateway_message_id, "SM1");
+  EXPECT_EQ(f.sender, "+37369123456");
+  EXPECT_EQ(f.text, "****** V1 AA1");
+  EXPECT_EQ(f.received_at, at);
+  EXPECT_EQ(f.outcome, SmsOutcome::kRejected);
+  EXPECT_THAT(f.problems, ElementsAre("unknown_question", "out_of_range"));
+  EXPECT_EQ(f.observer_code, "OBS-1");
+  EXPECT_EQ(f.instance_id, m.instance_id);
+  EXPECT_EQ(f.reply, m.reply);
+  auto other_gateway = store_->FindSmsMessage("kannel", "SM1");
+  ASSERT_TRUE(other_gateway.has_value());
+  EXPECT_FALSE(other_gateway->has_value());
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(1));
+  EXPECT_EQ(log[0].actor, "sms:twilio");
+  EXPECT_EQ(log[0].action, "sms.message");
+  EXPECT_EQ(log[0].subject, "sms:" + std::to_string(m.id));
+  // What became of it, never the text (which the log holds).
+  EXPECT_EQ(log[0].detail,
+            R"({"gateway":"twilio","outcome":"rejected","problems":["unknown_question",)"
+            R"("out_of_range"],"observer":"OBS-1","instance_id":")" +
+                m.instance_id + R"("})");
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, SmsMessageWithALoggedGatewayIdIsNotStoredAgain) {
+  const Timestamp at = Now();
+  SmsMessage first = Sms("telerivet", "m-1", "+1555", "V1 AA1", at, SmsOutcome::kAccepted);
+  first.reply = "Received V from 1";
+  ASSERT_TRUE(store_->AddSmsMessage(&first, {"sms:telerivet"}).value_or(false));
+  // The same id through another gateway is another message.
+  SmsMessage other = Sms("kannel", "m-1", "+1555", "V1 AA1", at, SmsOutcome::kRejected);
+  ASSERT_TRUE(store_->AddSmsMessage(&other, {"sms:kannel"}).value_or(false));
+
+  SmsMessage again = Sms("telerivet", "m-1", "+1999", "something else", at, SmsOutcome::kRejected);
+  auto added = store_->AddSmsMessage(&again, {"sms:telerivet"});
+  ASSERT_TRUE(added.has_value()) << added.error().ToString();
+  EXPECT_FALSE(*added);
+  // Replaced by the logged row.
+  EXPECT_EQ(again.id, first.id);
+  EXPECT_EQ(again.sender, "+1555");
+  EXPECT_EQ(again.outcome, SmsOutcome::kAccepted);
+  EXPECT_EQ(again.reply, "Received V from 1");
+
+  auto listed = store_->ListSmsMessages(10);
+  ASSERT_TRUE(listed.has_value());
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ((*listed)[0].gateway, "kannel");  // newest first
+  EXPECT_EQ((*listed)[1].gateway, "telerivet");
+  EXPECT_THAT(AuditLog(), SizeIs(2));
+  auto limited = store_->ListSmsMessages(1);
+  ASSERT_TRUE(limited.has_value());
+  EXPECT_THAT(*limited, SizeIs(1));
+}
+
+TEST_P(StoreConformance, FindAcceptedSmsTextMatchesSenderTextTimeAndOutcome) {
+  const Timestamp t0 = *ParseRfc3339("2026-06-07T08:00:00Z");
+  const std::vector<SmsMessage> log = {
+      Sms("generic", "1", "+1555", "V1 AA1", t0, SmsOutcome::kAccepted),
+      Sms("generic", "2", "+1555", "V1 AA2", t0 + std::chrono::hours(1), SmsOutcome::kRejected),
+      Sms("generic", "3", "+1666", "V1 AA3", t0 + std::chrono::hours(2), SmsOutcome::kAccepted),
+  };
+  for (SmsMessage m : log) ASSERT_TRUE(store_->AddSmsMessage(&m, {"sms:generic"}).value_or(false));
+  const auto find = [&](const std::string& sender, const std::string& text, Timestamp since) {
+    auto found = store_->FindAcceptedSmsText(sender, text, since);
+    EXPECT_TRUE(found.has_value()) << found.error().ToString();
+    return found.value_or(std::nullopt);
+  };
+  auto hit = find("+1555", "V1 AA1", t0);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->gateway_message_id, "1");
+  EXPECT_FALSE(find("+1555", "V1 AA1", t0 + std::chrono::microseconds(1)).has_value());
+  EXPECT_FALSE(find("+1666", "V1 AA1", t0).has_value());  // another sender
+  EXPECT_FALSE(find("+1555", "V1 AA2", t0).has_value());  // rejected
+  EXPECT_FALSE(find("+1555", "V1 AA11", t0).has_value());
+  EXPECT_TRUE(find("+1666", "V1 AA3", t0).has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, FieldCredentialsConformance, ::testing::ValuesIn(Backends()),
                          BackendName);

@@ -8,6 +8,7 @@
 #include "common/crypto.h"
 #include "ingest/multipart.h"
 #include "ingest/xform.h"
+#include "report/svg.h"
 #include "service/digest_auth.h"
 
 namespace vigil::api {
@@ -18,29 +19,8 @@ namespace {
 
 using Respond = std::function<void(Response)>;
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+// Text and attribute values in XML need the same escapes as in HTML.
+std::string XmlText(std::string_view text) { return report::HtmlEscape(text); }
 
 // Headers every OpenRosa answer carries.
 void SetOpenRosaHeaders(Response& res) {
@@ -156,7 +136,7 @@ std::string HttpDate(Timestamp t) {
 
 std::string OpenRosaMessage(std::string_view message) {
   return "<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\"><message>" +
-         XmlEscape(message) + "</message></OpenRosaResponse>";
+         XmlText(message) + "</message></OpenRosaResponse>";
 }
 
 std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
@@ -189,12 +169,12 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
           if (!xform) continue;  // a form whose codes XForms cannot carry is not offered
           const std::string url = base + "/openrosa/forms/" + PercentEncodeSegment(current.code) +
                                   "/" + PercentEncodeSegment(current.version);
-          body += "  <xform>\n    <formID>" + XmlEscape(ingest::XFormId(current)) +
-                  "</formID>\n    <name>" + XmlEscape(FormName(current)) +
-                  "</name>\n    <version>" + XmlEscape(current.version) +
+          body += "  <xform>\n    <formID>" + XmlText(ingest::XFormId(current)) +
+                  "</formID>\n    <name>" + XmlText(FormName(current)) +
+                  "</name>\n    <version>" + XmlText(current.version) +
                   "</version>\n    <hash>md5:" + Md5Hex(*xform) + "</hash>\n    <downloadUrl>" +
-                  XmlEscape(url) + "</downloadUrl>\n    <manifestUrl>" +
-                  XmlEscape(url + "/manifest") + "</manifestUrl>\n  </xform>\n";
+                  XmlText(url) + "</downloadUrl>\n    <manifestUrl>" +
+                  XmlText(url + "/manifest") + "</manifestUrl>\n  </xform>\n";
         }
         body += "</xforms>\n";
         respond(XmlResponse(http::status::ok, std::move(body)));

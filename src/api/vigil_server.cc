@@ -58,16 +58,18 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
       std::make_unique<service::AttachmentStore>(server->service_->store(), options.data_dir);
   server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
                                                                 options.sessions, server->metrics_);
+  server->sms_ = std::make_unique<service::SmsIntake>(*server->service_);
+  std::vector<Route> routes = ApiRoutes({.mission = *server->service_,
+                                         .sessions = *server->sessions_,
+                                         .forensics = *server->forensics_,
+                                         .copies = *server->copies_,
+                                         .metrics = server->metrics_,
+                                         .digest = *server->digest_,
+                                         .attachments = *server->attachments_,
+                                         .max_body_bytes = options.http.max_body_bytes});
+  for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
   server->router_ =
-      std::make_unique<Router>(ApiRoutes({.mission = *server->service_,
-                                          .sessions = *server->sessions_,
-                                          .forensics = *server->forensics_,
-                                          .copies = *server->copies_,
-                                          .metrics = server->metrics_,
-                                          .digest = *server->digest_,
-                                          .attachments = *server->attachments_,
-                                          .max_body_bytes = options.http.max_body_bytes}),
-                               *server->service_, *server->sessions_);
+      std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);
   Router* router = server->router_.get();
   server->http_ = std::make_unique<HttpServer>(
       options.http,
@@ -87,6 +89,7 @@ Status VigilServer::Start() { return http_->Start(); }
 void VigilServer::Run() {
   http_->Run();
   service_->Drain();
+  sms_->Drain();  // the SMS accepted by that last commit are logged too
   access_log_->flush();
 }
 

@@ -7,6 +7,7 @@
 
 #include "api/http_server.h"
 #include "api/router.h"
+#include "api/sms_routes.h"
 #include "common/metrics.h"
 #include "service/attachments.h"
 #include "service/digest_auth.h"
@@ -14,6 +15,7 @@
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
 #include "service/sessions.h"
+#include "service/sms_intake.h"
 
 namespace spdlog {
 class logger;
@@ -29,6 +31,8 @@ struct VigilServerOptions {
   std::string access_log;
   service::SessionOptions sessions;
   service::DigestOptions digest;  // ODK logins on the OpenRosa routes
+  // The SMS gateways' secrets; a gateway without one has no route.
+  SmsGatewaySecrets sms;
 };
 
 class VigilServer {
@@ -44,6 +48,7 @@ class VigilServer {
   void Shutdown() { http_->Shutdown(); }
   service::MissionService& service() { return *service_; }
   service::SessionManager& sessions() { return *sessions_; }
+  service::SmsIntake& sms() { return *sms_; }
   const Router& router() const { return *router_; }
 
  private:
@@ -55,6 +60,7 @@ class VigilServer {
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<service::DigestAuthenticator> digest_;  // likewise
+  std::unique_ptr<service::SmsIntake> sms_;               // uses service_
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
   // After http_, so destroyed before it: its thread answers through it.

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterUser(app, ctx);
   vigil::cli::RegisterObserver(app, ctx);
   vigil::cli::RegisterForms(app, ctx);
+  vigil::cli::RegisterSms(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

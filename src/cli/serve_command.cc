@@ -29,7 +29,20 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option(
       "--access-log", opts->access_log,
       "JSON access log: a file, or - for standard output (default: DATA/logs/access.log)");
-  cmd->callback([opts, &ctx] {
+  auto sms_file = std::make_shared<std::string>();
+  cmd->add_option("--sms-gateways", *sms_file,
+                  "File of SMS gateway secrets, `key = value` lines (docs/sms.md); a gateway "
+                  "without a secret is disabled");
+  cmd->callback([opts, sms_file, &ctx] {
+    if (!sms_file->empty()) {
+      // From a file, not the command line, so that no secret shows in `ps`.
+      auto secrets = api::ReadSmsGatewayFile(*sms_file);
+      if (!secrets) {
+        ctx.exit_code = ReportError(secrets.error());
+        return;
+      }
+      opts->sms = std::move(*secrets);
+    }
     auto server = api::VigilServer::Open(*opts);
     if (!server) {
       ctx.exit_code = ReportError(server.error());

@@ -7,6 +7,18 @@
 
 namespace vigil::storage {
 
+std::string_view SmsOutcomeName(SmsOutcome outcome) {
+  switch (outcome) {
+    case SmsOutcome::kAccepted:
+      return "accepted";
+    case SmsOutcome::kDuplicate:
+      return "duplicate";
+    case SmsOutcome::kRejected:
+      return "rejected";
+  }
+  return "rejected";
+}
+
 Result<std::vector<CommitOutcome>> Store::CommitSubmissions(
     std::span<const PendingSubmission> batch) {
   auto outcomes = WriteSubmissions(batch);

@@ -87,6 +87,24 @@ struct FieldCredentials {
   std::optional<Timestamp> pin_set_at;    // nullopt without an SMS PIN
 };
 
+// One inbound SMS as the message log keeps it.
+enum class SmsOutcome { kAccepted, kDuplicate, kRejected };
+std::string_view SmsOutcomeName(SmsOutcome outcome);  // "accepted", "duplicate", "rejected"
+
+struct SmsMessage {
+  std::int64_t id = 0;             // assigned by the store
+  std::string gateway;             // "twilio", "telerivet", "kannel", "generic"
+  std::string gateway_message_id;  // unique per gateway
+  std::string sender;              // the phone number as compared (NormalizePhone)
+  std::string text;                // as received, with the PIN's digits masked
+  Timestamp received_at;
+  SmsOutcome outcome = SmsOutcome::kRejected;
+  std::vector<std::string> problems;  // problem codes ("wrong_pin", "unknown_question")
+  std::string observer_code;          // when the sender was identified
+  std::string instance_id;            // of the submission it made or duplicated
+  std::string reply;                  // the SMS sent back
+};
+
 // A token seen in use at `at`.
 struct TokenUse {
   std::int64_t token_id = 0;
@@ -245,6 +263,25 @@ class Store {
   virtual Result<std::optional<std::string>> FindSmsPinHash(const std::string& observer_code) = 0;
   // Every observer, in the order codes were first added, with what it has.
   virtual Result<std::vector<FieldCredentials>> ListFieldCredentials() = 0;
+
+  // ---- SMS message log ---------------------------------------------------
+  // Every inbound SMS, accepted or not, with the reply it got. A row is
+  // never changed; a gateway's redelivery of a logged message is answered
+  // from its row and not logged again.
+  //
+  // Logs the message and sets message->id, with an audit entry; if the
+  // gateway's message id is logged already, stores nothing and returns
+  // false with *message replaced by the logged row (two deliveries racing).
+  virtual Result<bool> AddSmsMessage(SmsMessage* message, const Actor& actor) = 0;
+  virtual Result<std::optional<SmsMessage>> FindSmsMessage(
+      const std::string& gateway, const std::string& gateway_message_id) = 0;
+  // The latest accepted message from `sender` with exactly this text
+  // received at or after `since`, or nullopt.
+  virtual Result<std::optional<SmsMessage>> FindAcceptedSmsText(const std::string& sender,
+                                                                const std::string& text,
+                                                                Timestamp since) = 0;
+  // The newest `limit` messages, newest first.
+  virtual Result<std::vector<SmsMessage>> ListSmsMessages(std::int64_t limit) = 0;
 
   // ---- Submissions -------------------------------------------------------
   // Writes a batch in one transaction (group commit): on success

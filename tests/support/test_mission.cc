@@ -111,7 +111,7 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 }
 
 RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http,
-                             service::SessionOptions sessions) {
+                             service::SessionOptions sessions, api::SmsGatewaySecrets sms) {
   http.listen = "127.0.0.1:0";
   http.handle_signals = false;
   if (http.threads == 0) http.threads = 2;
@@ -119,7 +119,8 @@ RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions htt
   auto server = api::VigilServer::Open({.data_dir = data_dir,
                                         .http = http,
                                         .access_log = data_dir + "/access.log",
-                                        .sessions = std::move(sessions)});
+                                        .sessions = std::move(sessions),
+                                        .sms = std::move(sms)});
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;

@@ -225,6 +225,26 @@ CREATE TABLE attachments (
   PRIMARY KEY (instance_id, file_name)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 11: every inbound SMS, accepted or not, with the reply it got. The
+    // 12-hour duplicate rule looks messages up by sender and time (text
+    // order is time order).
+    R"sql(
+CREATE TABLE sms_messages (
+  id                 INTEGER PRIMARY KEY,
+  gateway            TEXT NOT NULL,
+  gateway_message_id TEXT NOT NULL,
+  sender             TEXT NOT NULL,
+  text               TEXT NOT NULL,  -- the PIN's digits masked
+  received_at        TEXT NOT NULL,
+  outcome            TEXT NOT NULL,  -- accepted, duplicate, rejected
+  problems           TEXT NOT NULL,  -- JSON array of problem codes
+  observer_code      TEXT NOT NULL,  -- '' when the sender was not identified
+  instance_id        TEXT NOT NULL,  -- '' when no submission was made
+  reply              TEXT NOT NULL,
+  UNIQUE (gateway, gateway_message_id)
+) STRICT;
+CREATE INDEX sms_messages_sender ON sms_messages(sender, received_at);
+)sql",
 };
 
 }  // namespace

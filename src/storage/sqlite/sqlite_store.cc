@@ -1277,6 +1277,120 @@ Result<std::vector<FieldCredentials>> SqliteStore::ListFieldCredentials() {
   return ReadRows(*stmt, ReadFieldCredentialsRow);
 }
 
+// ---- SMS message log ---------------------------------------------------------
+
+namespace {
+
+constexpr const char* kSmsColumns =
+    "id, gateway, gateway_message_id, sender, text, received_at, outcome, problems, "
+    "observer_code, instance_id, reply";
+
+Result<SmsMessage> ReadSmsMessageRow(Statement& stmt) {
+  SmsMessage m{.id = stmt.Int(0),
+               .gateway = std::string(stmt.Text(1)),
+               .gateway_message_id = std::string(stmt.Text(2)),
+               .sender = std::string(stmt.Text(3)),
+               .text = std::string(stmt.Text(4))};
+  auto at = ParseStoredTime(stmt.Text(5));
+  if (!at) return Fail(at.error());
+  m.received_at = *at;
+  const std::string_view outcome = stmt.Text(6);
+  if (outcome == "accepted") {
+    m.outcome = SmsOutcome::kAccepted;
+  } else if (outcome == "duplicate") {
+    m.outcome = SmsOutcome::kDuplicate;
+  } else if (outcome == "rejected") {
+    m.outcome = SmsOutcome::kRejected;
+  } else {
+    return Fail(Status::DataLoss("SMS message " + std::to_string(m.id) + " has outcome '" +
+                                 std::string(outcome) + "'"));
+  }
+  // Problem codes are kept like regions: a JSON array of strings.
+  auto problems = RegionsFromText(stmt.Text(7), "SMS message " + std::to_string(m.id));
+  if (!problems) return Fail(problems.error());
+  m.problems = std::move(*problems);
+  m.observer_code = stmt.Text(8);
+  m.instance_id = stmt.Text(9);
+  m.reply = stmt.Text(10);
+  return m;
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::AddSmsMessage(SmsMessage* message, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto find = tx.db().Prepare(std::string("SELECT ") + kSmsColumns +
+                              " FROM sms_messages WHERE gateway = ? AND gateway_message_id = ?");
+  if (!find) return Fail(find.error());
+  find->Bind(1, message->gateway).Bind(2, message->gateway_message_id);
+  auto logged = FirstRow(*find, ReadSmsMessageRow);
+  if (!logged) return Fail(logged.error());
+  if (*logged) {
+    *message = std::move(**logged);
+    return false;
+  }
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO sms_messages(gateway, gateway_message_id, sender, text, received_at, outcome, "
+      "problems, observer_code, instance_id, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, message->gateway).Bind(2, message->gateway_message_id).Bind(3, message->sender);
+  stmt->Bind(4, message->text).Bind(5, FormatRfc3339(message->received_at));
+  stmt->Bind(6, SmsOutcomeName(message->outcome)).Bind(7, RegionsToText(message->problems));
+  stmt->Bind(8, message->observer_code).Bind(9, message->instance_id).Bind(10, message->reply);
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  message->id = sqlite3_last_insert_rowid(tx.db().handle());
+  // The detail says what became of the message, not what it said: the
+  // text is in the log, and the audit log is read more widely.
+  json::object detail{{"gateway", message->gateway},
+                      {"outcome", SmsOutcomeName(message->outcome)},
+                      {"problems", json::parse(RegionsToText(message->problems))}};
+  if (!message->observer_code.empty()) detail["observer"] = message->observer_code;
+  if (!message->instance_id.empty()) detail["instance_id"] = message->instance_id;
+  if (auto seq = tx.Audit(actor.name, "sms.message", "sms:" + std::to_string(message->id),
+                          json::serialize(detail));
+      !seq) {
+    return Fail(seq.error());
+  }
+  VIGIL_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+Result<std::optional<SmsMessage>> SqliteStore::FindSmsMessage(
+    const std::string& gateway, const std::string& gateway_message_id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare(std::string("SELECT ") + kSmsColumns +
+                          " FROM sms_messages WHERE gateway = ? AND gateway_message_id = ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, gateway).Bind(2, gateway_message_id);
+  return FirstRow(*stmt, ReadSmsMessageRow);
+}
+
+Result<std::optional<SmsMessage>> SqliteStore::FindAcceptedSmsText(const std::string& sender,
+                                                                   const std::string& text,
+                                                                   Timestamp since) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kSmsColumns +
+                                  " FROM sms_messages WHERE sender = ? AND received_at >= ? "
+                                  "AND outcome = 'accepted' AND text = ? ORDER BY id DESC LIMIT 1");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, sender).Bind(2, FormatRfc3339(since)).Bind(3, text);
+  return FirstRow(*stmt, ReadSmsMessageRow);
+}
+
+Result<std::vector<SmsMessage>> SqliteStore::ListSmsMessages(std::int64_t limit) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kSmsColumns +
+                                  " FROM sms_messages ORDER BY id DESC LIMIT ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, limit);
+  return ReadRows(*stmt, ReadSmsMessageRow);
+}
+
 Status SqliteStore::SetUserRole(const std::string& name, core::Role role,
                                 const std::string& observer_code,
                                 const std::vector<std::string>& regions, const Actor& actor) {

@@ -60,6 +60,13 @@ class SqliteStore final : public Store {
   Status ClearSmsPin(const std::string& observer_code, const Actor& actor) override;
   Result<std::optional<std::string>> FindSmsPinHash(const std::string& observer_code) override;
   Result<std::vector<FieldCredentials>> ListFieldCredentials() override;
+  Result<bool> AddSmsMessage(SmsMessage* message, const Actor& actor) override;
+  Result<std::optional<SmsMessage>> FindSmsMessage(const std::string& gateway,
+                                                   const std::string& gateway_message_id) override;
+  Result<std::optional<SmsMessage>> FindAcceptedSmsText(const std::string& sender,
+                                                        const std::string& text,
+                                                        Timestamp since) override;
+  Result<std::vector<SmsMessage>> ListSmsMessages(std::int64_t limit) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
