@@ -271,9 +271,11 @@ TEST_F(OpenRosaTest, RefusesMalformedAndInvalidSubmissionsWithOpenRosaMessages) 
   const ClientResponse invalid =
       Submit(Instance("uuid:4a1d2e3f-0000-4000-8000-0000000000b1", "PS-15", "99999"));
   EXPECT_EQ(invalid.status, 422) << invalid.body;
-  EXPECT_THAT(invalid.body, HasSubstr("answers.V7: value 99999 is out of range [0, 5000]"));
-  EXPECT_THAT(invalid.body,
-              HasSubstr("station: observer 'OBS-1' is not assigned to station 'PS-15'"));
+  pugi::xml_document response;
+  ASSERT_TRUE(response.load_string(invalid.body.c_str())) << invalid.body;
+  const std::string message = response.child("OpenRosaResponse").child_value("message");
+  EXPECT_THAT(message, HasSubstr("answers.V7: value 99999 is out of range [0, 5000]"));
+  EXPECT_THAT(message, HasSubstr("station: observer 'OBS-1' is not assigned to station 'PS-15'"));
 }
 
 TEST_F(OpenRosaTest, RefusesWrongPasswordsAndAuditsThem) {

@@ -170,11 +170,11 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
           const std::string url = base + "/openrosa/forms/" + PercentEncodeSegment(current.code) +
                                   "/" + PercentEncodeSegment(current.version);
           body += "  <xform>\n    <formID>" + XmlText(ingest::XFormId(current)) +
-                  "</formID>\n    <name>" + XmlText(FormName(current)) +
-                  "</name>\n    <version>" + XmlText(current.version) +
-                  "</version>\n    <hash>md5:" + Md5Hex(*xform) + "</hash>\n    <downloadUrl>" +
-                  XmlText(url) + "</downloadUrl>\n    <manifestUrl>" +
-                  XmlText(url + "/manifest") + "</manifestUrl>\n  </xform>\n";
+                  "</formID>\n    <name>" + XmlText(FormName(current)) + "</name>\n    <version>" +
+                  XmlText(current.version) + "</version>\n    <hash>md5:" + Md5Hex(*xform) +
+                  "</hash>\n    <downloadUrl>" + XmlText(url) +
+                  "</downloadUrl>\n    <manifestUrl>" + XmlText(url + "/manifest") +
+                  "</manifestUrl>\n  </xform>\n";
         }
         body += "</xforms>\n";
         respond(XmlResponse(http::status::ok, std::move(body)));

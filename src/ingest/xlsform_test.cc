@@ -180,8 +180,7 @@ TEST(XlsForm, ChecksVigilColumnsSettingsAndRows) {
                   "survey!I9: unknown protocol figure \"turnout\"",
                   "survey!G10: only select, yes/no and number questions have negative "
                   "answers",
-                  "survey!B12: name is missing",
-                  "survey!A13: repeat \"copies\" holds no question",
+                  "survey!B12: name is missing", "survey!A13: repeat \"copies\" holds no question",
                   "survey!I14: a protocol figure is copied once per station, not inside a repeat",
                   "survey!K14: a question inside a group or repeat cannot be answered by SMS",
                   "survey!A16: group \"empty\" holds no question",
