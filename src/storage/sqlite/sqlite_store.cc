@@ -143,15 +143,15 @@ Result<std::unique_ptr<ReadSnapshot>> SqliteStore::PinSnapshot() {
   return std::unique_ptr<ReadSnapshot>(std::make_unique<Snapshot>(this, std::move(*lease)));
 }
 
-// BEGIN IMMEDIATE on the write connection, holding write_mu_; rolls back
-// unless Commit() succeeded. Appends audit entries chained to the stored head,
-// which it reads inside the transaction so that several processes (a running
-// server and a CLI import) extend one chain.
 namespace {
 // How often WriteSubmissions folds the changes to station_reports into it.
 constexpr std::chrono::seconds kFoldInterval{1};
 }  // namespace
 
+// BEGIN IMMEDIATE on the write connection, holding write_mu_; rolls back
+// unless Commit() succeeded. Appends audit entries chained to the stored head,
+// which it reads inside the transaction so that several processes (a running
+// server and a CLI import) extend one chain.
 class SqliteStore::WriteTransaction {
  public:
   explicit WriteTransaction(SqliteStore* store)
