@@ -13,6 +13,7 @@
 
 #include "common/crypto.h"
 #include "common/file.h"
+#include "report/svg.h"
 
 namespace vigil::api {
 
@@ -83,29 +84,6 @@ Response Forbidden(std::string_view gateway, const Peer& peer) {
 Response Failure(const Status& status) {
   spdlog::warn("SMS webhook: message not handled: {}", status.ToString());
   return JsonError(status);
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The URL Twilio requested, as it signed it.
@@ -212,22 +190,22 @@ std::vector<Route> SmsRoutes(service::SmsIntake& intake, const SmsGatewaySecrets
              respond(Forbidden("twilio", r.peer));
              return;
            }
-           intake.Handle(
-               {.gateway = "twilio",
-                .message_id = Param(params, "MessageSid"),
-                .sender = Param(params, "From"),
-                .text = Param(params, "Body"),
-                .received_at = Now()},
-               [respond](service::SmsIntakeResult result) {
-                 if (!result.status.ok()) {
-                   respond(Failure(result.status));
-                   return;
-                 }
-                 respond(Text(http::status::ok, "text/xml; charset=utf-8",
-                              "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                              "<Message>" +
-                                  XmlEscape(result.message.reply) + "</Message></Response>"));
-               });
+           intake.Handle({.gateway = "twilio",
+                          .message_id = Param(params, "MessageSid"),
+                          .sender = Param(params, "From"),
+                          .text = Param(params, "Body"),
+                          .received_at = Now()},
+                         [respond](service::SmsIntakeResult result) {
+                           if (!result.status.ok()) {
+                             respond(Failure(result.status));
+                             return;
+                           }
+                           respond(Text(http::status::ok, "text/xml; charset=utf-8",
+                                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+                                        "<Message>" +
+                                            report::HtmlEscape(result.message.reply) +
+                                            "</Message></Response>"));
+                         });
          }});
   }
 
