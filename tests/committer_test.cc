@@ -3,6 +3,7 @@
 // flush fails its submissions and every later one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <map>
@@ -250,6 +251,45 @@ TEST_F(CommitterTest, AnswersOnlyAfterTheFlushThatFollowsTheWrite) {
   EXPECT_EQ(answered, kSubmissions);
   EXPECT_EQ(answered_unflushed, 0);
   EXPECT_EQ(store_->CountSubmissions(), kSubmissions);
+}
+
+TEST_F(CommitterTest, TellsTheListenerOfStoredVersionsOnlyOnceDurableAndBeforeAnswering) {
+  std::mutex mu;
+  std::vector<std::string> heard;  // GUARDED_BY(mu)
+  std::atomic<int> heard_unflushed = 0;
+  std::atomic<int> answered_unheard = 0;
+  service::SubmissionCommitter::Options options;
+  options.on_stored = [&](std::span<const PendingSubmission> stored) {
+    std::lock_guard lock(mu);
+    for (const PendingSubmission& p : stored) {
+      if (!store_->Flushed(p.submission.instance_id)) ++heard_unflushed;
+      heard.push_back(p.submission.instance_id);
+    }
+  };
+  auto was_heard = [&](const std::string& id) {
+    std::lock_guard lock(mu);
+    return std::find(heard.begin(), heard.end(), id) != heard.end();
+  };
+  {
+    service::SubmissionCommitter committer(*store_, metrics_, options);
+    for (int i = 0; i < 50; ++i) {
+      // Every submission twice: the retry is a duplicate, not news.
+      for (int copy = 0; copy < 2; ++copy) {
+        ASSERT_TRUE(committer
+                        .Enqueue(Pending(Id(i)),
+                                 [&, id = Id(i)](Result<CommitOutcome>) {
+                                   if (!was_heard(id)) ++answered_unheard;
+                                 })
+                        .ok());
+      }
+    }
+    committer.Stop();
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(heard.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(heard[i], Id(i)) << "in commit order";
+  EXPECT_EQ(heard_unflushed, 0);
+  EXPECT_EQ(answered_unheard, 0);
 }
 
 TEST_F(CommitterTest, AFailedFlushFailsItsSubmissionsAndRefusesLaterOnes) {

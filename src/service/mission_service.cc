@@ -35,7 +35,20 @@ Sha256 HashBearerToken(std::string_view token) { return HashSha256(token); }
 
 MissionService::MissionService(std::unique_ptr<storage::Store> store, MetricsRegistry& metrics,
                                SubmissionCommitter::Options options)
-    : store_(std::move(store)), committer_(*store_, metrics, options) {}
+    : store_(std::move(store)), committer_(*store_, metrics, [&] {
+        options.on_stored = [this](auto stored) { NotifyStored(stored); };
+        return options;
+      }()) {}
+
+void MissionService::AddStoredListener(SubmissionCommitter::StoredListener listener) {
+  std::unique_lock lock(listeners_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+void MissionService::NotifyStored(std::span<const storage::PendingSubmission> stored) {
+  std::shared_lock lock(listeners_mu_);
+  for (const auto& listener : listeners_) listener(stored);
+}
 
 MissionService::~MissionService() { Drain(); }
 

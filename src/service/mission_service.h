@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -85,6 +86,11 @@ class MissionService {
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& instance_id,
                                                                   const Principal& who);
 
+  // Adds a listener told of every newly stored version once it is durable
+  // (see SubmissionCommitter::StoredListener: quick, never blocking). Live
+  // views (analytics, the event stream) register here.
+  void AddStoredListener(SubmissionCommitter::StoredListener listener);
+
   // Stops taking submissions and commits everything already queued.
   void Drain();
 
@@ -93,8 +99,12 @@ class MissionService {
                  SubmissionCommitter::Options options);
   Status ReloadMission();
 
+  void NotifyStored(std::span<const storage::PendingSubmission> stored);
+
   std::unique_ptr<storage::Store> store_;
-  SubmissionCommitter committer_;
+  std::shared_mutex listeners_mu_;
+  std::vector<SubmissionCommitter::StoredListener> listeners_;  // GUARDED_BY(listeners_mu_)
+  SubmissionCommitter committer_;  // last: its threads call NotifyStored
 
   std::mutex mission_mu_;
   std::shared_ptr<const core::MissionIndex> mission_;  // GUARDED_BY(mission_mu_)

@@ -99,6 +99,7 @@ void SubmissionCommitter::WriteLoop() {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i].outcome =
           outcomes ? Result<storage::CommitOutcome>((*outcomes)[i]) : Fail(outcomes.error());
+      batch[i].pending = std::move(pending[i]);  // for the stored listener
     }
     {
       std::lock_guard lock(mu_);
@@ -110,6 +111,7 @@ void SubmissionCommitter::WriteLoop() {
 
 void SubmissionCommitter::SyncLoop() {
   std::vector<Item> group;
+  std::vector<storage::PendingSubmission> stored_now;
   Status broken;
   while (true) {
     group.clear();
@@ -128,6 +130,14 @@ void SubmissionCommitter::SyncLoop() {
         std::lock_guard lock(mu_);
         broken_ = broken.message() + "; submissions are refused until the server is restarted";
       }
+    }
+    if (broken.ok() && options_.on_stored) {
+      stored_now.clear();
+      for (Item& item : group) {
+        if (item.outcome == storage::CommitOutcome::kStored)
+          stored_now.push_back(std::move(item.pending));
+      }
+      if (!stored_now.empty()) options_.on_stored(stored_now);
     }
     for (Item& item : group) {
       if (item.outcome && !broken.ok()) item.outcome = Fail(broken);

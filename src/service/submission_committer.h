@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,9 +24,15 @@ class SubmissionCommitter {
  public:
   using Done = std::function<void(Result<storage::CommitOutcome>)>;
 
+  // Told of every batch's newly stored versions, in commit order, on the
+  // sync thread once they are durable and before their requests are
+  // answered. It must be quick and must not block: it holds up the answers.
+  using StoredListener = std::function<void(std::span<const storage::PendingSubmission>)>;
+
   struct Options {
     std::size_t max_batch = 2048;    // submissions per transaction at most
     std::size_t max_queue = 100000;  // beyond this, Enqueue refuses (503, retry)
+    StoredListener on_stored;        // optional
   };
 
   SubmissionCommitter(storage::Store& store, MetricsRegistry& metrics, Options options);
