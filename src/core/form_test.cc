@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/default_forms.h"
+#include "core/review.h"
 
 namespace vigil::core {
 namespace {
@@ -605,6 +606,22 @@ TEST(FormSms, RefusesBadPrefixAndCommentQuestion) {
             "form definition: $.sms_comment: 'Q1' is not a text question of this form");
   EXPECT_EQ(FormError(WithQuestion(q, R"( "sms_comment": "NOPE",)")),
             "form definition: $.sms_comment: 'NOPE' is not a text question of this form");
+}
+
+}  // namespace
+}  // namespace vigil::core
+
+namespace vigil::core {
+namespace {
+
+TEST(ReviewStatus, NamesRoundTripAndUnknownNamesAreRefused) {
+  for (ReviewStatus s : {ReviewStatus::kUnreviewed, ReviewStatus::kVerified,
+                         ReviewStatus::kQuarantined, ReviewStatus::kRejected}) {
+    EXPECT_EQ(ParseReviewStatus(ReviewStatusName(s)), s);
+  }
+  EXPECT_EQ(ReviewStatusName(ReviewStatus::kQuarantined), "quarantined");
+  EXPECT_EQ(ParseReviewStatus("Verified"), std::nullopt);
+  EXPECT_EQ(ParseReviewStatus(""), std::nullopt);
 }
 
 }  // namespace
