@@ -406,18 +406,29 @@ TEST_F(SmsGatewayTest, KannelUnknownPhoneAndWrongPinGetTheSameReplyAndThreeFailu
   EXPECT_EQ(Kannel("k-7", "+15550005", "V5 AA0930", "wrong").status, 403);
 }
 
-TEST_F(SmsGatewayTest, ObserverNumberMustBeTheSendersAndTheStationMustBeOne) {
+TEST_F(SmsGatewayTest, ObserverNumberMustBeTheSendersAndTheStationOneOfTheirs) {
   const auto other = Kannel("k-20", "+15550005", "482913 V6 AA0930 AB1 AY2");
   EXPECT_EQ(other.body, "Not accepted: unknown observer number 6. Please correct and resend.");
-  // OBS-1 has ten stations: a coded SMS names none, so it is refused.
-  const auto many = Kannel("k-21", "+155500001", "V1 AA0930 AB1 AY2");
-  EXPECT_THAT(many.body, HasSubstr("you are assigned 10 polling stations"));
+  // OBS-1 has ten stations, PS-01..PS-10: a report must say which.
+  const auto unnamed = Kannel("k-21", "+155500001", "V1 AA0930 AB1 AY2");
+  EXPECT_THAT(unnamed.body, HasSubstr("you observe 10 stations: add # and the station number"));
+  const auto foreign = Kannel("k-22", "+155500001", "V1#11 AA0930 AB1 AY2");
+  EXPECT_THAT(foreign.body, HasSubstr("station #11 is not one of yours"));
   EXPECT_EQ(Submissions(), 0);
   const auto log = Log();
-  ASSERT_THAT(log, SizeIs(2));
-  EXPECT_THAT(log[0].problems, ElementsAre("station"));
-  EXPECT_EQ(log[0].observer_code, "OBS-1");
-  EXPECT_THAT(log[1].problems, ElementsAre("unknown_observer"));
+  ASSERT_THAT(log, SizeIs(3));
+  EXPECT_THAT(log[0].problems, ElementsAre("unknown_station"));
+  EXPECT_THAT(log[1].problems, ElementsAre("station_needed"));
+  EXPECT_EQ(log[1].observer_code, "OBS-1");
+  EXPECT_THAT(log[2].problems, ElementsAre("unknown_observer"));
+
+  const auto named = Kannel("k-23", "+155500001", "V1#07 AA0930 AB1 AY2");
+  EXPECT_EQ(named.body, "Received V from 1 at station #7, answers: 3.");
+  auto admin = server_->Client(mission_.admin_token);
+  auto got = admin->Get("/api/v1/submissions/" + service::SmsIntake::InstanceId("kannel", "k-23"));
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->status, 200) << got->body;
+  EXPECT_EQ(json::parse(got->body).at("current").at("station"), "PS-07");
 }
 
 TEST_F(SmsGatewayTest, ValidationProblemsAreNamedByTheirTags) {

@@ -71,14 +71,14 @@ void Add(SmsReport& out, SmsProblemCode code, std::string_view tag = {},
   out.problems.push_back({code, Cut(tag), Cut(value)});
 }
 
-// Letters upper-cased, lookalikes read as Latin, digits and "!" kept; the
+// Letters upper-cased, lookalikes read as Latin, digits, "!" and "#" kept; the
 // rest dropped, reporting what is neither space nor ASCII punctuation.
 void Normalise(std::string_view data, SmsReport& out) {
   std::string& n = out.normalized_;
   for (std::size_t i = 0; i < data.size();) {
     const auto c = static_cast<unsigned char>(data[i]);
     if (c < 0x80) {
-      if (IsDigit(static_cast<char>(c)) || IsUpper(static_cast<char>(c)) || c == '!') {
+      if (IsDigit(static_cast<char>(c)) || IsUpper(static_cast<char>(c)) || c == '!' || c == '#') {
         n.push_back(static_cast<char>(c));
       } else if (c >= 'a' && c <= 'z') {
         n.push_back(static_cast<char>(c - 'a' + 'A'));
@@ -123,6 +123,12 @@ bool SplitTags(std::string_view run, const SmsCodebook& book, int form,
     questions[count++] = book.FindTag(form, run.substr(i, next[i]));
   }
   return true;
+}
+
+// `digits` without leading zeros ("0" for zero) into `out`.
+void AssignNumber(std::string_view digits, std::string& out) {
+  while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+  out.assign(digits);
 }
 
 // The number in `digits`, or -1 if it has more than 15 digits.
@@ -309,10 +315,18 @@ std::string_view SmsProblemName(SmsProblemCode code) {
       return "stray_value";
     case SmsProblemCode::kBadCharacter:
       return "bad_character";
+    case SmsProblemCode::kMissingStation:
+      return "missing_station";
+    case SmsProblemCode::kRepeatedStation:
+      return "repeated_station";
     case SmsProblemCode::kUnknownObserver:
       return "unknown_observer";
     case SmsProblemCode::kWrongPin:
       return "wrong_pin";
+    case SmsProblemCode::kUnknownStation:
+      return "unknown_station";
+    case SmsProblemCode::kStationNeeded:
+      return "station_needed";
   }
   return "";
 }
@@ -321,6 +335,7 @@ void ParseSms(std::string_view text, const SmsCodebook& book, SmsReport& out) {
   out.form = -1;
   out.pin.clear();
   out.observer_id.clear();
+  out.station.clear();
   out.incident = false;
   out.answers.clear();
   out.comment.clear();
@@ -341,6 +356,8 @@ void ParseSms(std::string_view text, const SmsCodebook& book, SmsReport& out) {
   for (; i < n.size() && !IsUpper(n[i]); ++i) {
     if (n[i] == '!') {
       out.incident = true;
+    } else if (n[i] == '#') {
+      Add(out, SmsProblemCode::kStrayValue, {}, "#");
     } else {
       out.pin.push_back(n[i]);
     }
@@ -372,9 +389,7 @@ void ParseSms(std::string_view text, const SmsCodebook& book, SmsReport& out) {
   if (digits_end == i) {
     Add(out, SmsProblemCode::kMissingObserver);
   } else {
-    std::size_t first = i;
-    while (first + 1 < digits_end && data[first] == '0') ++first;
-    out.observer_id.assign(data, first, digits_end - first);
+    AssignNumber(Span(data, i, digits_end), out.observer_id);
   }
   i = digits_end;
 
@@ -383,6 +398,20 @@ void ParseSms(std::string_view text, const SmsCodebook& book, SmsReport& out) {
     if (data[i] == '!') {
       out.incident = true;
       ++i;
+      continue;
+    }
+    if (data[i] == '#') {
+      std::size_t end = ++i;
+      while (end < data.size() && IsDigit(data[end])) ++end;
+      const std::string_view digits = Span(data, i, end);
+      i = end;
+      if (digits.empty()) {
+        Add(out, SmsProblemCode::kMissingStation);
+      } else if (!out.station.empty()) {
+        Add(out, SmsProblemCode::kRepeatedStation, {}, digits);
+      } else {
+        AssignNumber(digits, out.station);
+      }
       continue;
     }
     std::size_t end = i;
@@ -457,11 +486,12 @@ json::object SmsAnswersJson(const SmsReport& report, const SmsCodebook& book) {
 
 namespace {
 
-constexpr int kProblemCodes = static_cast<int>(SmsProblemCode::kWrongPin) + 1;
+constexpr int kProblemCodes = static_cast<int>(SmsProblemCode::kLastCode) + 1;
 
 struct ReplyTexts {
   const char* problem[kProblemCodes];  // by SmsProblemCode; {tag} and {value} are replaced
   const char* received;                // {form} {observer} {answers}
+  const char* at_station;              // {station}: after {observer} when the SMS named one
   const char* incident;
   const char* rejected;  // opens the list of problems
   const char* resend;
@@ -475,8 +505,11 @@ constexpr ReplyTexts kEnglish = {
      "value {value} out of range for {tag}", "option repeated in {tag}{value}",
      "bad time {value} for {tag} (use HHMM)", "no value for {tag}",
      "value {value} without a question code", "unexpected character {value}",
-     "unknown observer number {value}", "wrong PIN"},
-    "Received {form} from {observer}, answers: {answers}",
+     "station number missing after #", "station given twice (#{value})",
+     "unknown observer number {value}", "wrong PIN", "station #{value} is not one of yours",
+     "you observe {value} stations: add # and the station number after your observer number"},
+    "Received {form} from {observer}{station}, answers: {answers}",
+    " at station #{station}",
     ", incident noted",
     "Not accepted: ",
     ". Please correct and resend.",
@@ -490,8 +523,11 @@ constexpr ReplyTexts kRussian = {
      "значение {value} вне диапазона для {tag}", "повтор варианта в {tag}{value}",
      "неверное время {value} для {tag} (ЧЧММ)", "нет значения для {tag}",
      "значение {value} без кода вопроса", "недопустимый символ {value}",
-     "неизвестный номер наблюдателя {value}", "неверный PIN"},
-    "Принято: {form}, наблюдатель {observer}, ответов: {answers}",
+     "нет номера участка после #", "участок указан дважды (#{value})",
+     "неизвестный номер наблюдателя {value}", "неверный PIN", "участок #{value} не ваш",
+     "за вами {value} участков: добавьте # и номер участка после номера наблюдателя"},
+    "Принято: {form}, наблюдатель {observer}{station}, ответов: {answers}",
+    ", участок #{station}",
     ", инцидент отмечен",
     "Не принято: ",
     ". Исправьте и отправьте снова.",
@@ -522,6 +558,8 @@ std::string SmsReply(const SmsReport& report, const SmsCodebook& book, std::stri
   if (report.ok()) {
     std::string reply = Fill(t.received, "form", form);
     reply = Fill(std::move(reply), "observer", report.observer_id);
+    reply = Fill(std::move(reply), "station",
+                 report.station.empty() ? "" : Fill(t.at_station, "station", report.station));
     reply = Fill(std::move(reply), "answers", std::to_string(report.answers.size()));
     if (report.incident) reply += t.incident;
     return reply + ".";
@@ -546,9 +584,9 @@ std::string SmsReply(const SmsReport& report, const SmsCodebook& book, std::stri
   return reply + t.resend;
 }
 
-std::string ObserverSmsId(std::string_view observer_code) {
+std::string SmsNumber(std::string_view code) {
   std::string digits;
-  for (char c : observer_code) {
+  for (char c : code) {
     if (!IsDigit(c)) continue;
     if (digits == "0") digits.clear();
     digits.push_back(c);

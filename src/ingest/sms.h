@@ -1,23 +1,26 @@
 // Coded SMS reports in the style of NDI's Apollo (../shared/BRIEF.md
 // section 4):
 //
-//   [PIN] <form prefix> <observer id> [!] (<tag><value>)* [@comment]
+//   [PIN] <form prefix> <observer id> [#<station>] [!] (<tag><value>)* [@comment]
 //
-// e.g. "482913 V1001 AA1 AB4 @long queue outside". Pure: no storage. The
+// e.g. "482913 V1001 AA1 AB4 @long queue outside", or "V1001#123 AA1" from
+// an observer who covers several stations (# is on every phone's keypad,
+// and no tag can be mistaken for it). Pure: no storage. The
 // SMS webhooks find the sender, check the PIN, turn the answers into a
 // normal submission (core::ValidateSubmission) and send the reply.
 //
 // Normalisation, before anything is read: letters are upper-cased (Cyrillic
 // letters that look like Latin ones, as typed on a Russian keyboard, are
 // read as those: "С" as "C"); spaces and punctuation other than "!" and "@"
-// are dropped; in the data part (after the form prefix) O is read as 0 and I
-// and L as 1, which is context free because tags never contain those
-// letters. Everything after the first "@" is the comment, kept verbatim
-// (trimmed). Any other character is reported, and dropped.
+// are dropped (as are "#" and "@", which are read); in the data part (after the form prefix) O is
+// read as 0 and I and L as 1, which is context free because tags never contain those letters.
+// Everything after the first "@" is the comment, kept verbatim (trimmed). Any other character is
+// reported, and dropped.
 //
 // Reading: digits before the first letter are the PIN; the longest known
 // prefix of the first run of letters is the form; then come the observer id
-// digits, and tags with their values. A run of letters that is not one tag
+// digits, the station number after "#" (anywhere after the observer id, at
+// most once), and tags with their values. A run of letters that is not one tag
 // is read as several tags if it splits into known ones ("AAAB4": AA, AB4):
 // since spaces are dropped, that is how a bare tag is followed by another.
 // A bare tag means yes (1). Values: yes_no 1 yes, 2 no; yes_no_na 1 yes,
@@ -78,9 +81,14 @@ enum class SmsProblemCode {
   kMissingValue,      // tag: a bare tag where yes/1 means nothing (time)
   kStrayValue,        // value: digits that follow no tag
   kBadCharacter,      // value: the character (UTF-8)
+  kMissingStation,    // a "#" without digits after it
+  kRepeatedStation,   // value: the second station number (the first is kept)
   // Set by the caller that resolves the sender; rendered by SmsReply.
   kUnknownObserver,  // value: the observer id
-  kWrongPin,         // the last code
+  kWrongPin,
+  kUnknownStation,  // value: the station number, not one of the observer's
+  kStationNeeded,   // value: how many stations the observer covers (not one)
+  kLastCode = kStationNeeded,
 };
 std::string_view SmsProblemName(SmsProblemCode code);  // "unknown_question", ...
 
@@ -103,6 +111,7 @@ struct SmsReport {
   int form = -1;                     // index into the codebook's forms, or -1
   std::string pin;                   // digits, or empty
   std::string observer_id;           // digits without leading zeros ("0" for zero)
+  std::string station;               // after "#": digits without leading zeros, or empty
   bool incident = false;             // "!"
   std::vector<SmsAnswer> answers;    // in message order
   std::string comment;               // after "@", trimmed
@@ -131,8 +140,9 @@ boost::json::object SmsAnswersJson(const SmsReport& report, const SmsCodebook& c
 std::string SmsReply(const SmsReport& report, const SmsCodebook& codebook,
                      std::string_view language);
 
-// The id an observer gives in an SMS: the digits of their code without
-// leading zeros ("OBS-0042" -> "42"), or empty if the code has no digits.
-std::string ObserverSmsId(std::string_view observer_code);
+// The number by which an SMS names an observer or a station: the digits of
+// its code without leading zeros ("OBS-0042" -> "42", "PS-00123" -> "123"),
+// or empty if the code has no digits.
+std::string SmsNumber(std::string_view code);
 
 }  // namespace vigil::ingest

@@ -75,10 +75,11 @@ TEST(SmsParser, OpeningFormPrefixOIsALetterBeforeTheDataPart) {
 TEST(SmsParser, ObserverIdLosesLeadingZeros) {
   EXPECT_EQ(ParseSms("V0042AA1", Book()).observer_id, "42");
   EXPECT_EQ(ParseSms("V000AA1", Book()).observer_id, "0");
-  EXPECT_EQ(ObserverSmsId("OBS-0042"), "42");
-  EXPECT_EQ(ObserverSmsId("OBS-0000"), "0");
-  EXPECT_EQ(ObserverSmsId("R1-OBS-7"), "17");
-  EXPECT_EQ(ObserverSmsId("NONE"), "");
+  EXPECT_EQ(SmsNumber("OBS-0042"), "42");
+  EXPECT_EQ(SmsNumber("OBS-0000"), "0");
+  EXPECT_EQ(SmsNumber("R1-OBS-7"), "17");
+  EXPECT_EQ(SmsNumber("NONE"), "");
+  EXPECT_EQ(SmsNumber("PS-00123"), "123");
 }
 
 TEST(SmsParser, ReadsCyrillicLookalikesAsLatin) {
@@ -276,11 +277,47 @@ TEST(SmsReply, NamesProblemsTheCallerAdds) {
             "Not accepted: unknown observer number 1001. Please correct and resend.");
   r.problems = {{SmsProblemCode::kWrongPin, "", ""}};
   EXPECT_EQ(SmsReply(r, Book(), "ru"), "Не принято: неверный PIN. Исправьте и отправьте снова.");
+  r.problems = {{SmsProblemCode::kStationNeeded, "", "3"}};
+  EXPECT_EQ(SmsReply(r, Book(), "en"),
+            "Not accepted: you observe 3 stations: add # and the station number after your "
+            "observer number. Please correct and resend.");
+  r.problems = {{SmsProblemCode::kUnknownStation, "", "77"}};
+  EXPECT_EQ(SmsReply(r, Book(), "ru"),
+            "Не принято: участок #77 не ваш. Исправьте и отправьте снова.");
+}
+
+TEST(SmsParse, ReadsTheStationAfterAHashAnywhereAfterTheObserverOnce) {
+  SmsReport r = ParseSms("V1001#0123 AB1", Book());
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.observer_id, "1001");
+  EXPECT_EQ(r.station, "123") << "leading zeros are not significant";
+  EXPECT_EQ(r.answers.size(), 1u);
+  EXPECT_EQ(SmsReply(r, Book(), "en"), "Received V from 1001 at station #123, answers: 1.");
+  EXPECT_EQ(SmsReply(r, Book(), "ru"), "Принято: V, наблюдатель 1001, участок #123, ответов: 1.");
+
+  r = ParseSms("V1001 AB1 # 12O", Book());  // late, spaced, with an O for a zero
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.station, "120");
+
+  r = ParseSms("V1001#AB1", Book());
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].code, SmsProblemCode::kMissingStation);
+
+  r = ParseSms("V1001#12AB1#13", Book());
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].code, SmsProblemCode::kRepeatedStation);
+  EXPECT_EQ(r.problems[0].value, "13");
+  EXPECT_EQ(r.station, "12") << "the first is kept";
+
+  r = ParseSms("#12 V1001AB1", Book());
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].code, SmsProblemCode::kStrayValue) << "a # before the form";
+  EXPECT_EQ(r.pin, "12");
 }
 
 TEST(SmsReply, HasANameAndATextForEveryProblemCode) {
   const SmsReport base = ParseSms("V1001AB1", Book());
-  for (int c = 0; c <= static_cast<int>(SmsProblemCode::kWrongPin); ++c) {
+  for (int c = 0; c <= static_cast<int>(SmsProblemCode::kLastCode); ++c) {
     const auto code = static_cast<SmsProblemCode>(c);
     EXPECT_FALSE(SmsProblemName(code).empty()) << c;
     SmsReport r = base;
@@ -355,7 +392,9 @@ std::string Describe(const std::string& text) {
   out << "> " << text << "\n";
   out << "form=" << (r.form >= 0 ? Book().forms()[r.form].code : "-")
       << " observer=" << r.observer_id << " pin=" << r.pin
-      << " incident=" << (r.incident ? "yes" : "no") << "\n";
+      << " incident=" << (r.incident ? "yes" : "no");
+  if (!r.station.empty()) out << " station=" << r.station;
+  out << "\n";
   if (r.form >= 0) out << "answers=" << json::serialize(Answers(r)) << "\n";
   if (!r.comment.empty()) out << "comment=" << r.comment << "\n";
   for (const SmsProblem& p : r.problems) {

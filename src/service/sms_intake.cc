@@ -17,7 +17,6 @@ namespace {
 struct IntakeTexts {
   const char* locked;     // {value}: minutes to wait
   const char* duplicate;  // the same text was accepted within 12 hours
-  const char* stations;   // {value}: how many stations the observer has
   const char* invalid;    // opens the list of validation problems
   const char* retry;
 };
@@ -26,8 +25,6 @@ constexpr IntakeTexts kEnglish = {
     "Not accepted: too many wrong PINs. Wait {value} min and resend.",
     "Already received: the same report came within 12 hours. To send a new one, change it "
     "(e.g. add @ and a note).",
-    "Not accepted: you are assigned {value} polling stations and an SMS report needs exactly "
-    "one. Call your coordinator.",
     "Not accepted: ",
     ". Please correct and resend.",
 };
@@ -36,8 +33,6 @@ constexpr IntakeTexts kRussian = {
     "Не принято: слишком много неверных PIN. Подождите {value} мин.",
     "Уже получено: тот же отчёт пришёл за последние 12 часов. Чтобы отправить новый, "
     "измените его (например, @ и примечание).",
-    "Не принято: за вами {value} участков, а SMS-отчёт нужен ровно для одного. "
-    "Позвоните координатору.",
     "Не принято: ",
     ". Исправьте и отправьте снова.",
 };
@@ -55,6 +50,31 @@ std::string Fill(std::string text, std::string_view value) {
 bool IsLetter(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || u >= 0x80;
+}
+
+// The station a report is for: the one of the observer's stations that its
+// "#" number names, or without one the observer's only station. Adds the
+// problem and returns "" if there is no such single station.
+std::string ReportedStation(const core::Observer& observer, ingest::SmsReport& report) {
+  if (report.station.empty()) {
+    if (observer.stations.size() == 1) return observer.stations.front();
+    report.problems.push_back(
+        {ingest::SmsProblemCode::kStationNeeded, "", std::to_string(observer.stations.size())});
+    return "";
+  }
+  std::string found;
+  for (const std::string& code : observer.stations) {
+    if (ingest::SmsNumber(code) != report.station) continue;
+    if (!found.empty()) {  // two of the observer's stations share the number
+      found.clear();
+      break;
+    }
+    found = code;
+  }
+  if (found.empty()) {
+    report.problems.push_back({ingest::SmsProblemCode::kUnknownStation, "", report.station});
+  }
+  return found;
 }
 
 }  // namespace
@@ -250,11 +270,12 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
   const std::string language = observer->language;
   const IntakeTexts& texts = Texts(language);
 
-  // 4. Observer number and reading.
+  // 4. Observer number, station and reading.
   if (report->form >= 0 && !report->observer_id.empty() &&
-      report->observer_id != ingest::ObserverSmsId(observer->code)) {
+      report->observer_id != ingest::SmsNumber(observer->code)) {
     report->problems.push_back({ingest::SmsProblemCode::kUnknownObserver, "", report->observer_id});
   }
+  const std::string station = ReportedStation(*observer, *report);
   if (!report->ok()) {
     for (const ingest::SmsProblem& p : report->problems) {
       m.problems.emplace_back(ingest::SmsProblemName(p.code));
@@ -279,21 +300,13 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
     return;
   }
 
-  // 6. Station.
-  if (observer->stations.size() != 1) {
-    m.problems = {"station"};
-    m.reply = Fill(texts.stations, std::to_string(observer->stations.size()));
-    Log(std::move(m), done);
-    return;
-  }
-
-  // 7. Submit. No times in the body: a redelivery must have the very same
+  // 6. Submit. No times in the body: a redelivery must have the very same
   // content to be recognised as a retry; the store keeps when it came.
   const core::Form& form = book->forms().at(static_cast<std::size_t>(report->form));
   m.instance_id = InstanceId(sms.gateway, sms.message_id);
   json::object body{
       {"instance_id", m.instance_id}, {"form", form.code},
-      {"form_version", form.version}, {"station", observer->stations.front()},
+      {"form_version", form.version}, {"station", station},
       {"observer", observer->code},   {"answers", ingest::SmsAnswersJson(*report, *book)}};
   Principal who;
   who.role = core::Role::kObserver;

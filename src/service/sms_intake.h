@@ -11,12 +11,12 @@
 //    (ingest/sms.h) and the sender identified by registered phone and PIN
 //    (CheckSmsSender); an unknown phone and a wrong PIN get the same reply;
 // 4. the observer number in the message must be the identified observer's
-//    (ObserverSmsId), and the message must read without problems;
+//    (SmsNumber), the station it names after "#" one of theirs (without
+//    one, they must have exactly one), and the message must read without
+//    problems;
 // 5. the same text from the same phone within 12 hours of an accepted one
 //    is a duplicate (NEMO's rule): logged, answered, not submitted again;
-// 6. the observer must be assigned exactly one polling station, which the
-//    report is for (a coded SMS names none);
-// 7. the report goes through MissionService::Submit as the observer, with
+// 6. the report goes through MissionService::Submit as the observer, with
 //    an instance id derived from gateway and message id, so that a
 //    redelivery after a crash is an idempotent retry; the message is logged
 //    once the submission is durable, and then answered.
