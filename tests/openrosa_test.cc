@@ -193,7 +193,7 @@ TEST_F(OpenRosaTest, CollectsFormListDownloadChallengeSubmitRetryAndEdit) {
   // HEAD, then the submission; a retry is stored once.
   const ClientResponse head = Send(verb::head, "/openrosa/submission");
   EXPECT_EQ(head.status, 204);
-  EXPECT_EQ(head.headers.at("x-openrosa-accept-content-length"), std::to_string(1 << 20));
+  EXPECT_EQ(head.headers.at("x-openrosa-accept-content-length"), std::to_string(10 << 20));
   const std::string id = "uuid:4a1d2e3f-0000-4000-8000-00000000e2e1";
   const std::string photo("\xff\xd8\xff\xe0 protocol page 1\r\n--\0\xff\xd9", 27);
   const ClientResponse stored = Submit(Instance(id), {{"1717750000123.jpg", photo}});
@@ -276,6 +276,34 @@ TEST_F(OpenRosaTest, RefusesMalformedAndInvalidSubmissionsWithOpenRosaMessages) 
   const std::string message = response.child("OpenRosaResponse").child_value("message");
   EXPECT_THAT(message, HasSubstr("answers.V7: value 99999 is out of range [0, 5000]"));
   EXPECT_THAT(message, HasSubstr("station: observer 'OBS-1' is not assigned to station 'PS-15'"));
+}
+
+TEST_F(OpenRosaTest, TakesPhotosAboveTheApiLimitAndRefusesBodiesAboveItsOwnInItsDialect) {
+  // 3 MB: above the JSON API's 1 MiB, within OpenRosa's 10 MiB.
+  const std::string photo(3'000'000, '\x7f');
+  const ClientResponse stored =
+      Submit(Instance("uuid:4a1d2e3f-0000-4000-8000-0000000000c1"), {{"big.jpg", photo}});
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  auto files = server_->server().service().store().ListAttachments(
+      "uuid:4a1d2e3f-0000-4000-8000-0000000000c1");
+  ASSERT_TRUE(files.has_value());
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_EQ((*files)[0].size, 3'000'000);
+
+  const ClientResponse too_large = Submit(Instance("uuid:4a1d2e3f-0000-4000-8000-0000000000c2"),
+                                          {{"huge.jpg", std::string(11 << 20, 'x')}});
+  EXPECT_EQ(too_large.status, 413) << too_large.body;
+  EXPECT_EQ(too_large.headers.at("x-openrosa-version"), "1.0");
+  pugi::xml_document response;
+  ASSERT_TRUE(response.load_string(too_large.body.c_str())) << too_large.body;
+  EXPECT_THAT(std::string(response.child("OpenRosaResponse").child_value("message")),
+              HasSubstr("larger than the limit of 10485760 bytes"));
+
+  // The JSON API keeps its own limit.
+  auto api = server_->Client(mission_.admin_token);
+  auto json_too_large = api->PostJson("/api/v1/submissions", std::string(2 << 20, ' '));
+  ASSERT_TRUE(json_too_large.has_value());
+  EXPECT_EQ(json_too_large->status, 413);
 }
 
 TEST_F(OpenRosaTest, RefusesWrongPasswordsAndAuditsThem) {

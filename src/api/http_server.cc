@@ -191,7 +191,9 @@ class HttpServer::BasicSession : public HttpServer::Session,
 
   void ReadHeader() {
     parser_.emplace();
-    parser_->body_limit(server_.options_.max_body_bytes);
+    // The largest limit until the path is known; OnHeader narrows it.
+    parser_->body_limit(server_.largest_body_limit_);
+    limit_ = nullptr;
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
     Tcp().expires_after(server_.options_.read_timeout);
     http::async_read_header(
@@ -202,13 +204,15 @@ class HttpServer::BasicSession : public HttpServer::Session,
   void OnHeader(beast::error_code ec) {
     busy_ = true;
     start_ = std::chrono::steady_clock::now();
-    // Beast checks Content-Length against the body limit with the header.
+    // Beast checks Content-Length against the (largest) body limit at the
+    // end of the header; the request line is read by then.
+    const auto& header = parser_->get();
+    limit_ = server_.BodyLimitFor(header.target());
     if (ec == http::error::body_limit) return RejectOversized();
     if (ec) return OnReadError(ec);
-    const auto& header = parser_->get();
-    if (parser_->content_length() && *parser_->content_length() > server_.options_.max_body_bytes) {
-      return RejectOversized();
-    }
+    const std::size_t limit = limit_ ? limit_->max_bytes : server_.options_.max_body_bytes;
+    if (parser_->content_length() && *parser_->content_length() > limit) return RejectOversized();
+    parser_->body_limit(limit);  // counts down through a chunked body
     if (beast::iequals(header[http::field::expect], "100-continue")) {
       // Tell the client to send the body (it was not refused above).
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
@@ -253,9 +257,15 @@ class HttpServer::BasicSession : public HttpServer::Session,
     request_ = parser_->release();
     keep_alive_ = false;
     discard_after_write_ = true;
-    Send({PlainError(http::status::payload_too_large,
-                     "request body is larger than the limit of " +
-                         std::to_string(server_.options_.max_body_bytes) + " bytes"),
+    const std::size_t limit = limit_ ? limit_->max_bytes : server_.options_.max_body_bytes;
+    if (limit_ && limit_->too_large) {
+      Response res = limit_->too_large(limit);
+      res.result(http::status::payload_too_large);
+      res.prepare_payload();
+      return Send({std::move(res), "unmatched", ""});
+    }
+    Send({PlainError(http::status::payload_too_large, "request body is larger than the limit of " +
+                                                          std::to_string(limit) + " bytes"),
           "unmatched", ""});
   }
 
@@ -354,6 +364,7 @@ class HttpServer::BasicSession : public HttpServer::Session,
   bool keep_alive_ = true;
   bool busy_ = false;
   bool discard_after_write_ = false;
+  const BodyLimit* limit_ = nullptr;  // this request's, if not the default
   std::vector<char> discard_;
   std::size_t discarded_ = 0;
   std::chrono::steady_clock::time_point start_;
@@ -373,9 +384,21 @@ HttpServer::HttpServer(ServerOptions options, Handler handler,
           "TLS handshakes that failed (not TLS, or the client refused the certificate)")),
       acceptor_(ioc_),
       signals_(ioc_),
-      drain_timer_(ioc_) {}
+      drain_timer_(ioc_) {
+  largest_body_limit_ = options_.max_body_bytes;
+  for (const BodyLimit& l : options_.body_limits) {
+    largest_body_limit_ = std::max(largest_body_limit_, l.max_bytes);
+  }
+}
 
 HttpServer::~HttpServer() = default;
+
+const BodyLimit* HttpServer::BodyLimitFor(std::string_view target) const {
+  for (const BodyLimit& l : options_.body_limits) {
+    if (target.starts_with(l.path_prefix)) return &l;
+  }
+  return nullptr;
+}
 
 Status HttpServer::Start() {
   if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) {

@@ -58,10 +58,21 @@ struct Peer {
 using Responder = std::function<void(Reply)>;
 using Handler = std::function<void(Request& request, const Peer& peer, Responder respond)>;
 
+// A body limit of its own for the requests whose path starts with
+// `path_prefix` (the first match counts), e.g. OpenRosa submissions that
+// carry photos. `too_large` makes the 413's body in the dialect of those
+// clients; without it the reply is plain text.
+struct BodyLimit {
+  std::string path_prefix;
+  std::size_t max_bytes = 0;
+  std::function<Response(std::size_t max_bytes)> too_large;
+};
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int threads = 0;                        // I/O threads; 0 = one per core
   std::size_t max_body_bytes = 1 << 20;   // larger bodies get 413
+  std::vector<BodyLimit> body_limits;     // exceptions to max_body_bytes by path
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};  // a whole request, and keep-alive idle time
   std::chrono::seconds write_timeout{30};
@@ -104,6 +115,8 @@ class HttpServer {
   class BasicSession;  // one connection over a plain TCP or a TLS stream
 
   void Accept();
+  // The BodyLimit for a request target, or null for max_body_bytes.
+  const BodyLimit* BodyLimitFor(std::string_view target) const;
   void StartSession(std::shared_ptr<Session> session);
   void SessionStarted();
   void SessionEnded();
@@ -112,6 +125,7 @@ class HttpServer {
                   std::size_t bytes_out, std::chrono::steady_clock::time_point start);
 
   ServerOptions options_;
+  std::size_t largest_body_limit_ = 0;  // of max_body_bytes and every BodyLimit
   Handler handler_;
   std::shared_ptr<spdlog::logger> access_log_;
   MetricsRegistry& metrics_;

@@ -44,6 +44,16 @@ Response OpenRosaError(const Status& status, const std::vector<core::FieldError>
   return res;
 }
 
+}  // namespace
+
+Response OpenRosaTooLarge(std::size_t max_bytes) {
+  return OpenRosaError(Status::InvalidArgument("the submission is larger than the limit of " +
+                                               std::to_string(max_bytes) +
+                                               " bytes; send its attachments in several parts"));
+}
+
+namespace {
+
 // The scheme and host the client reached us by, for absolute URLs.
 std::string BaseUrl(const RouteRequest& r) {
   std::string host(r.request[http::field::host]);
@@ -143,7 +153,7 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
   service::MissionService& mission = services.mission;
   service::DigestAuthenticator& digest = services.digest;
   service::AttachmentStore& attachments = services.attachments;
-  const std::size_t max_body = services.max_body_bytes;
+  const std::size_t max_body = services.odk_max_body_bytes;
   std::vector<Route> routes;
   const auto add = [&](http::verb method, std::string pattern, ObserverHandler handle) {
     routes.push_back({method, std::move(pattern), std::nullopt,

@@ -28,6 +28,10 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services);
 // The value of an HTTP Date header ("Sun, 07 Jun 2026 08:01:02 GMT").
 std::string HttpDate(Timestamp t);
 
+// The 413 answer to an OpenRosa request over the limit (HttpServer's
+// BodyLimit::too_large), an OpenRosaResponse like every other error.
+Response OpenRosaTooLarge(std::size_t max_bytes);
+
 // An OpenRosaResponse document carrying `message` (escaped).
 std::string OpenRosaMessage(std::string_view message);
 

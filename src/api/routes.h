@@ -23,7 +23,7 @@ struct ApiServices {
   MetricsRegistry& metrics;
   service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
   service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
-  std::size_t max_body_bytes;             // the HTTP server's limit, which OpenRosa announces
+  std::size_t odk_max_body_bytes;         // OpenRosa submissions' limit, which they announce
 };
 
 // Every route of the API, each with the permission it needs, and the

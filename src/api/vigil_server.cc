@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "api/openrosa_routes.h"
 #include "api/routes.h"
 #include "service/field_credentials.h"
 
@@ -66,11 +67,14 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .metrics = server->metrics_,
                                          .digest = *server->digest_,
                                          .attachments = *server->attachments_,
-                                         .max_body_bytes = options.http.max_body_bytes});
+                                         .odk_max_body_bytes = options.odk_max_body_bytes});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
   server->router_ =
       std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);
   Router* router = server->router_.get();
+  options.http.body_limits.push_back({.path_prefix = "/openrosa/",
+                                      .max_bytes = options.odk_max_body_bytes,
+                                      .too_large = OpenRosaTooLarge});
   server->http_ = std::make_unique<HttpServer>(
       options.http,
       [router](Request& request, const Peer& peer, Responder respond) {

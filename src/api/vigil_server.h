@@ -31,6 +31,9 @@ struct VigilServerOptions {
   std::string access_log;
   service::SessionOptions sessions;
   service::DigestOptions digest;  // ODK logins on the OpenRosa routes
+  // The body limit of /openrosa/ requests, which carry photos; OpenRosa's
+  // default (X-OpenRosa-Accept-Content-Length) is 10 MB.
+  std::size_t odk_max_body_bytes = 10 << 20;
   // The SMS gateways' secrets; a gateway without one has no route.
   SmsGatewaySecrets sms;
 };

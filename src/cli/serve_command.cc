@@ -18,6 +18,10 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--max-body", opts->http.max_body_bytes,
                   "Largest request body accepted, in bytes")
       ->capture_default_str();
+  cmd->add_option("--odk-max-body", opts->odk_max_body_bytes,
+                  "Largest OpenRosa submission accepted (instance and photos), in bytes; ODK "
+                  "Collect splits larger ones")
+      ->capture_default_str();
   cmd->add_option("--tls-cert", opts->http.tls_cert_file,
                   "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
   cmd->add_option("--tls-key", opts->http.tls_key_file,
