@@ -278,6 +278,17 @@ TEST_F(OpenRosaTest, RefusesMalformedAndInvalidSubmissionsWithOpenRosaMessages) 
   EXPECT_THAT(message, HasSubstr("station: observer 'OBS-1' is not assigned to station 'PS-15'"));
 }
 
+TEST_F(OpenRosaTest, FormListLinksUseThePublicUrlWhenGiven) {
+  server_.reset();
+  server_ = std::make_unique<RunningServer>(api::VigilServerOptions{
+      .data_dir = mission_.dir.path() + "/mission", .public_url = "https://vigil.example.org/"});
+  client_ = server_->Client("");
+  const ClientResponse list = Send(verb::get, "/openrosa/formList?formID=V");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_THAT(list.body,
+              HasSubstr("<downloadUrl>https://vigil.example.org/openrosa/forms/V/2026.1<"));
+}
+
 TEST_F(OpenRosaTest, TakesPhotosAboveTheApiLimitAndRefusesBodiesAboveItsOwnInItsDialect) {
   // 3 MB: above the JSON API's 1 MiB, within OpenRosa's 10 MiB.
   const std::string photo(3'000'000, '\x7f');

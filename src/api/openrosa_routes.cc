@@ -55,7 +55,9 @@ Response OpenRosaTooLarge(std::size_t max_bytes) {
 namespace {
 
 // The scheme and host the client reached us by, for absolute URLs.
-std::string BaseUrl(const RouteRequest& r) {
+// Behind a TLS proxy the request came over plain HTTP, hence --public-url.
+std::string BaseUrl(const RouteRequest& r, const std::string& public_url) {
+  if (!public_url.empty()) return public_url;
   std::string host(r.request[http::field::host]);
   if (host.empty()) host = "localhost";
   return std::string(r.peer.tls ? "https://" : "http://") + host;
@@ -162,10 +164,11 @@ std::vector<Route> OpenRosaRoutes(const ApiServices& services) {
 
   // The current version of each form (formID=CODE: that form only).
   add(http::verb::get, "/openrosa/formList",
-      [&mission](RouteRequest& r, const service::Principal&, Respond respond) {
+      [&mission, public_url = services.public_url](RouteRequest& r, const service::Principal&,
+                                                   Respond respond) {
         const auto snapshot = mission.Mission();
         const std::string only = r.Query("formID");
-        const std::string base = BaseUrl(r);
+        const std::string base = BaseUrl(r, public_url);
         std::string body =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\n";

@@ -24,6 +24,7 @@ struct ApiServices {
   service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
   service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
   std::size_t odk_max_body_bytes;         // OpenRosa submissions' limit, which they announce
+  std::string public_url;                 // base of absolute URLs; empty: from the Host header
 };
 
 // Every route of the API, each with the permission it needs, and the

@@ -39,6 +39,13 @@ Result<std::shared_ptr<spdlog::logger>> MakeAccessLog(const std::string& data_di
 
 Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions options) {
   if (Status s = service::CheckDigestRealm(options.digest.realm); !s.ok()) return Fail(s);
+  while (options.public_url.ends_with('/')) options.public_url.pop_back();
+  if (!options.public_url.empty() && !options.public_url.starts_with("https://") &&
+      !options.public_url.starts_with("http://")) {
+    return Fail(Status::InvalidArgument("--public-url must start with https:// or http://; got '" +
+                                        options.public_url + "'"));
+  }
+  if (options.sms.public_url.empty()) options.sms.public_url = options.public_url;
   std::unique_ptr<VigilServer> server(new VigilServer());
   auto service = service::MissionService::Open({.data_dir = options.data_dir, .committer = {}},
                                                server->metrics_);
@@ -67,7 +74,8 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .metrics = server->metrics_,
                                          .digest = *server->digest_,
                                          .attachments = *server->attachments_,
-                                         .odk_max_body_bytes = options.odk_max_body_bytes});
+                                         .odk_max_body_bytes = options.odk_max_body_bytes,
+                                         .public_url = options.public_url});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
   server->router_ =
       std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);

@@ -34,6 +34,11 @@ struct VigilServerOptions {
   // The body limit of /openrosa/ requests, which carry photos; OpenRosa's
   // default (X-OpenRosa-Accept-Content-Length) is 10 MB.
   std::size_t odk_max_body_bytes = 10 << 20;
+  // The base URL clients reach the server by ("https://vigil.example.org"),
+  // for the absolute URLs it hands out (OpenRosa form downloads) and the
+  // URL Twilio signs; empty: taken from each request's Host header, which
+  // behind a TLS proxy gives http:// URLs.
+  std::string public_url;
   // The SMS gateways' secrets; a gateway without one has no route.
   SmsGatewaySecrets sms;
 };

@@ -22,6 +22,9 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                   "Largest OpenRosa submission accepted (instance and photos), in bytes; ODK "
                   "Collect splits larger ones")
       ->capture_default_str();
+  cmd->add_option("--public-url", opts->public_url,
+                  "The URL clients reach this server by (https://vigil.example.org), for the "
+                  "links it hands out; needed behind a TLS proxy");
   cmd->add_option("--tls-cert", opts->http.tls_cert_file,
                   "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
   cmd->add_option("--tls-key", opts->http.tls_key_file,

@@ -111,16 +111,20 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 }
 
 RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http,
-                             service::SessionOptions sessions, api::SmsGatewaySecrets sms) {
-  http.listen = "127.0.0.1:0";
-  http.handle_signals = false;
-  if (http.threads == 0) http.threads = 2;
-  tls_ca_file_ = http.tls_cert_file;
-  auto server = api::VigilServer::Open({.data_dir = data_dir,
-                                        .http = http,
-                                        .access_log = data_dir + "/access.log",
-                                        .sessions = std::move(sessions),
-                                        .sms = std::move(sms)});
+                             service::SessionOptions sessions, api::SmsGatewaySecrets sms)
+    : RunningServer({.data_dir = data_dir,
+                     .http = std::move(http),
+                     .access_log = data_dir + "/access.log",
+                     .sessions = std::move(sessions),
+                     .sms = std::move(sms)}) {}
+
+RunningServer::RunningServer(api::VigilServerOptions options) {
+  options.http.listen = "127.0.0.1:0";
+  options.http.handle_signals = false;
+  if (options.http.threads == 0) options.http.threads = 2;
+  if (options.access_log.empty()) options.access_log = options.data_dir + "/access.log";
+  tls_ca_file_ = options.http.tls_cert_file;
+  auto server = api::VigilServer::Open(std::move(options));
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;

@@ -65,6 +65,8 @@ class RunningServer {
  public:
   explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {},
                          service::SessionOptions sessions = {}, api::SmsGatewaySecrets sms = {});
+  // Listens on a free port of 127.0.0.1 whatever options.http.listen says.
+  explicit RunningServer(api::VigilServerOptions options);
   ~RunningServer();  // shuts down gracefully and joins
   std::string url() const;
   api::VigilServer& server() { return *server_; }
