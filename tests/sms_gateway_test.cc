@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -326,6 +329,38 @@ TEST_F(SmsGatewayTest, SameTextFromTheSameSenderWithin12HoursIsADuplicate) {
   // A changed text is a new report.
   ASSERT_EQ(Telerivet("t-3", "+15550005", "482913 V5 AA0930 AB1 AY2 @second visit").status, 200);
   EXPECT_EQ(Submissions(), 2);
+}
+
+TEST_F(SmsGatewayTest, CopiesArrivingTogetherAreOneReportWhicheverIsLoggedFirst) {
+  // Two gateways (or a gateway's two ids) deliver the same text at once:
+  // the second arrives while the first is still being committed.
+  service::SmsIntake& intake = server_->server().sms();
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<service::SmsIntakeResult> results;
+  for (const char* id : {"c-1", "c-2"}) {
+    intake.Handle({.gateway = "generic",
+                   .message_id = id,
+                   .sender = "+15550005",
+                   .text = "482913 V5 AA0930 AB1 AY2",
+                   .received_at = Now()},
+                  [&](service::SmsIntakeResult r) {
+                    std::lock_guard lock(mu);
+                    results.push_back(std::move(r));
+                    cv.notify_all();
+                  });
+  }
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return results.size() == 2; }));
+  std::multiset<storage::SmsOutcome> outcomes;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    outcomes.insert(r.message.outcome);
+  }
+  EXPECT_EQ(outcomes,
+            (std::multiset{storage::SmsOutcome::kAccepted, storage::SmsOutcome::kDuplicate}));
+  EXPECT_EQ(results[0].message.instance_id, results[1].message.instance_id);
+  EXPECT_EQ(Submissions(), 1);
 }
 
 TEST_F(SmsGatewayTest, TelerivetRepliesInTheObserversLanguageAndRefusesAWrongSecret) {

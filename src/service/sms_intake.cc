@@ -201,6 +201,18 @@ void SmsIntake::Log(storage::SmsMessage message, const std::function<void(SmsInt
   done(std::move(result));
 }
 
+std::string SmsIntake::ClaimText(const std::string& sender, const std::string& text,
+                                 const std::string& instance_id) {
+  std::lock_guard lock(in_flight_mu_);
+  auto [it, claimed] = in_flight_.try_emplace(sender + '\n' + text, instance_id);
+  return claimed ? std::string() : it->second;
+}
+
+void SmsIntake::ReleaseText(const std::string& sender, const std::string& text) {
+  std::lock_guard lock(in_flight_mu_);
+  in_flight_.erase(sender + '\n' + text);
+}
+
 void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done) {
   if (sms.message_id.empty() || sms.sender.empty()) {
     done({.status = Status::InvalidArgument(sms.message_id.empty()
@@ -292,9 +304,12 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
     done({.status = Status::Unavailable(earlier.error().message())});
     return;
   }
-  if (*earlier) {
+  m.instance_id = InstanceId(sms.gateway, sms.message_id);
+  std::string first =
+      *earlier ? (*earlier)->instance_id : ClaimText(m.sender, m.text, m.instance_id);
+  if (!first.empty()) {
     m.outcome = storage::SmsOutcome::kDuplicate;
-    m.instance_id = (*earlier)->instance_id;
+    m.instance_id = std::move(first);
     m.reply = texts.duplicate;
     Log(std::move(m), done);
     return;
@@ -303,7 +318,6 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
   // 6. Submit. No times in the body: a redelivery must have the very same
   // content to be recognised as a retry; the store keeps when it came.
   const core::Form& form = book->forms().at(static_cast<std::size_t>(report->form));
-  m.instance_id = InstanceId(sms.gateway, sms.message_id);
   json::object body{
       {"instance_id", m.instance_id}, {"form", form.code},
       {"form_version", form.version}, {"station", station},
@@ -342,13 +356,18 @@ void SmsIntake::Handle(InboundSms sms, std::function<void(SmsIntakeResult)> done
           }
           m.reply += t.retry;
         } else {
+          ReleaseText(m.sender, m.text);
           done({.status = r.status});
           return;
         }
         {
           std::lock_guard lock(log_mu_);
-          log_queue_.push_back(
-              [this, m = std::move(m), done]() mutable { Log(std::move(m), done); });
+          log_queue_.push_back([this, m = std::move(m), done]() mutable {
+            const std::string sender = m.sender;
+            const std::string text = m.text;
+            Log(std::move(m), done);
+            ReleaseText(sender, text);  // once logged, rule 5 finds it in the log
+          });
         }
         log_wake_.notify_one();
       });

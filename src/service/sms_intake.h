@@ -97,6 +97,13 @@ class SmsIntake {
   void ClearFailures(const std::string& phone);
   // Logs the message and answers with it.
   void Log(storage::SmsMessage message, const std::function<void(SmsIntakeResult)>& done);
+  // The instance id of the same text from the same phone being submitted
+  // now, or empty after noting this one as being submitted (under
+  // `instance_id`): rule 5 must also catch a copy that arrives before the
+  // first is logged.
+  std::string ClaimText(const std::string& sender, const std::string& text,
+                        const std::string& instance_id);
+  void ReleaseText(const std::string& sender, const std::string& text);
 
   MissionService& service_;
   SmsIntakeOptions options_;
@@ -111,6 +118,10 @@ class SmsIntake {
   };
   std::mutex failures_mu_;
   std::unordered_map<std::string, Failures> failures_;  // by phone; GUARDED_BY(failures_mu_)
+
+  std::mutex in_flight_mu_;
+  // sender + '\n' + masked text -> instance id; GUARDED_BY(in_flight_mu_)
+  std::unordered_map<std::string, std::string> in_flight_;
 
   // Accepted messages are logged by a thread of their own, not on the
   // committer's sync thread that answers them: each log entry is a write
