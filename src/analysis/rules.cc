@@ -81,8 +81,8 @@ class RuleParser {
     auto root = ParseOr();
     if (!root) return false;
     if (Peek().kind != Token::kEnd) {
-      return Error(Peek().pos, "expected an operator or the end, found '" +
-                                   std::string(Peek().text) + "'");
+      return Error(Peek().pos,
+                   "expected an operator or the end, found '" + std::string(Peek().text) + "'");
     }
     if (root->type != Type::kCondition && root->type != Type::kAny) {
       return Error(root->pos, "a rule must be a condition (such as a comparison), not " +
@@ -116,8 +116,8 @@ class RuleParser {
   bool Tokenize() {
     std::size_t i = 0;
     while (true) {
-      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' ||
-                                  text_[i] == '\r')) {
+      while (i < text_.size() &&
+             (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r')) {
         ++i;
       }
       Token t;
@@ -353,8 +353,7 @@ class RuleParser {
     --depth_;
     if (!operand) return std::nullopt;
     if (operand->type != Type::kNumber && operand->type != Type::kAny) {
-      return Fail(operand->pos,
-                  "'-' needs a number, not " + std::string(TypeName(operand->type)));
+      return Fail(operand->pos, "'-' needs a number, not " + std::string(TypeName(operand->type)));
     }
     return Operand{Add({.op = Op::kNegate, .left = operand->node}), Type::kNumber, op.pos};
   }
@@ -370,10 +369,10 @@ class RuleParser {
     std::string message = "expected a value";
     if (next_ > 0) message += " after '" + std::string(tokens_[next_ - 1].text) + "'";
     if (t.kind != Token::kEnd) {
-      message += ", found '" +
-                 (t.kind == Token::kString ? "\"" + std::string(t.text) + "\""
-                                           : std::string(t.text)) +
-                 "'";
+      message +=
+          ", found '" +
+          (t.kind == Token::kString ? "\"" + std::string(t.text) + "\"" : std::string(t.text)) +
+          "'";
     }
     return Fail(t.pos, message);
   }
@@ -405,8 +404,7 @@ class RuleParser {
     auto type = AnswerType(t, /*any_type=*/false, &question);
     if (!type) return std::nullopt;
     out_->codes_.emplace_back(t.text);
-    return Operand{Add({.op = Op::kAnswer, .text = std::string(t.text)}), *type, t.pos,
-                   question};
+    return Operand{Add({.op = Op::kAnswer, .text = std::string(t.text)}), *type, t.pos, question};
   }
 
   std::optional<Operand> ParseParenthesised() {
@@ -432,8 +430,8 @@ class RuleParser {
     }
     Take();
     if (!AnswerType(code, /*any_type=*/true, nullptr)) return std::nullopt;
-    if (!PeekSymbol(")")) return Fail(Peek().pos, "expected ')' after answered(" +
-                                                      std::string(code.text));
+    if (!PeekSymbol(")"))
+      return Fail(Peek().pos, "expected ')' after answered(" + std::string(code.text));
     Take();
     out_->codes_.emplace_back(code.text);
     return Operand{Add({.op = Op::kAnswered, .text = std::string(code.text)}), Type::kCondition,
@@ -451,8 +449,8 @@ class RuleParser {
     auto type = AnswerType(code, /*any_type=*/false, &question);
     if (!type) return std::nullopt;
     if (!PeekSymbol(",")) {
-      return Fail(Peek().pos, "expected ',' and the value to use where " +
-                                  std::string(code.text) + " has no answer");
+      return Fail(Peek().pos, "expected ',' and the value to use where " + std::string(code.text) +
+                                  " has no answer");
     }
     Take();
     if (++depth_ > kMaxDepth) return Fail(word.pos, "nested too deeply");

@@ -23,12 +23,11 @@
 // without CL, while `not answered(CL)` flags it.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/status.h"
 #include "core/form.h"
