@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <mutex>
+#include <span>
 
 #include "service/quality.h"
 #include "support/test_mission.h"
@@ -280,6 +282,22 @@ TEST_F(ReviewApiTest, ReviewListenersAreToldAndStatesLoad) {
   ASSERT_TRUE(states) << states.error().ToString();
   ASSERT_EQ(states->size(), 1U);
   EXPECT_EQ((*states)[0].instance_id, "uuid:c-r1");
+}
+
+TEST_F(ReviewApiTest, StoredListenersSeeTheRulesEachVersionFlagged) {
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>> seen;
+  server_->server().service().AddStoredListener(
+      [&](std::span<const storage::PendingSubmission> batch) {
+        std::lock_guard lock(mu);
+        for (const auto& p : batch) seen[p.submission.instance_id] = p.rule_flags;
+      });
+  ASSERT_NO_FATAL_FAILURE(PostCountingReports());
+  std::lock_guard lock(mu);  // the listener ran before the 201s
+  ASSERT_EQ(seen.size(), 3U);
+  EXPECT_EQ(seen["uuid:c-r2"], std::vector<std::string>{"in_boxes_at_most_issued"});
+  EXPECT_EQ(seen["uuid:c-r1"], std::vector<std::string>{"issued_at_most_registered"});
+  EXPECT_TRUE(seen["uuid:c-clean"].empty());
 }
 
 }  // namespace
