@@ -1480,5 +1480,43 @@ TEST_F(CliTest, FormsExportOfAnUnknownFormExitsNotFound) {
   EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);  // --xlsform is required
 }
 
+// ------------------------------------------------------------- rules, review
+
+TEST_F(CliTest, RulesListTheDefaultsAndCheckNamesTheColumnOfAnError) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ProcessResult r = RunVigil({"rules", "list", "--data", Data()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_THAT(r.out,
+              HasSubstr(R"("code":"in_boxes_valid_invalid","form":"C",)"
+                        R"("expression":"CF != CV + CN","severity":"error","enabled":true)"));
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4);
+  r = RunVigil({"rules", "check", "CF != CV + ", "--form", "C", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err, "  CF != CV + \n             ^\nvigil: at 12: expected a value after '+'\n");
+  r = RunVigil({"rules", "check", "CF > CI", "--form", "C", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.out, "0 current submissions checked: 0 flagged, 0 not applicable\n");
+  r = RunVigil(
+      {"rules", "add", "turned_away", "--form", "V", "--expression", "V7 > 200", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  r = RunVigil({"rules", "disable", "turned_away", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  r = RunVigil({"rules", "list", "--data", Data()});
+  EXPECT_THAT(r.out, HasSubstr(R"("code":"turned_away","form":"V","expression":"V7 > 200",)"
+                               R"("severity":"warning","enabled":false)"));
+  r = RunVigil({"rules", "add", "bad", "--form", "V", "--expression", "V99 > 1", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: at 1: unknown question code 'V99' in form V\n");
+}
+
+TEST_F(CliTest, ReviewOfAnUnknownSubmissionExitsNotFound) {
+  ASSERT_NO_FATAL_FAILURE(Init());
+  ProcessResult r = RunVigil({"review", "uuid:nope", "--status", "verified", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+  EXPECT_EQ(r.err, "vigil: no submission uuid:nope\n");
+  r = RunVigil({"review", "uuid:nope", "--status", "fine", "--data", Data()});
+  EXPECT_EQ(r.exit_code, kExitBadInput) << Describe(r);
+}
+
 }  // namespace
 }  // namespace vigil::testing

@@ -187,6 +187,38 @@ class ProbeStore final : public storage::Store {
   Result<std::unique_ptr<storage::ReadSnapshot>> PinSnapshot() override {
     return inner_->PinSnapshot();
   }
+  Status SaveRule(const storage::QualityRule& rule, const storage::Actor& actor) override {
+    return inner_->SaveRule(rule, actor);
+  }
+  Result<std::vector<storage::QualityRule>> ListRules() override { return inner_->ListRules(); }
+  Status SetRuleEnabled(const std::string& code, bool enabled,
+                        const storage::Actor& actor) override {
+    return inner_->SetRuleEnabled(code, enabled, actor);
+  }
+  Status ReplaceRuleFlags(const std::string& code, std::int64_t through_audit_seq,
+                          std::span<const std::string> flagged,
+                          const storage::Actor& actor) override {
+    return inner_->ReplaceRuleFlags(code, through_audit_seq, flagged, actor);
+  }
+  Result<std::vector<std::string>> ListRuleFlags(const std::string& instance_id) override {
+    return inner_->ListRuleFlags(instance_id);
+  }
+  Result<std::vector<storage::FlaggedSubmission>> ListFlaggedSubmissions(
+      const std::string& rule_code, const std::string& form_code) override {
+    return inner_->ListFlaggedSubmissions(rule_code, form_code);
+  }
+  Result<storage::ReviewChange> ReviewSubmission(const std::string& instance_id,
+                                                 core::ReviewStatus to, const std::string& note,
+                                                 std::optional<core::ReviewStatus> expected,
+                                                 const storage::Actor& actor) override {
+    return inner_->ReviewSubmission(instance_id, to, note, expected, actor);
+  }
+  Result<std::vector<storage::ReviewChange>> ListReviews(const std::string& instance_id) override {
+    return inner_->ListReviews(instance_id);
+  }
+  Result<std::vector<storage::ReviewState>> ListReviewStates() override {
+    return inner_->ListReviewStates();
+  }
   Status RecordEvents(std::span<const storage::AuditEvent> events) override {
     return inner_->RecordEvents(events);
   }

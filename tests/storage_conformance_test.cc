@@ -1678,6 +1678,193 @@ TEST_P(StoreConformance, FindAcceptedSmsTextMatchesSenderTextTimeAndOutcome) {
   EXPECT_TRUE(find("+1666", "V1 AA3", t0).has_value());
 }
 
+// ---- Data-quality rules and review -------------------------------------------
+
+QualityRule Rule(const std::string& code, const std::string& expression, bool enabled = true) {
+  QualityRule r;
+  r.code = code;
+  r.form_code = "V";
+  r.expression = expression;
+  r.description = {{"en", "Many voters turned away"}, {"ru", "Многим избирателям отказано"}};
+  r.severity = RuleSeverity::kError;
+  r.enabled = enabled;
+  return r;
+}
+
+TEST_P(StoreConformance, DefaultRulesAreTheCountingFormsProtocolRelations) {
+  auto rules = store_->ListRules();
+  ASSERT_TRUE(rules) << rules.error().ToString();
+  std::vector<std::string> codes;
+  for (const QualityRule& r : *rules) {
+    codes.push_back(r.code);
+    EXPECT_EQ(r.form_code, "C") << r.code;
+    EXPECT_TRUE(r.enabled) << r.code;
+    EXPECT_THAT(r.description, SizeIs(2)) << r.code;
+  }
+  EXPECT_THAT(codes, ElementsAre("in_boxes_at_most_issued", "in_boxes_valid_invalid",
+                                 "issued_at_most_registered", "received_issued_cancelled"));
+  EXPECT_EQ((*rules)[1].expression, "CF != CV + CN");
+  EXPECT_EQ((*rules)[1].severity, RuleSeverity::kError);
+  EXPECT_EQ((*rules)[2].severity, RuleSeverity::kWarning);
+}
+
+TEST_P(StoreConformance, SaveRuleAddsReplacesAndIsAudited) {
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 200"), Admin()).ok());
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 100"), Admin()).ok());
+  auto rules = store_->ListRules();
+  ASSERT_TRUE(rules) << rules.error().ToString();
+  ASSERT_THAT(*rules, SizeIs(5));
+  const QualityRule& r = rules->back();
+  EXPECT_EQ(r.code, "turned_away");
+  EXPECT_EQ(r.expression, "V7 > 100");
+  EXPECT_EQ(r.description.at("ru"), "Многим избирателям отказано");
+  EXPECT_EQ(r.severity, RuleSeverity::kError);
+  const auto log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_EQ(log[1].action, "rule.save");
+  EXPECT_EQ(log[1].subject, "rule:turned_away");
+  EXPECT_THAT(log[1].detail, HasSubstr("V7 > 100"));
+}
+
+TEST_P(StoreConformance, SetRuleEnabledTurnsARuleOffAndOn) {
+  ASSERT_TRUE(store_->SetRuleEnabled("in_boxes_valid_invalid", false, Admin()).ok());
+  auto rules = store_->ListRules();
+  ASSERT_TRUE(rules);
+  EXPECT_FALSE((*rules)[1].enabled);
+  ASSERT_TRUE(store_->SetRuleEnabled("in_boxes_valid_invalid", true, Admin()).ok());
+  EXPECT_TRUE(store_->ListRules().value()[1].enabled);
+  EXPECT_EQ(store_->SetRuleEnabled("nope", false, Admin()).code(), StatusCode::kNotFound);
+  const auto log = AuditLog();
+  ASSERT_THAT(log, SizeIs(2));
+  EXPECT_EQ(log[0].action, "rule.disable");
+  EXPECT_EQ(log[1].action, "rule.enable");
+}
+
+TEST_P(StoreConformance, RuleFlagsAreStoredWithTheSubmissionAndListedForCurrentVersions) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 200"), Admin()).ok());
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away_off", "V7 > 100", false), Admin()).ok());
+  std::vector<PendingSubmission> batch = {Pending({.id = 1}), Pending({.id = 2}),
+                                          Pending({.id = 3, .station = "PS-02"})};
+  batch[0].rule_flags = {"turned_away", "turned_away_off"};
+  batch[2].rule_flags = {"turned_away"};
+  ASSERT_TRUE(store_->CommitSubmissions(batch));
+  EXPECT_THAT(store_->ListRuleFlags(Id(1)).value(), ElementsAre("turned_away", "turned_away_off"));
+  EXPECT_THAT(store_->ListRuleFlags(Id(2)).value(), IsEmpty());
+  auto flagged = store_->ListFlaggedSubmissions("", "");
+  ASSERT_TRUE(flagged) << flagged.error().ToString();
+  ASSERT_THAT(*flagged, SizeIs(2));
+  EXPECT_EQ((*flagged)[0].instance_id, Id(1));
+  EXPECT_THAT((*flagged)[0].rules, ElementsAre("turned_away"));  // the other is disabled
+  EXPECT_EQ((*flagged)[0].status, core::ReviewStatus::kUnreviewed);
+  EXPECT_EQ((*flagged)[1].station_code, "PS-02");
+  EXPECT_THAT(store_->ListFlaggedSubmissions("turned_away", "O").value(), IsEmpty());
+  EXPECT_THAT(store_->ListFlaggedSubmissions("in_boxes_valid_invalid", "").value(), IsEmpty());
+  // An edit that flags nothing replaces version 1: only version 3 is left.
+  ASSERT_THAT(Commit({{.id = 4, .replaces = 1, .voters_turned_away = 3}}),
+              ElementsAre(CommitOutcome::kStored));
+  flagged = store_->ListFlaggedSubmissions("turned_away", "V");
+  ASSERT_TRUE(flagged);
+  ASSERT_THAT(*flagged, SizeIs(1));
+  EXPECT_EQ((*flagged)[0].instance_id, Id(3));
+}
+
+TEST_P(StoreConformance, ReplaceRuleFlagsLeavesLaterVersionsAlone) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 200"), Admin()).ok());
+  std::vector<PendingSubmission> batch = {Pending({.id = 1}), Pending({.id = 2})};
+  batch[0].rule_flags = {"turned_away"};
+  ASSERT_TRUE(store_->CommitSubmissions(batch));
+  const std::int64_t through = History(2)->versions[0].audit_seq;
+  std::vector<PendingSubmission> later = {Pending({.id = 3})};
+  later[0].rule_flags = {"turned_away"};
+  ASSERT_TRUE(store_->CommitSubmissions(later));
+  // The pass read versions 1 and 2 and found only 2.
+  const std::vector<std::string> found = {Id(2)};
+  ASSERT_TRUE(store_->ReplaceRuleFlags("turned_away", through, found, Admin()).ok());
+  auto flagged = store_->ListFlaggedSubmissions("turned_away", "");
+  ASSERT_TRUE(flagged) << flagged.error().ToString();
+  std::vector<std::string> ids;
+  for (const FlaggedSubmission& f : *flagged) ids.push_back(f.instance_id);
+  EXPECT_THAT(ids, ElementsAre(Id(2), Id(3)));
+  EXPECT_EQ(AuditLog().back().action, "rule.evaluate");
+  EXPECT_EQ(store_->ReplaceRuleFlags("nope", through, found, Admin()).code(),
+            StatusCode::kNotFound);
+}
+
+TEST_P(StoreConformance, ChangingARulesExpressionDropsItsFlags) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 200"), Admin()).ok());
+  std::vector<PendingSubmission> batch = {Pending({.id = 1})};
+  batch[0].rule_flags = {"turned_away"};
+  ASSERT_TRUE(store_->CommitSubmissions(batch));
+  QualityRule same = Rule("turned_away", "V7 > 200");
+  same.severity = RuleSeverity::kWarning;
+  ASSERT_TRUE(store_->SaveRule(same, Admin()).ok());
+  EXPECT_THAT(store_->ListRuleFlags(Id(1)).value(), ElementsAre("turned_away"));
+  ASSERT_TRUE(store_->SaveRule(Rule("turned_away", "V7 > 300"), Admin()).ok());
+  EXPECT_THAT(store_->ListRuleFlags(Id(1)).value(), IsEmpty());
+}
+
+TEST_P(StoreConformance, ReviewKeepsEveryChangeWithItsAuditEntry) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2}}),
+              ElementsAre(CommitOutcome::kStored, CommitOutcome::kStored));
+  auto first = store_->ReviewSubmission(Id(1), core::ReviewStatus::kQuarantined, "figures odd",
+                                        std::nullopt, {"user:ana"});
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->from, core::ReviewStatus::kUnreviewed);
+  EXPECT_EQ(first->to, core::ReviewStatus::kQuarantined);
+  auto second =
+      store_->ReviewSubmission(Id(1), core::ReviewStatus::kVerified, "called the observer",
+                               core::ReviewStatus::kQuarantined, {"user:bob"});
+  ASSERT_TRUE(second) << second.error().ToString();
+  // Someone who still thinks it quarantined is told it changed.
+  auto stale = store_->ReviewSubmission(Id(1), core::ReviewStatus::kRejected, "",
+                                        core::ReviewStatus::kQuarantined, {"user:ana"});
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code(), StatusCode::kConflict);
+  EXPECT_EQ(
+      store_->ReviewSubmission(Id(9), core::ReviewStatus::kVerified, "", std::nullopt, {"user:ana"})
+          .error()
+          .code(),
+      StatusCode::kNotFound);
+  auto history = store_->ListReviews(Id(1));
+  ASSERT_TRUE(history) << history.error().ToString();
+  ASSERT_THAT(*history, SizeIs(2));
+  EXPECT_EQ((*history)[0].note, "figures odd");
+  EXPECT_EQ((*history)[0].actor, "user:ana");
+  EXPECT_EQ((*history)[1].from, core::ReviewStatus::kQuarantined);
+  EXPECT_EQ((*history)[1].to, core::ReviewStatus::kVerified);
+  EXPECT_EQ((*history)[1].note, "called the observer");
+  EXPECT_EQ((*history)[1].actor, "user:bob");
+  const auto log = AuditLog();
+  EXPECT_EQ(log.back().action, "submission.review");
+  EXPECT_EQ(log.back().subject, Id(1));
+  EXPECT_EQ(log.back().seq, (*history)[1].audit_seq);
+  EXPECT_THAT(log.back().detail, HasSubstr("\"to\":\"verified\""));
+  EXPECT_THAT(store_->ListReviews(Id(2)).value(), IsEmpty());
+}
+
+TEST_P(StoreConformance, ListReviewStatesGivesEveryReviewedVersionsLatestStatus) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 3}}), SizeIs(3));
+  const auto review = [&](int id, core::ReviewStatus to) {
+    ASSERT_TRUE(store_->ReviewSubmission(Id(id), to, "", std::nullopt, Admin()));
+  };
+  review(1, core::ReviewStatus::kQuarantined);
+  review(1, core::ReviewStatus::kRejected);
+  review(2, core::ReviewStatus::kVerified);
+  review(2, core::ReviewStatus::kUnreviewed);  // back to as it arrived: not listed
+  review(3, core::ReviewStatus::kVerified);
+  auto states = store_->ListReviewStates();
+  ASSERT_TRUE(states) << states.error().ToString();
+  std::vector<std::pair<std::string, core::ReviewStatus>> pairs;
+  for (const ReviewState& s : *states) pairs.emplace_back(s.instance_id, s.status);
+  EXPECT_THAT(pairs, UnorderedElementsAre(std::pair(Id(1), core::ReviewStatus::kRejected),
+                                          std::pair(Id(3), core::ReviewStatus::kVerified)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, FieldCredentialsConformance, ::testing::ValuesIn(Backends()),
                          BackendName);

@@ -8,6 +8,7 @@
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
 #include "api/openrosa_routes.h"
+#include "api/review_routes.h"
 #include "service/admin.h"
 #include "service/forensics_jobs.h"
 #include "service/observer_copies.h"
@@ -268,7 +269,16 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
           return;
         }
         json::array versions;
-        for (const auto& v : (*history)->versions) versions.push_back(SubmissionVersionJson(v));
+        for (const auto& v : (*history)->versions) {
+          json::value version = SubmissionVersionJson(v);
+          auto review = ReviewJson(service.store(), v.submission.instance_id);
+          if (!review) {
+            respond(JsonError(review.error()));
+            return;
+          }
+          version.as_object()["review"] = std::move(*review);
+          versions.push_back(std::move(version));
+        }
         json::object body{{"instance_id", (*history)->versions.back().submission.instance_id},
                           {"current", versions.back()},
                           {"history", std::move(versions)}};
@@ -515,6 +525,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
       });
 
   for (Route& route : OpenRosaRoutes(services)) routes.push_back(std::move(route));
+  for (Route& route : ReviewRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

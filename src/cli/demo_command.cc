@@ -185,6 +185,9 @@ std::string SimulatedCount(const std::string& election_date, const core::Observe
     left -= votes;
     share_left -= shares[c];
   }
+  // A slip in copying at some stations, for the default data-quality rules
+  // to flag (GET /api/v1/quality).
+  if (std::uniform_real_distribution<double>(0, 1)(rng) < 0.03) answers["CF"] = issued + 10;
   return json::serialize(json::object{{"instance_id", "uuid:" + RandomUuid()},
                                       {"form", "C"},
                                       {"station", station.code},
@@ -399,12 +402,13 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
         "Try:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage?depth=0\n"
         "  curl -H 'Authorization: Bearer %s' %s/api/v1/forms/V\n"
         "  curl -H 'Authorization: Bearer %s' %s/metrics\n"
-        "  curl -H 'Authorization: Bearer %s' %s/api/v1/pvt\n\n"
+        "  curl -H 'Authorization: Bearer %s' %s/api/v1/pvt\n"
+        "  curl -H 'Authorization: Bearer %s' '%s/api/v1/quality?limit=5'\n\n"
         "%s Ctrl-C stops the demo (the data stays in %s).\n\n",
         (*server)->service().Mission()->election().name.c_str(), url.c_str(),
         demo_password->c_str(), admin->token.c_str(), viewer->token.c_str(), viewer->token.c_str(),
         url.c_str(), admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
-        admin->token.c_str(), url.c_str(),
+        admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
         opts->simulate ? "Election day is being simulated: observers report through the API." : "",
         opts->data_dir.c_str());
     std::fflush(stdout);

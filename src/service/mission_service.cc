@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "service/quality.h"
+
 namespace vigil::service {
 
 namespace {
@@ -79,10 +81,61 @@ Status MissionService::ReloadMission() {
   if (!forms) return forms.error();
   auto index = std::make_shared<const core::MissionIndex>(
       std::move(*election), std::move(*locations), std::move(*observers), std::move(*forms));
+  auto rules = store_->ListRules();
+  if (!rules) return rules.error();
+  auto compiled = std::make_shared<const RuleSet>(RuleSet::Compile(*rules, *index));
   std::lock_guard lock(mission_mu_);
   mission_ = std::move(index);
+  rules_ = std::move(compiled);
   mission_version_ = *version;
   return Status::Ok();
+}
+
+std::shared_ptr<const RuleSet> MissionService::Rules() {
+  (void)Mission();  // reloads with the set-up
+  std::lock_guard lock(mission_mu_);
+  return rules_;
+}
+
+Status MissionService::ReloadRules() {
+  const auto mission = Mission();
+  auto rules = store_->ListRules();
+  if (!rules) return rules.error();
+  auto compiled = std::make_shared<const RuleSet>(RuleSet::Compile(*rules, *mission));
+  std::lock_guard lock(mission_mu_);
+  rules_ = std::move(compiled);
+  return Status::Ok();
+}
+
+void MissionService::AddReviewListener(ReviewListener listener) {
+  std::unique_lock lock(listeners_mu_);
+  review_listeners_.push_back(std::move(listener));
+}
+
+Result<storage::ReviewChange> MissionService::Review(const std::string& instance_id,
+                                                     core::ReviewStatus to, const std::string& note,
+                                                     std::optional<core::ReviewStatus> expected,
+                                                     const Principal& who) {
+  if (!RoleHas(who.role, Permission::kReview)) {
+    return Fail(Status::PermissionDenied("role " + std::string(core::RoleName(who.role)) +
+                                         " may not review submissions"));
+  }
+  const Status absent = Status::NotFound("no submission '" + instance_id + "'");
+  auto history = store_->GetSubmission(instance_id);
+  if (!history) return Fail(history.error());
+  if (!*history) return Fail(absent);
+  const auto mission = Mission();
+  for (const storage::StoredSubmission& v : (*history)->versions) {
+    if (v.submission.instance_id == instance_id &&
+        !who.SeesStation(*mission, v.submission.station_code)) {
+      return Fail(absent);  // outside a coordinator's regions: invisible
+    }
+  }
+  auto change = store_->ReviewSubmission(instance_id, to, note, expected, {who.actor});
+  if (!change) return change;
+  std::shared_lock lock(listeners_mu_);
+  for (const auto& listener : review_listeners_) listener(*change);
+  return change;
 }
 
 std::shared_ptr<const core::MissionIndex> MissionService::Mission() {
@@ -165,6 +218,8 @@ SubmitResult MissionService::Check(const boost::json::value& body, const Princip
     return Refused(Status::InvalidArgument("the submission does not match its form or the mission"),
                    std::move(errors));
   }
+  // Pure and cheap (docs/benchmarks.md): most submissions flag nothing.
+  if (const auto rules = Rules()) pending->rule_flags = rules->Flags(*submission);
   pending->canonical_json = core::CanonicalJson(*submission);
   pending->content_hash = HashSha256(pending->canonical_json);
   pending->submission = std::move(*submission);

@@ -26,6 +26,8 @@
 
 namespace vigil::service {
 
+class RuleSet;  // service/quality.h
+
 // An authenticated caller.
 struct Principal {
   std::int64_t token_id = 0;
@@ -86,6 +88,29 @@ class MissionService {
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& instance_id,
                                                                   const Principal& who);
 
+  // The enabled data-quality rules, compiled against the current set-up;
+  // Check stores the codes of those a submission flags with it. Reloaded
+  // with the set-up (a rule's change bumps the set-up version) and by
+  // ReloadRules.
+  std::shared_ptr<const RuleSet> Rules();
+  // Compiles the stored rules again now (after a change made here).
+  Status ReloadRules();
+
+  // Sets the review status of stored version `instance_id` (see
+  // Store::ReviewSubmission), if `who` has the review permission and sees
+  // its station: NotFound as if absent otherwise for a coordinator. Then
+  // tells the review listeners, on this thread.
+  Result<storage::ReviewChange> Review(const std::string& instance_id, core::ReviewStatus to,
+                                       const std::string& note,
+                                       std::optional<core::ReviewStatus> expected,
+                                       const Principal& who);
+  // Adds a listener told of every review change made through Review, once
+  // stored, on the reviewing thread: quick, never blocking. Live views
+  // (findings) load the current statuses with Store::ListReviewStates()
+  // after registering, then apply these.
+  using ReviewListener = std::function<void(const storage::ReviewChange&)>;
+  void AddReviewListener(ReviewListener listener);
+
   // Adds a listener told of every newly stored version once it is durable
   // (see SubmissionCommitter::StoredListener: quick, never blocking). Live
   // views (analytics, the event stream) register here.
@@ -106,8 +131,11 @@ class MissionService {
   std::vector<SubmissionCommitter::StoredListener> listeners_;  // GUARDED_BY(listeners_mu_)
   SubmissionCommitter committer_;  // last: its threads call NotifyStored
 
+  std::vector<ReviewListener> review_listeners_;  // GUARDED_BY(listeners_mu_)
+
   std::mutex mission_mu_;
   std::shared_ptr<const core::MissionIndex> mission_;  // GUARDED_BY(mission_mu_)
+  std::shared_ptr<const RuleSet> rules_;               // GUARDED_BY(mission_mu_)
   std::int64_t mission_version_ = -1;                  // GUARDED_BY(mission_mu_)
   std::atomic<std::int64_t> next_mission_check_ns_{0};
 

@@ -24,6 +24,10 @@ std::string_view PermissionName(Permission p) {
       return "export";
     case Permission::kSignedIn:
       return "signed_in";
+    case Permission::kReview:
+      return "review";
+    case Permission::kManageRules:
+      return "manage_rules";
   }
   return "";
 }
@@ -51,6 +55,11 @@ bool RoleHas(Role role, Permission p) {
       return role != Role::kObserver;
     case Permission::kSignedIn:
       return true;
+    case Permission::kReview:
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kManageRules:
+      // Not coordinators: a rule applies to every region.
+      return role == Role::kAdmin || role == Role::kAnalyst;
   }
   return false;
 }

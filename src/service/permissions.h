@@ -19,6 +19,9 @@ enum class Permission {
   kRunAnalyses,      // run results forensics (findings under embargo)
   kExport,           // export submissions (coordinators their regions', viewers anonymized)
   kSignedIn,         // any authenticated caller: see or end its own session
+  kReview,       // verify, quarantine or reject submissions; list flagged ones (coordinators their
+                 // regions')
+  kManageRules,  // add, change, enable and disable data-quality rules
 };
 
 std::string_view PermissionName(Permission p);

@@ -19,6 +19,16 @@ std::string_view SmsOutcomeName(SmsOutcome outcome) {
   return "rejected";
 }
 
+std::string_view RuleSeverityName(RuleSeverity severity) {
+  return severity == RuleSeverity::kError ? "error" : "warning";
+}
+
+std::optional<RuleSeverity> ParseRuleSeverity(std::string_view text) {
+  if (text == "error") return RuleSeverity::kError;
+  if (text == "warning") return RuleSeverity::kWarning;
+  return std::nullopt;
+}
+
 Result<std::vector<CommitOutcome>> Store::CommitSubmissions(
     std::span<const PendingSubmission> batch) {
   auto outcomes = WriteSubmissions(batch);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,6 +21,7 @@
 #include "core/form.h"
 #include "core/pvt_sample.h"
 #include "core/results.h"
+#include "core/review.h"
 #include "core/role.h"
 #include "core/submission.h"
 
@@ -118,6 +120,9 @@ struct PendingSubmission {
   Sha256 content_hash{};       // HashSha256(canonical_json)
   std::string actor;
   Timestamp received_at;
+  // Codes of the data-quality rules it flagged (usually none), stored with
+  // it when it is stored.
+  std::vector<std::string> rule_flags;
 };
 
 enum class CommitOutcome {
@@ -174,6 +179,50 @@ struct ResultSetInfo {
   std::int64_t stations = 0;
   std::vector<std::string> area_levels;  // the table's, top down
   Sha256 content_hash{};                 // core::ResultsDigest of the table
+};
+
+// A data-quality rule: an expression (analysis/rules.h) over the answers of
+// one form's submissions that describes a problem.
+enum class RuleSeverity { kWarning, kError };
+std::string_view RuleSeverityName(RuleSeverity severity);  // "warning", "error"
+std::optional<RuleSeverity> ParseRuleSeverity(std::string_view text);
+
+struct QualityRule {
+  std::string code;  // unique: "in_boxes_valid_invalid"
+  std::string form_code;
+  std::string expression;
+  std::map<std::string, std::string, std::less<>> description;  // language -> text
+  RuleSeverity severity = RuleSeverity::kWarning;
+  bool enabled = true;
+  Timestamp updated_at;  // set by the store
+};
+
+// A current (not superseded) version that enabled rules flagged.
+struct FlaggedSubmission {
+  std::string instance_id;
+  std::string form_code;
+  std::string station_code;
+  std::string observer_code;
+  Timestamp received_at;
+  std::vector<std::string> rules;  // the enabled rules it flagged, by code
+  core::ReviewStatus status = core::ReviewStatus::kUnreviewed;
+};
+
+// One change of a version's review status.
+struct ReviewChange {
+  std::string instance_id;
+  core::ReviewStatus from = core::ReviewStatus::kUnreviewed;
+  core::ReviewStatus to = core::ReviewStatus::kUnreviewed;
+  std::string note;
+  std::string actor;
+  Timestamp at;
+  std::int64_t audit_seq = 0;
+};
+
+// A version's review status, where it is not unreviewed.
+struct ReviewState {
+  std::string instance_id;
+  core::ReviewStatus status = core::ReviewStatus::kUnreviewed;
 };
 
 // See Store::PinSnapshot.
@@ -339,6 +388,49 @@ class Store {
   virtual Status SavePvtSample(const core::PvtSample& sample, const Actor& actor) = 0;
   // The sample as saved (stations and strata in the same order), or nullopt.
   virtual Result<std::optional<core::PvtSample>> GetPvtSample() = 0;
+
+  // ---- Data-quality rules and review -----------------------------------
+  // The rules of the counting form's protocol relations come with the
+  // schema (migration 12). Flags are kept only where a rule flagged a
+  // version (WriteSubmissions stores PendingSubmission::rule_flags).
+  //
+  // Adds a rule or replaces the one with its code; updated_at is now. A
+  // replaced rule's flags are dropped (the caller evaluates it again: see
+  // ReplaceRuleFlags). The caller has checked the expression. Audit:
+  // "rule.save". Like SetRuleEnabled, it changes SetupVersion(), so that
+  // servers reload their rules.
+  virtual Status SaveRule(const QualityRule& rule, const Actor& actor) = 0;
+  // By code.
+  virtual Result<std::vector<QualityRule>> ListRules() = 0;
+  // NotFound for an unknown code. Audit: "rule.enable" / "rule.disable".
+  virtual Status SetRuleEnabled(const std::string& code, bool enabled, const Actor& actor) = 0;
+  // The result of evaluating rule `code` over stored versions: replaces its
+  // flags on every version whose submission audit entry is at or before
+  // `through_audit_seq` (what the caller read) with `flagged`, leaving later
+  // versions' flags, which the intake wrote, alone. NotFound for an unknown
+  // rule. Audit: "rule.evaluate" with the number flagged.
+  virtual Status ReplaceRuleFlags(const std::string& code, std::int64_t through_audit_seq,
+                                  std::span<const std::string> flagged, const Actor& actor) = 0;
+  // The codes of the rules that flagged version `instance_id` (enabled or
+  // not), sorted.
+  virtual Result<std::vector<std::string>> ListRuleFlags(const std::string& instance_id) = 0;
+  // Current versions flagged by enabled rules, in commit order; an empty
+  // rule or form code matches any.
+  virtual Result<std::vector<FlaggedSubmission>> ListFlaggedSubmissions(
+      const std::string& rule_code, const std::string& form_code) = 0;
+  // Sets the review status of stored version `instance_id`, keeping the
+  // change with its note, and returns it. NotFound for an unknown version;
+  // Conflict if `expected` is given and the status is not that (someone
+  // reviewed it meanwhile). Audit: "submission.review".
+  virtual Result<ReviewChange> ReviewSubmission(const std::string& instance_id,
+                                                core::ReviewStatus to, const std::string& note,
+                                                std::optional<core::ReviewStatus> expected,
+                                                const Actor& actor) = 0;
+  // The changes of one version, oldest first.
+  virtual Result<std::vector<ReviewChange>> ListReviews(const std::string& instance_id) = 0;
+  // Every version whose status is not unreviewed (for live views to load
+  // at start), in no set order.
+  virtual Result<std::vector<ReviewState>> ListReviewStates() = 0;
 
   // Until the returned object is destroyed, every read made by the calling
   // thread sees the store as it was when this was called, whatever is written

@@ -245,6 +245,56 @@ CREATE TABLE sms_messages (
 ) STRICT;
 CREATE INDEX sms_messages_sender ON sms_messages(sender, received_at);
 )sql",
+    // 12: data-quality rules, the rules each version flagged (only where
+    // one did, so that a clean submission writes nothing more) and the
+    // analysts' review of versions, every change kept. The counting form's
+    // protocol relations (analysis/protocol_checks.h) come as default
+    // rules; "lost" and "unaccounted" count as 0 where a protocol has no
+    // such line, as there. Valid = the sum of the votes needs the
+    // contestants' questions, which differ by election: add it with
+    // `vigil rules add`.
+    R"sql(
+CREATE TABLE quality_rules (
+  code        TEXT PRIMARY KEY,
+  form_code   TEXT NOT NULL,
+  expression  TEXT NOT NULL,
+  description TEXT NOT NULL,  -- JSON object: language -> text
+  severity    TEXT NOT NULL,  -- warning, error
+  enabled     INTEGER NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE rule_flags (
+  rule_code   TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  PRIMARY KEY (rule_code, instance_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX rule_flags_instance ON rule_flags(instance_id);
+CREATE TABLE reviews (
+  id          INTEGER PRIMARY KEY,
+  instance_id TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status   TEXT NOT NULL,
+  note        TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  audit_seq   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX reviews_instance ON reviews(instance_id, id);
+INSERT INTO quality_rules(code, form_code, expression, description, severity, enabled, updated_at)
+VALUES
+  ('received_issued_cancelled', 'C', 'CB + coalesce(CU, 0) != CI + CX + coalesce(CL, 0)',
+   '{"en":"Ballots received + unaccounted differ from issued + cancelled + lost","ru":"Получено бюллетеней + неучтённые не равно выдано + погашено + утрачено"}',
+   'error', 1, '2026-01-01T00:00:00.000000Z'),
+  ('in_boxes_valid_invalid', 'C', 'CF != CV + CN',
+   '{"en":"Ballots in boxes differ from valid + invalid","ru":"Бюллетеней в ящиках не равно действительные + недействительные"}',
+   'error', 1, '2026-01-01T00:00:00.000000Z'),
+  ('in_boxes_at_most_issued', 'C', 'CF > CI',
+   '{"en":"More ballots in boxes than issued","ru":"В ящиках больше бюллетеней, чем выдано"}',
+   'error', 1, '2026-01-01T00:00:00.000000Z'),
+  ('issued_at_most_registered', 'C', 'CI > CR',
+   '{"en":"More ballots issued than voters registered (voters added on the day?)","ru":"Выдано больше бюллетеней, чем зарегистрировано избирателей (включены в день голосования?)"}',
+   'warning', 1, '2026-01-01T00:00:00.000000Z');
+)sql",
 };
 
 }  // namespace

@@ -1505,6 +1505,13 @@ Result<std::vector<CommitOutcome>> SqliteStore::WriteSubmissions(
     insert->BindBlob(11, p.content_hash.data(), p.content_hash.size());
     insert->Bind(12, p.canonical_json).Bind(13, *audit_seq);
     VIGIL_RETURN_IF_ERROR(insert->Run());
+    // Most submissions flag nothing and write nothing more.
+    for (const std::string& rule : p.rule_flags) {
+      auto flag =
+          db.Cached("INSERT OR IGNORE INTO rule_flags(rule_code, instance_id) VALUES (?, ?)");
+      if (!flag) return Fail(flag.error());
+      VIGIL_RETURN_IF_ERROR((*flag)->Bind(1, rule).Bind(2, s.instance_id).Run());
+    }
     seq = row_seq;
     outcomes.push_back(CommitOutcome::kStored);
   }
@@ -1761,6 +1768,317 @@ Status SqliteStore::ForEachAuditEntry(const std::function<Status(const core::Aud
     VIGIL_RETURN_IF_ERROR(visit(e));
   }
   return Status::Ok();
+}
+
+}  // namespace vigil::storage::sqlite
+
+// ---- Data-quality rules and review -----------------------------------------
+
+namespace vigil::storage::sqlite {
+
+namespace {
+
+constexpr const char* kRuleColumns =
+    "code, form_code, expression, description, severity, enabled, updated_at";
+
+Result<QualityRule> ReadRuleRow(Statement& stmt) {
+  QualityRule r;
+  r.code = stmt.Text(0);
+  r.form_code = stmt.Text(1);
+  r.expression = stmt.Text(2);
+  const std::string what = "rule " + r.code;
+  boost::system::error_code ec;
+  const json::value description = json::parse(stmt.Text(3), ec);
+  if (ec || !description.is_object()) return Fail(Status::DataLoss(what + ": corrupt description"));
+  for (const auto& [language, text] : description.as_object()) {
+    if (!text.is_string()) return Fail(Status::DataLoss(what + ": corrupt description"));
+    r.description.emplace(std::string(language), std::string(text.as_string()));
+  }
+  auto severity = ParseRuleSeverity(stmt.Text(4));
+  if (!severity) return Fail(Status::DataLoss(what + ": unknown severity"));
+  r.severity = *severity;
+  r.enabled = stmt.Int(5) != 0;
+  auto at = ParseStoredTime(stmt.Text(6));
+  if (!at) return Fail(at.error());
+  r.updated_at = *at;
+  return r;
+}
+
+Result<core::ReviewStatus> StoredReviewStatus(std::string_view text) {
+  auto status = core::ParseReviewStatus(text);
+  if (!status) return Fail(Status::DataLoss("unknown review status '" + std::string(text) + "'"));
+  return *status;
+}
+
+constexpr const char* kReviewColumns =
+    "instance_id, from_status, to_status, note, actor, at, audit_seq";
+
+Result<ReviewChange> ReadReviewRow(Statement& stmt) {
+  ReviewChange c;
+  c.instance_id = stmt.Text(0);
+  auto from = StoredReviewStatus(stmt.Text(1));
+  if (!from) return Fail(from.error());
+  auto to = StoredReviewStatus(stmt.Text(2));
+  if (!to) return Fail(to.error());
+  c.from = *from;
+  c.to = *to;
+  c.note = stmt.Text(3);
+  c.actor = stmt.Text(4);
+  auto at = ParseStoredTime(stmt.Text(5));
+  if (!at) return Fail(at.error());
+  c.at = *at;
+  c.audit_seq = stmt.Int(6);
+  return c;
+}
+
+// The latest status of each version with a review, as a subquery.
+constexpr const char* kLatestReviews =
+    "(SELECT r.instance_id, r.to_status FROM reviews r "
+    "WHERE r.id = (SELECT max(id) FROM reviews WHERE instance_id = r.instance_id))";
+
+}  // namespace
+
+Status SqliteStore::SaveRule(const QualityRule& rule, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  json::object description;
+  for (const auto& [language, text] : rule.description) description[language] = text;
+  auto old = tx.db().Prepare("SELECT expression, form_code FROM quality_rules WHERE code = ?");
+  if (!old) return old.error();
+  old->Bind(1, rule.code);
+  auto row = old->Step();
+  if (!row) return row.error();
+  const bool replaced = *row;
+  const bool changed =
+      replaced && (old->Text(0) != rule.expression || old->Text(1) != rule.form_code);
+  old->Reset();
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO quality_rules(code, form_code, expression, description, severity, enabled, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+      "form_code = excluded.form_code, expression = excluded.expression, "
+      "description = excluded.description, severity = excluded.severity, "
+      "enabled = excluded.enabled, updated_at = excluded.updated_at");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, rule.code).Bind(2, rule.form_code).Bind(3, rule.expression);
+  stmt->Bind(4, json::serialize(description)).Bind(5, RuleSeverityName(rule.severity));
+  stmt->Bind(6, std::int64_t{rule.enabled ? 1 : 0}).Bind(7, FormatRfc3339(Now()));
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  if (changed) {
+    // The flags said what the old expression found.
+    auto drop = tx.db().Prepare("DELETE FROM rule_flags WHERE rule_code = ?");
+    if (!drop) return drop.error();
+    VIGIL_RETURN_IF_ERROR(drop->Bind(1, rule.code).Run());
+  }
+  json::object detail{{"form", rule.form_code},
+                      {"expression", rule.expression},
+                      {"severity", RuleSeverityName(rule.severity)},
+                      {"enabled", rule.enabled},
+                      {"replaced", replaced}};
+  if (auto seq = tx.Audit(actor.name, "rule.save", "rule:" + rule.code, json::serialize(detail));
+      !seq) {
+    return seq.error();
+  }
+  // Servers reload their rules with the set-up.
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  return tx.Commit();
+}
+
+Result<std::vector<QualityRule>> SqliteStore::ListRules() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kRuleColumns +
+                                  " FROM quality_rules ORDER BY code");
+  if (!stmt) return Fail(stmt.error());
+  return ReadRows(*stmt, ReadRuleRow);
+}
+
+Status SqliteStore::SetRuleEnabled(const std::string& code, bool enabled, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt =
+      tx.db().Prepare("UPDATE quality_rules SET enabled = ?, updated_at = ? WHERE code = ?");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, std::int64_t{enabled ? 1 : 0}).Bind(2, FormatRfc3339(Now())).Bind(3, code);
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  if (sqlite3_changes(tx.db().handle()) == 0) {
+    return Status::NotFound("no rule '" + code + "'; vigil rules list shows them");
+  }
+  if (auto seq =
+          tx.Audit(actor.name, enabled ? "rule.enable" : "rule.disable", "rule:" + code, "{}");
+      !seq) {
+    return seq.error();
+  }
+  VIGIL_RETURN_IF_ERROR(tx.BumpSetupVersion());
+  return tx.Commit();
+}
+
+Status SqliteStore::ReplaceRuleFlags(const std::string& code, std::int64_t through_audit_seq,
+                                     std::span<const std::string> flagged, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto find = tx.db().Prepare("SELECT 1 FROM quality_rules WHERE code = ?");
+  if (!find) return find.error();
+  find->Bind(1, code);
+  auto row = find->Step();
+  if (!row) return row.error();
+  if (!*row) return Status::NotFound("no rule '" + code + "'; vigil rules list shows them");
+  find->Reset();
+  auto drop = tx.db().Prepare(
+      "DELETE FROM rule_flags WHERE rule_code = ? AND instance_id IN "
+      "(SELECT instance_id FROM submissions WHERE audit_seq <= ?)");
+  if (!drop) return drop.error();
+  VIGIL_RETURN_IF_ERROR(drop->Bind(1, code).Bind(2, through_audit_seq).Run());
+  auto insert =
+      tx.db().Prepare("INSERT OR IGNORE INTO rule_flags(rule_code, instance_id) VALUES (?, ?)");
+  if (!insert) return insert.error();
+  for (const std::string& id : flagged) {
+    VIGIL_RETURN_IF_ERROR(insert->Bind(1, code).Bind(2, id).Run());
+  }
+  json::object detail{{"flagged", flagged.size()}, {"through_audit_seq", through_audit_seq}};
+  if (auto seq = tx.Audit(actor.name, "rule.evaluate", "rule:" + code, json::serialize(detail));
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<std::string>> SqliteStore::ListRuleFlags(const std::string& instance_id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT rule_code FROM rule_flags WHERE instance_id = ? ORDER BY rule_code");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, instance_id);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    out.emplace_back(stmt->Text(0));
+  }
+}
+
+Result<std::vector<FlaggedSubmission>> SqliteStore::ListFlaggedSubmissions(
+    const std::string& rule_code, const std::string& form_code) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  // One row per (version, rule), in commit order; rows of one version are
+  // adjacent.
+  auto stmt = lease->db().Prepare(
+      std::string("SELECT s.instance_id, s.form_code, s.station_code, s.observer_code, "
+                  "s.received_at, f.rule_code, coalesce(r.to_status, 'unreviewed') "
+                  "FROM rule_flags f JOIN quality_rules q ON q.code = f.rule_code "
+                  "JOIN submissions s ON s.instance_id = f.instance_id LEFT JOIN ") +
+      kLatestReviews +
+      " r ON r.instance_id = s.instance_id "
+      "WHERE q.enabled = 1 AND s.superseded_by IS NULL AND (?1 = '' OR f.rule_code = ?1) "
+      "AND (?2 = '' OR s.form_code = ?2) ORDER BY s.seq, f.rule_code");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, rule_code).Bind(2, form_code);
+  std::vector<FlaggedSubmission> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    if (out.empty() || out.back().instance_id != stmt->Text(0)) {
+      FlaggedSubmission f;
+      f.instance_id = stmt->Text(0);
+      f.form_code = stmt->Text(1);
+      f.station_code = stmt->Text(2);
+      f.observer_code = stmt->Text(3);
+      auto at = ParseStoredTime(stmt->Text(4));
+      if (!at) return Fail(at.error());
+      f.received_at = *at;
+      auto status = StoredReviewStatus(stmt->Text(6));
+      if (!status) return Fail(status.error());
+      f.status = *status;
+      out.push_back(std::move(f));
+    }
+    out.back().rules.emplace_back(stmt->Text(5));
+  }
+}
+
+Result<ReviewChange> SqliteStore::ReviewSubmission(const std::string& instance_id,
+                                                   core::ReviewStatus to, const std::string& note,
+                                                   std::optional<core::ReviewStatus> expected,
+                                                   const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto exists = tx.db().Prepare("SELECT 1 FROM submissions WHERE instance_id = ?");
+  if (!exists) return Fail(exists.error());
+  exists->Bind(1, instance_id);
+  auto row = exists->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(Status::NotFound("no submission " + instance_id));
+  exists->Reset();
+  auto latest = tx.db().Prepare(
+      "SELECT to_status FROM reviews WHERE instance_id = ? ORDER BY id DESC LIMIT 1");
+  if (!latest) return Fail(latest.error());
+  latest->Bind(1, instance_id);
+  auto last = latest->Step();
+  if (!last) return Fail(last.error());
+  ReviewChange change;
+  change.instance_id = instance_id;
+  if (*last) {
+    auto from = StoredReviewStatus(latest->Text(0));
+    if (!from) return Fail(from.error());
+    change.from = *from;
+  }
+  latest->Reset();
+  if (expected && *expected != change.from) {
+    return Fail(Status::Conflict("submission " + instance_id + " is " +
+                                 std::string(core::ReviewStatusName(change.from)) + ", not " +
+                                 std::string(core::ReviewStatusName(*expected)) +
+                                 ": someone reviewed it meanwhile"));
+  }
+  change.to = to;
+  change.note = note;
+  change.actor = actor.name;
+  change.at = Now();
+  json::object detail{{"from", core::ReviewStatusName(change.from)},
+                      {"to", core::ReviewStatusName(to)},
+                      {"note", note}};
+  auto seq =
+      tx.Audit(actor.name, "submission.review", instance_id, json::serialize(detail), change.at);
+  if (!seq) return Fail(seq.error());
+  change.audit_seq = *seq;
+  auto insert = tx.db().Prepare(
+      "INSERT INTO reviews(instance_id, from_status, to_status, note, actor, at, audit_seq) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return Fail(insert.error());
+  insert->Bind(1, instance_id).Bind(2, core::ReviewStatusName(change.from));
+  insert->Bind(3, core::ReviewStatusName(to)).Bind(4, note).Bind(5, actor.name);
+  insert->Bind(6, FormatRfc3339(change.at)).Bind(7, change.audit_seq);
+  VIGIL_RETURN_IF_ERROR(insert->Run());
+  VIGIL_RETURN_IF_ERROR(tx.Commit());
+  return change;
+}
+
+Result<std::vector<ReviewChange>> SqliteStore::ListReviews(const std::string& instance_id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(std::string("SELECT ") + kReviewColumns +
+                                  " FROM reviews WHERE instance_id = ? ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, instance_id);
+  return ReadRows(*stmt, ReadReviewRow);
+}
+
+Result<std::vector<ReviewState>> SqliteStore::ListReviewStates() {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(std::string("SELECT instance_id, to_status FROM ") +
+                                  kLatestReviews + " WHERE to_status != 'unreviewed'");
+  if (!stmt) return Fail(stmt.error());
+  std::vector<ReviewState> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return Fail(row.error());
+    if (!*row) return out;
+    auto status = StoredReviewStatus(stmt->Text(1));
+    if (!status) return Fail(status.error());
+    out.push_back({std::string(stmt->Text(0)), *status});
+  }
 }
 
 }  // namespace vigil::storage::sqlite

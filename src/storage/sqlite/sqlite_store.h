@@ -88,6 +88,20 @@ class SqliteStore final : public Store {
   Status RecordEvents(std::span<const AuditEvent> events) override;
   Status ForEachAuditEntry(const std::function<Status(const core::AuditEntry&)>& visit) override;
   Result<std::unique_ptr<ReadSnapshot>> PinSnapshot() override;
+  Status SaveRule(const QualityRule& rule, const Actor& actor) override;
+  Result<std::vector<QualityRule>> ListRules() override;
+  Status SetRuleEnabled(const std::string& code, bool enabled, const Actor& actor) override;
+  Status ReplaceRuleFlags(const std::string& code, std::int64_t through_audit_seq,
+                          std::span<const std::string> flagged, const Actor& actor) override;
+  Result<std::vector<std::string>> ListRuleFlags(const std::string& instance_id) override;
+  Result<std::vector<FlaggedSubmission>> ListFlaggedSubmissions(
+      const std::string& rule_code, const std::string& form_code) override;
+  Result<ReviewChange> ReviewSubmission(const std::string& instance_id, core::ReviewStatus to,
+                                        const std::string& note,
+                                        std::optional<core::ReviewStatus> expected,
+                                        const Actor& actor) override;
+  Result<std::vector<ReviewChange>> ListReviews(const std::string& instance_id) override;
+  Result<std::vector<ReviewState>> ListReviewStates() override;
 
  private:
   class ReadLease;
