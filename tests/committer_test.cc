@@ -165,6 +165,13 @@ class ProbeStore final : public storage::Store {
   Result<std::vector<storage::SmsMessage>> ListSmsMessages(std::int64_t limit) override {
     return inner_->ListSmsMessages(limit);
   }
+  Status AddConflictResolution(core::ConflictResolution* r, const storage::Actor& actor) override {
+    return inner_->AddConflictResolution(r, actor);
+  }
+  Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
+      const std::string& form, const std::string& station) override {
+    return inner_->ListConflictResolutions(form, station);
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }
