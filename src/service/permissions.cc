@@ -24,6 +24,10 @@ std::string_view PermissionName(Permission p) {
       return "export";
     case Permission::kSignedIn:
       return "signed_in";
+    case Permission::kReadConflicts:
+      return "read_conflicts";
+    case Permission::kResolveConflicts:
+      return "resolve_conflicts";
   }
   return "";
 }
@@ -51,6 +55,13 @@ bool RoleHas(Role role, Permission p) {
       return role != Role::kObserver;
     case Permission::kSignedIn:
       return true;
+    case Permission::kReadConflicts:
+      // Observers' answers side by side, with who gave them: not for viewers.
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kResolveConflicts:
+      // The master record feeds the mission's figures: analysts decide, not
+      // coordinators, who see only their regions.
+      return role == Role::kAdmin || role == Role::kAnalyst;
   }
   return false;
 }

@@ -19,6 +19,8 @@ enum class Permission {
   kRunAnalyses,      // run results forensics (findings under embargo)
   kExport,           // export submissions (coordinators their regions', viewers anonymized)
   kSignedIn,         // any authenticated caller: see or end its own session
+  kReadConflicts,    // conflicts between observers and master records (coordinators their regions')
+  kResolveConflicts,  // resolve a conflict: choose a report's answer or override it
 };
 
 std::string_view PermissionName(Permission p);
