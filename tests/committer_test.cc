@@ -31,7 +31,9 @@ class ProbeStore final : public storage::Store {
     auto outcomes = inner_->WriteSubmissions(batch);
     std::lock_guard lock(mu_);
     ++writes_;
-    for (const PendingSubmission& p : batch) written_in_[p.submission.instance_id] = writes_;
+    // The first write stores a version; a retry's later write (a duplicate)
+    // must not move it to a write that is not flushed yet.
+    for (const PendingSubmission& p : batch) written_in_.emplace(p.submission.instance_id, writes_);
     return outcomes;
   }
 
