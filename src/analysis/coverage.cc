@@ -58,17 +58,21 @@ Coverage ComputeCoverage(
 }
 
 std::vector<MissingReport> MissingReports(const core::MissionIndex& mission,
-                                          std::span<const ReportRef> reports,
+                                          const core::StringMap<std::int64_t>& reports_by_station,
                                           std::span<const std::string> within) {
-  core::StringMap<std::vector<std::string>> assigned;  // station -> observers
+  const auto reported = [&](std::string_view station) {
+    auto it = reports_by_station.find(station);
+    return it != reports_by_station.end() && it->second > 0;
+  };
+  core::StringMap<std::vector<std::string>> assigned;  // unreported station -> observers
   for (const core::Observer& o : mission.observers()) {
-    for (const std::string& s : o.stations) assigned[s].push_back(o.code);
+    for (const std::string& s : o.stations) {
+      if (!reported(s)) assigned[s].push_back(o.code);
+    }
   }
-  std::unordered_set<std::string_view> reported;
-  for (const ReportRef& r : reports) reported.insert(r.station_code);
   std::vector<MissingReport> out;
   for (const core::Location& l : mission.locations()) {
-    if (!mission.IsPollingStation(l.code) || reported.contains(l.code)) continue;
+    if (!mission.IsPollingStation(l.code) || reported(l.code)) continue;
     if (!within.empty() && !mission.IsWithin(l.code, within)) continue;
     auto it = assigned.find(l.code);
     if (it == assigned.end()) continue;  // not planned: nobody was sent there
@@ -104,7 +108,7 @@ std::vector<ObserverActivity> ComputeObserverActivity(const core::MissionIndex& 
 
 Result<std::vector<TimeBucket>> ReportsOverTime(const core::MissionIndex& mission,
                                                 std::span<const ReportRef> reports,
-                                                std::chrono::minutes width,
+                                                std::string_view form, std::chrono::minutes width,
                                                 std::span<const std::string> within,
                                                 std::size_t max_buckets) {
   if (width <= std::chrono::minutes(0))
@@ -116,8 +120,8 @@ Result<std::vector<TimeBucket>> ReportsOverTime(const core::MissionIndex& missio
     return us / w - (us % w < 0 ? 1 : 0);
   };
   std::vector<std::int64_t> buckets;
-  buckets.reserve(reports.size());
   for (const ReportRef& r : reports) {
+    if (r.form_code != form) continue;
     if (!within.empty() && !mission.IsWithin(r.station_code, within)) continue;
     buckets.push_back(bucket_of(r.received_at));
   }

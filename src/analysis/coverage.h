@@ -60,11 +60,11 @@ struct MissingReport {
   std::vector<std::string> observers;  // assigned, in set-up order
 };
 
-// The stations (in set-up order) with at least one assigned observer and
-// none of `reports` (those of one form; others are ignored by the caller's
-// choice), limited to `within` when it is not empty.
+// The stations (in set-up order) with at least one assigned observer and no
+// current report of a form (`reports_by_station`: station -> that form's
+// current reports), limited to `within` when it is not empty.
 std::vector<MissingReport> MissingReports(const core::MissionIndex& mission,
-                                          std::span<const ReportRef> reports,
+                                          const core::StringMap<std::int64_t>& reports_by_station,
                                           std::span<const std::string> within = {});
 
 // What an observer has sent. "Checked in" means any current report at all:
@@ -94,14 +94,14 @@ struct TimeBucket {
   std::int64_t cumulative = 0;  // received before start + width
 };
 
-// Reports received over time: buckets of `width` aligned to the Unix epoch
-// (so 15 minutes gives :00, :15, :30, :45), from the first report's bucket
-// to the last one's, empty buckets included. Only reports at stations
-// within `within` count when it is not empty. InvalidArgument if width is
+// Reports of `form` received over time: buckets of `width` aligned to the
+// Unix epoch (so 15 minutes gives :00, :15, :30, :45), from the first
+// report's bucket to the last one's, empty buckets included. Only reports at
+// stations within `within` count when it is not empty. InvalidArgument if width is
 // not positive or the span would need more than `max_buckets` buckets.
 Result<std::vector<TimeBucket>> ReportsOverTime(const core::MissionIndex& mission,
                                                 std::span<const ReportRef> reports,
-                                                std::chrono::minutes width,
+                                                std::string_view form, std::chrono::minutes width,
                                                 std::span<const std::string> within = {},
                                                 std::size_t max_buckets = 10000);
 

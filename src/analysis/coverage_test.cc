@@ -194,6 +194,12 @@ ReportRef Ref(std::string form, std::string station, std::string observer, const
           std::move(observer), At(at)};
 }
 
+core::StringMap<std::int64_t> ByStation(const std::vector<ReportRef>& reports) {
+  core::StringMap<std::int64_t> out;
+  for (const ReportRef& r : reports) ++out[r.station_code];
+  return out;
+}
+
 std::vector<std::string> Stations(const std::vector<MissingReport>& missing) {
   std::vector<std::string> out;
   for (const MissingReport& m : missing) out.push_back(m.station_code);
@@ -213,13 +219,13 @@ TEST(ComputeCoverage, PlannedStationsAreThoseWithAnObserverAssigned) {
 
 TEST(MissingReports, PlannedStationsWithoutAReport) {
   const std::vector<ReportRef> reports = {Ref("V", "PS-1", "OBS-1", "2026-06-01T08:00:00Z")};
-  const auto missing = MissingReports(WithObservers(), reports);
+  const auto missing = MissingReports(WithObservers(), ByStation(reports));
   // PS-1 reported; PS-3, PS-4, PS-6 were not planned.
   ASSERT_EQ(Stations(missing), (std::vector<std::string>{"PS-2", "PS-5"}));
   EXPECT_EQ(missing[0].station_name, "Station 2");
   EXPECT_EQ(missing[0].observers, (std::vector<std::string>{"OBS-1", "OBS-2"}));
   EXPECT_EQ(missing[1].observers, (std::vector<std::string>{"OBS-3"}));
-  EXPECT_EQ(Stations(MissingReports(WithObservers(), {})),
+  EXPECT_EQ(Stations(MissingReports(WithObservers(), {{"PS-2", 0}})),
             (std::vector<std::string>{"PS-1", "PS-2", "PS-5"}));
 }
 
@@ -265,8 +271,9 @@ TEST(ReportsOverTime, FifteenMinuteBucketsWithEmptyOnesAndCumulativeCounts) {
       Ref("V", "PS-1", "OBS-1", "2026-06-01T08:14:59.999999Z"),  // 08:00
       Ref("V", "PS-2", "OBS-1", "2026-06-01T08:00:00Z"),         // 08:00
       Ref("V", "PS-2", "OBS-2", "2026-06-01T08:45:00Z"),         // 08:45
-      Ref("V", "PS-5", "OBS-3", "2026-06-01T08:15:00Z")};        // 08:15
-  auto buckets = ReportsOverTime(WithObservers(), reports, std::chrono::minutes(15));
+      Ref("V", "PS-5", "OBS-3", "2026-06-01T08:15:00Z"),         // 08:15
+      Ref("O", "PS-1", "OBS-1", "2026-06-01T07:00:00Z")};        // another form
+  auto buckets = ReportsOverTime(WithObservers(), reports, "V", std::chrono::minutes(15));
   ASSERT_TRUE(buckets.has_value()) << buckets.error().ToString();
   ASSERT_EQ(buckets->size(), 4u);  // 08:00, 08:15, 08:30 (empty), 08:45
   EXPECT_EQ((*buckets)[0].start, At("2026-06-01T08:00:00Z"));
@@ -278,19 +285,20 @@ TEST(ReportsOverTime, FifteenMinuteBucketsWithEmptyOnesAndCumulativeCounts) {
   EXPECT_EQ((*buckets)[3].reports, 1);
   EXPECT_EQ((*buckets)[3].cumulative, 4);
   const std::vector<std::string> south{"S"};
-  auto in_south = ReportsOverTime(WithObservers(), reports, std::chrono::minutes(15), south);
+  auto in_south = ReportsOverTime(WithObservers(), reports, "V", std::chrono::minutes(15), south);
   ASSERT_EQ(in_south->size(), 1u);
   EXPECT_EQ((*in_south)[0].start, At("2026-06-01T08:15:00Z"));
 }
 
 TEST(ReportsOverTime, NoReportsNoBucketsAndBadWidthsAreRefused) {
-  EXPECT_TRUE(ReportsOverTime(WithObservers(), {}, std::chrono::minutes(15))->empty());
-  auto zero = ReportsOverTime(WithObservers(), {}, std::chrono::minutes(0));
+  EXPECT_TRUE(ReportsOverTime(WithObservers(), {}, "V", std::chrono::minutes(15))->empty());
+  auto zero = ReportsOverTime(WithObservers(), {}, "V", std::chrono::minutes(0));
   ASSERT_FALSE(zero.has_value());
   EXPECT_NE(zero.error().message().find("at least one minute"), std::string::npos);
   const std::vector<ReportRef> day_apart = {Ref("V", "PS-1", "OBS-1", "2026-06-01T00:00:00Z"),
                                             Ref("V", "PS-2", "OBS-1", "2026-06-02T00:00:00Z")};
-  auto too_many = ReportsOverTime(WithObservers(), day_apart, std::chrono::minutes(1), {}, 100);
+  auto too_many =
+      ReportsOverTime(WithObservers(), day_apart, "V", std::chrono::minutes(1), {}, 100);
   ASSERT_FALSE(too_many.has_value());
   EXPECT_NE(too_many.error().message().find("1441 buckets"), std::string::npos)
       << too_many.error().message();

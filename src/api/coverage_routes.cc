@@ -1,9 +1,9 @@
 #include "api/coverage_routes.h"
 
+#include <algorithm>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <charconv>
-#include <unordered_map>
 
 #include "analysis/coverage.h"
 #include "api/routes.h"
@@ -96,18 +96,22 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
   add(http::verb::get, "/api/v1/coverage/forms", Permission::kReadStatistics,
       [&service, &live](RouteRequest& r, Respond respond) {
         const auto mission = service.Mission();
-        std::unordered_map<std::string, std::vector<std::pair<std::string, std::int64_t>>> counts;
-        for (const analysis::ReportRef& ref : live.Reports()) {
-          counts[ref.form_code].emplace_back(ref.station_code, 1);
-        }
-        json::array forms;
-        std::vector<std::string> seen;
+        std::vector<std::string> codes;
         for (const core::Form& f : mission->forms()) {
-          if (std::find(seen.begin(), seen.end(), f.code) != seen.end()) continue;
-          seen.push_back(f.code);
-          const auto c =
-              analysis::ComputeCoverage(*mission, counts[f.code], 0, r.principal->regions);
-          forms.push_back(json::object{{"form", f.code},
+          if (std::find(codes.begin(), codes.end(), f.code) == codes.end()) codes.push_back(f.code);
+        }
+        // Copied under the lock, counted outside it.
+        std::vector<std::vector<std::pair<std::string, std::int64_t>>> counts(codes.size());
+        live.Read([&](const service::LiveReports::View& view) {
+          for (std::size_t i = 0; i < codes.size(); ++i) {
+            const auto& stations = view.StationCounts(codes[i]);
+            counts[i].assign(stations.begin(), stations.end());
+          }
+        });
+        json::array forms;
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+          const auto c = analysis::ComputeCoverage(*mission, counts[i], 0, r.principal->regions);
+          forms.push_back(json::object{{"form", codes[i]},
                                        {"stations", c.stations},
                                        {"planned", c.planned},
                                        {"reported", c.reported},
@@ -129,7 +133,10 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
         if (!offset) return;
         const auto limit = IntQuery(r, "limit", 100, 1, 10'000, respond);
         if (!limit) return;
-        const auto missing = analysis::MissingReports(*mission, live.Reports(*form), *areas);
+        std::vector<analysis::MissingReport> missing;
+        live.Read([&](const service::LiveReports::View& view) {
+          missing = analysis::MissingReports(*mission, view.StationCounts(*form), *areas);
+        });
         json::array stations;
         for (std::size_t i = static_cast<std::size_t>(*offset);
              i < missing.size() && stations.size() < static_cast<std::size_t>(*limit); ++i) {
@@ -162,8 +169,10 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
               Status::InvalidArgument("status must be all, not_checked_in or not_reported")));
           return;
         }
-        const auto activity =
-            analysis::ComputeObserverActivity(*mission, live.Reports(), *form, *areas);
+        std::vector<analysis::ObserverActivity> activity;
+        live.Read([&](const service::LiveReports::View& view) {
+          activity = analysis::ComputeObserverActivity(*mission, view.reports, *form, *areas);
+        });
         std::int64_t not_checked_in = 0;
         std::int64_t not_reported = 0;
         json::array list;
@@ -198,8 +207,11 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
         if (!areas) return;
         const auto minutes = IntQuery(r, "minutes", 15, 1, 1440, respond);
         if (!minutes) return;
-        auto buckets = analysis::ReportsOverTime(*mission, live.Reports(*form),
-                                                 std::chrono::minutes(*minutes), *areas);
+        Result<std::vector<analysis::TimeBucket>> buckets;
+        live.Read([&](const service::LiveReports::View& view) {
+          buckets = analysis::ReportsOverTime(*mission, view.reports, *form,
+                                              std::chrono::minutes(*minutes), *areas);
+        });
         if (!buckets) {
           respond(JsonError(buckets.error()));
           return;

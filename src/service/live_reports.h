@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,11 +26,24 @@ class LiveReports {
   // The listener keeps the object alive as long as the service.
   static Result<std::shared_ptr<LiveReports>> Start(MissionService& service);
 
-  // Applies newly stored versions: each replaces the version it names.
+  // Takes newly stored versions (each replaces the version it names). Never
+  // waits for readers: the changes are queued under a lock held only to
+  // append them, and folded in by whoever next holds the state (this call
+  // if it is free, else the next reader).
   void Apply(std::span<const storage::PendingSubmission> stored);
 
-  // The current reports of `form` (all forms if empty), in no set order.
-  std::vector<analysis::ReportRef> Reports(std::string_view form = {}) const;
+  // What `read` is given: every current report (of every form, in no set
+  // order) and, per form, the number of current reports per station.
+  struct View {
+    std::span<const analysis::ReportRef> reports;
+    const core::StringMap<core::StringMap<std::int64_t>>& by_form_station;
+    // The counts of one form (empty for a form without reports).
+    const core::StringMap<std::int64_t>& StationCounts(std::string_view form) const;
+  };
+  // Calls `read` with the state locked, without copying: it must not keep
+  // references to the view. Readers take turns; Apply never waits for them.
+  void Read(const std::function<void(const View&)>& read) const;
+
   // The current reports of `form` at `station`, oldest first.
   std::vector<analysis::ReportRef> StationReports(std::string_view form,
                                                   std::string_view station) const;
@@ -41,15 +53,24 @@ class LiveReports {
 
  private:
   LiveReports() = default;
-  void ApplyLocked(const storage::PendingSubmission& p);
-  void Insert(analysis::ReportRef ref);
+  struct Change {
+    analysis::ReportRef ref;
+    std::string replaces;
+  };
+  void FoldLocked() const;  // REQUIRES: mu_ held
+  void Insert(analysis::ReportRef ref) const;
+  void Erase(const std::string& instance_id) const;
 
-  mutable std::shared_mutex mu_;
-  bool loaded_ = false;                           // GUARDED_BY(mu_)
-  std::vector<storage::PendingSubmission> held_;  // GUARDED_BY(mu_): until loaded_
-  // form -> station -> current reports, oldest first (few per station).
-  core::StringMap<core::StringMap<std::vector<analysis::ReportRef>>> by_form_;  // GUARDED_BY(mu_)
-  core::StringMap<std::string> station_of_;  // instance_id -> station; GUARDED_BY(mu_)
+  mutable std::mutex pending_mu_;
+  mutable std::vector<Change> pending_;  // GUARDED_BY(pending_mu_), in commit order
+
+  // The state, brought up to date with pending_ by whoever holds mu_
+  // (hence mutable: a reader folds too).
+  mutable std::mutex mu_;
+  bool loaded_ = false;                               // GUARDED_BY(mu_)
+  mutable std::vector<analysis::ReportRef> reports_;  // GUARDED_BY(mu_)
+  mutable core::StringMap<std::size_t> position_;     // instance_id -> index in reports_
+  mutable core::StringMap<core::StringMap<std::int64_t>> counts_;  // form -> station -> reports
 };
 
 }  // namespace vigil::service
