@@ -301,6 +301,28 @@ TEST_F(CoverageApiTest, TimelineAndPerFormCoverageCountCurrentReports) {
   EXPECT_EQ(Codes(forms.at("forms"), "form").size(), 5u);
 }
 
+TEST_F(CoverageApiTest, AnEditReplacesTheReportItEditsAsItArrives) {
+  Post(ValidSubmission("uuid:v1", "OBS-1", "PS-01"));
+  json::value edit = json::parse(ValidSubmission("uuid:v1b", "OBS-1", "PS-01", 2));
+  edit.as_object()["replaces"] = "uuid:v1";
+  Post(json::serialize(edit));
+  const json::value observers = Get(mission_.analyst_token, "/api/v1/coverage/observers");
+  EXPECT_EQ(observers.at("observers").at(0).at("reports"), 1);
+  const json::value forms = Get(mission_.analyst_token, "/api/v1/coverage/forms");
+  for (const json::value& f : forms.at("forms").as_array()) {
+    if (f.at("form") != "V") continue;
+    EXPECT_EQ(f.at("reported"), 1);
+    EXPECT_EQ(f.at("reports"), 1);
+  }
+  EXPECT_EQ(Get(mission_.analyst_token, "/api/v1/coverage/missing").at("total"), 19);
+  EXPECT_EQ(Get(mission_.analyst_token, "/api/v1/coverage/timeline")
+                .at("buckets")
+                .as_array()
+                .back()
+                .at("cumulative"),
+            1);
+}
+
 TEST_F(CoverageApiTest, LiveReportsAreLoadedFromTheStoreWhenTheServerStarts) {
   TwoCopiesDisagree();
   Post(ValidSubmission("uuid:v1", "OBS-1", "PS-01"));
