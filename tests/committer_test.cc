@@ -31,7 +31,9 @@ class ProbeStore final : public storage::Store {
     auto outcomes = inner_->WriteSubmissions(batch);
     std::lock_guard lock(mu_);
     ++writes_;
-    for (const PendingSubmission& p : batch) written_in_[p.submission.instance_id] = writes_;
+    // The first write stores a version; a retry's later write (a duplicate)
+    // must not move it to a write that is not flushed yet.
+    for (const PendingSubmission& p : batch) written_in_.emplace(p.submission.instance_id, writes_);
     return outcomes;
   }
 
@@ -164,6 +166,13 @@ class ProbeStore final : public storage::Store {
   }
   Result<std::vector<storage::SmsMessage>> ListSmsMessages(std::int64_t limit) override {
     return inner_->ListSmsMessages(limit);
+  }
+  Status AddConflictResolution(core::ConflictResolution* r, const storage::Actor& actor) override {
+    return inner_->AddConflictResolution(r, actor);
+  }
+  Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
+      const std::string& form, const std::string& station) override {
+    return inner_->ListConflictResolutions(form, station);
   }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);

@@ -1865,6 +1865,75 @@ TEST_P(StoreConformance, ListReviewStatesGivesEveryReviewedVersionsLatestStatus)
                                           std::pair(Id(3), core::ReviewStatus::kVerified)));
 }
 
+core::ConflictResolution Resolution(const std::string& station, const std::string& form,
+                                    const std::string& question) {
+  core::ConflictResolution r;
+  r.station_code = station;
+  r.form_code = form;
+  r.question = question;
+  return r;
+}
+
+TEST_P(StoreConformance, ConflictResolutionsAreKeptWithHistoryAndAudited) {
+  core::ConflictResolution chosen = Resolution("PS-1", "C", "CV");
+  chosen.instance_id = "uuid:a";
+  chosen.note = "the protocol photo shows 590";
+  ASSERT_TRUE(store_->AddConflictResolution(&chosen, {"token:2/analyst"}).ok());
+  EXPECT_GT(chosen.id, 0);
+  EXPECT_EQ(chosen.actor, "token:2/analyst");
+  core::ConflictResolution override = Resolution("PS-1", "C", "CV");
+  override.value = boost::json::value(588);
+  override.note = "recounted at the district";
+  ASSERT_TRUE(store_->AddConflictResolution(&override, {"token:3/admin"}).ok());
+  EXPECT_GT(override.id, chosen.id);
+  core::ConflictResolution other_station = Resolution("PS-2", "C", "CN");
+  other_station.value = boost::json::parse(R"(["a","b"])");
+  ASSERT_TRUE(store_->AddConflictResolution(&other_station, {"token:3/admin"}).ok());
+  core::ConflictResolution other_form = Resolution("PS-1", "V", "V7");
+  other_form.instance_id = "uuid:v";
+  ASSERT_TRUE(store_->AddConflictResolution(&other_form, {"token:3/admin"}).ok());
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto station = store_->ListConflictResolutions("C", "PS-1");
+  ASSERT_TRUE(station.has_value()) << station.error().ToString();
+  ASSERT_THAT(*station, SizeIs(2));  // oldest first
+  const core::ConflictResolution& a = (*station)[0];
+  EXPECT_EQ(a.id, chosen.id);
+  EXPECT_EQ(a.station_code, "PS-1");
+  EXPECT_EQ(a.form_code, "C");
+  EXPECT_EQ(a.question, "CV");
+  EXPECT_EQ(a.instance_id, "uuid:a");
+  EXPECT_FALSE(a.value.has_value());
+  EXPECT_EQ(a.note, "the protocol photo shows 590");
+  EXPECT_EQ(a.actor, "token:2/analyst");
+  EXPECT_EQ(a.resolved_at, chosen.resolved_at);
+  const core::ConflictResolution& b = (*station)[1];
+  EXPECT_EQ(b.instance_id, "");
+  ASSERT_TRUE(b.value.has_value());
+  EXPECT_EQ(*b.value, 588);
+  EXPECT_EQ(b.actor, "token:3/admin");
+
+  auto form = store_->ListConflictResolutions("C");
+  ASSERT_TRUE(form.has_value());
+  ASSERT_THAT(*form, SizeIs(3));
+  EXPECT_EQ(*(*form)[2].value, boost::json::parse(R"(["a","b"])"));
+  EXPECT_THAT(*store_->ListConflictResolutions("V"), SizeIs(1));
+  EXPECT_THAT(*store_->ListConflictResolutions("C", "PS-9"), IsEmpty());
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(4));
+  EXPECT_EQ(log[0].actor, "token:2/analyst");
+  EXPECT_EQ(log[0].action, "conflict.resolve");
+  EXPECT_EQ(log[0].subject, "station:PS-1/form:C");
+  EXPECT_EQ(log[0].detail, R"({"id":)" + std::to_string(chosen.id) +
+                               R"(,"question":"CV","instance_id":"uuid:a",)"
+                               R"("note":"the protocol photo shows 590"})");
+  EXPECT_EQ(log[1].detail,
+            R"({"id":)" + std::to_string(override.id) +
+                R"(,"question":"CV","value":588,"note":"recounted at the district"})");
+  ExpectChainVerifies(log);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, FieldCredentialsConformance, ::testing::ValuesIn(Backends()),
                          BackendName);

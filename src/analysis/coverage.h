@@ -3,12 +3,16 @@
 // and report counts, no database.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/time.h"
 #include "core/mission.h"
 
 namespace vigil::analysis {
@@ -17,11 +21,13 @@ struct AreaCoverage {
   std::string code;  // location code of the area
   std::string name;
   std::int64_t stations = 0;  // polling stations in the area
+  std::int64_t planned = 0;   // of which with an observer assigned
   std::int64_t reported = 0;  // of which with at least one current report
 };
 
 struct Coverage {
   std::int64_t stations = 0;
+  std::int64_t planned = 0;
   std::int64_t reported = 0;
   std::int64_t reports = 0;         // current (not superseded) reports in all
   std::vector<AreaCoverage> areas;  // the locations at `depth`, in set-up order
@@ -37,5 +43,66 @@ Coverage ComputeCoverage(
     const core::MissionIndex& mission,
     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth,
     std::span<const std::string> within = {});
+
+// One current (not superseded) report, as live coverage keeps it.
+struct ReportRef {
+  std::string instance_id;
+  std::string form_code;
+  std::string station_code;
+  std::string observer_code;
+  Timestamp received_at;  // the server's clock: phones' clocks are not trusted for order
+};
+
+// A station that has an observer assigned and no current report of a form.
+struct MissingReport {
+  std::string station_code;
+  std::string station_name;
+  std::vector<std::string> observers;  // assigned, in set-up order
+};
+
+// The stations (in set-up order) with at least one assigned observer and no
+// current report of a form (`reports_by_station`: station -> that form's
+// current reports), limited to `within` when it is not empty.
+std::vector<MissingReport> MissingReports(const core::MissionIndex& mission,
+                                          const core::StringMap<std::int64_t>& reports_by_station,
+                                          std::span<const std::string> within = {});
+
+// What an observer has sent. "Checked in" means any current report at all:
+// the opening form is the first an observer sends on the day, and one who
+// sends any later form has evidently arrived, so there is no separate
+// check-in message to wait for.
+struct ObserverActivity {
+  std::string code;
+  std::string name;
+  std::int64_t reports = 0;       // current reports of every form
+  std::int64_t form_reports = 0;  // of which of the form asked about
+  std::optional<Timestamp> last_report;
+  bool checked_in() const { return reports > 0; }
+};
+
+// Every observer (in set-up order) with at least one assigned station
+// within `within` (every observer when it is empty), with what it has sent
+// of every form (`reports`) and of `form`.
+std::vector<ObserverActivity> ComputeObserverActivity(const core::MissionIndex& mission,
+                                                      std::span<const ReportRef> reports,
+                                                      std::string_view form,
+                                                      std::span<const std::string> within = {});
+
+struct TimeBucket {
+  Timestamp start;
+  std::int64_t reports = 0;     // received in [start, start + width)
+  std::int64_t cumulative = 0;  // received before start + width
+};
+
+// Reports of `form` received over time: buckets of `width` aligned to the
+// Unix epoch (so 15 minutes gives :00, :15, :30, :45), from the first
+// report's bucket to the last one's, empty buckets included. Only reports at
+// stations within `within` count when it is not empty. InvalidArgument if width is
+// not positive or the span would need more than `max_buckets` buckets.
+Result<std::vector<TimeBucket>> ReportsOverTime(const core::MissionIndex& mission,
+                                                std::span<const ReportRef> reports,
+                                                std::string_view form, std::chrono::minutes width,
+                                                std::span<const std::string> within = {},
+                                                std::size_t max_buckets = 10000);
 
 }  // namespace vigil::analysis

@@ -171,5 +171,138 @@ TEST(ComputeCoverage, EmptyMissionHasNothingToCover) {
   EXPECT_TRUE(c.areas.empty());
 }
 
+// TwoRegions with observers: OBS-1 at PS-1 and PS-2, OBS-2 at PS-2, OBS-3
+// at PS-5, OBS-4 nowhere. PS-3, PS-4 and PS-6 have nobody assigned.
+core::MissionIndex WithObservers() {
+  const auto observer = [](std::string code, std::vector<std::string> stations) {
+    core::Observer o;
+    o.code = code;
+    o.name = "Observer " + code;
+    o.stations = std::move(stations);
+    return o;
+  };
+  return core::MissionIndex(core::Election{}, TwoRegions().locations(),
+                            {observer("OBS-1", {"PS-1", "PS-2"}), observer("OBS-2", {"PS-2"}),
+                             observer("OBS-3", {"PS-5"}), observer("OBS-4", {})},
+                            {});
+}
+
+Timestamp At(const char* text) { return *ParseRfc3339(text); }
+
+ReportRef Ref(std::string form, std::string station, std::string observer, const char* at) {
+  return {"uuid:" + form + station + observer, std::move(form), std::move(station),
+          std::move(observer), At(at)};
+}
+
+core::StringMap<std::int64_t> ByStation(const std::vector<ReportRef>& reports) {
+  core::StringMap<std::int64_t> out;
+  for (const ReportRef& r : reports) ++out[r.station_code];
+  return out;
+}
+
+std::vector<std::string> Stations(const std::vector<MissingReport>& missing) {
+  std::vector<std::string> out;
+  for (const MissingReport& m : missing) out.push_back(m.station_code);
+  return out;
+}
+
+TEST(ComputeCoverage, PlannedStationsAreThoseWithAnObserverAssigned) {
+  // Planned: PS-1, PS-2 (in N-1) and PS-5 (in S-1).
+  const Coverage c = ComputeCoverage(WithObservers(), SomeReports(), 1);
+  EXPECT_EQ(c.planned, 3);
+  ASSERT_EQ(c.areas.size(), 3u);
+  EXPECT_EQ(c.areas[0].planned, 2);
+  EXPECT_EQ(c.areas[1].planned, 0);
+  EXPECT_EQ(c.areas[2].planned, 1);
+  EXPECT_EQ(ComputeCoverage(TwoRegions(), SomeReports(), 1).planned, 0);
+}
+
+TEST(MissingReports, PlannedStationsWithoutAReport) {
+  const std::vector<ReportRef> reports = {Ref("V", "PS-1", "OBS-1", "2026-06-01T08:00:00Z")};
+  const auto missing = MissingReports(WithObservers(), ByStation(reports));
+  // PS-1 reported; PS-3, PS-4, PS-6 were not planned.
+  ASSERT_EQ(Stations(missing), (std::vector<std::string>{"PS-2", "PS-5"}));
+  EXPECT_EQ(missing[0].station_name, "Station 2");
+  EXPECT_EQ(missing[0].observers, (std::vector<std::string>{"OBS-1", "OBS-2"}));
+  EXPECT_EQ(missing[1].observers, (std::vector<std::string>{"OBS-3"}));
+  EXPECT_EQ(Stations(MissingReports(WithObservers(), {{"PS-2", 0}})),
+            (std::vector<std::string>{"PS-1", "PS-2", "PS-5"}));
+}
+
+TEST(MissingReports, WithinAnAreaOnlyItsStations) {
+  const std::vector<std::string> south{"S"};
+  EXPECT_EQ(Stations(MissingReports(WithObservers(), {}, south)),
+            (std::vector<std::string>{"PS-5"}));
+}
+
+TEST(ObserverActivity, CheckedInMeansAnyReportAndFormReportsCountTheForm) {
+  const std::vector<ReportRef> reports = {Ref("O", "PS-1", "OBS-1", "2026-06-01T06:50:00Z"),
+                                          Ref("V", "PS-2", "OBS-1", "2026-06-01T09:10:00Z"),
+                                          Ref("V", "PS-2", "OBS-2", "2026-06-01T08:00:00Z"),
+                                          Ref("V", "PS-9", "OBS-9", "2026-06-01T08:00:00Z")};
+  const auto activity = ComputeObserverActivity(WithObservers(), reports, "V");
+  ASSERT_EQ(activity.size(), 4u);
+  EXPECT_EQ(activity[0].code, "OBS-1");
+  EXPECT_EQ(activity[0].reports, 2);
+  EXPECT_EQ(activity[0].form_reports, 1);
+  EXPECT_EQ(activity[0].last_report, At("2026-06-01T09:10:00Z"));
+  EXPECT_TRUE(activity[0].checked_in());
+  EXPECT_EQ(activity[1].reports, 1);  // OBS-2: a voting report and no opening one
+  EXPECT_TRUE(activity[1].checked_in());
+  EXPECT_EQ(activity[2].code, "OBS-3");
+  EXPECT_FALSE(activity[2].checked_in());
+  EXPECT_FALSE(activity[2].last_report.has_value());
+  EXPECT_EQ(activity[3].code, "OBS-4");
+  const auto opening = ComputeObserverActivity(WithObservers(), reports, "O");
+  EXPECT_EQ(opening[0].form_reports, 1);
+  EXPECT_EQ(opening[1].form_reports, 0);
+}
+
+TEST(ObserverActivity, WithinAnAreaOnlyObserversAssignedThere) {
+  const std::vector<std::string> north1{"N-1"};
+  const auto activity = ComputeObserverActivity(WithObservers(), {}, "V", north1);
+  ASSERT_EQ(activity.size(), 2u);  // OBS-3 is in S, OBS-4 nowhere
+  EXPECT_EQ(activity[0].code, "OBS-1");
+  EXPECT_EQ(activity[1].code, "OBS-2");
+}
+
+TEST(ReportsOverTime, FifteenMinuteBucketsWithEmptyOnesAndCumulativeCounts) {
+  const std::vector<ReportRef> reports = {
+      Ref("V", "PS-1", "OBS-1", "2026-06-01T08:14:59.999999Z"),  // 08:00
+      Ref("V", "PS-2", "OBS-1", "2026-06-01T08:00:00Z"),         // 08:00
+      Ref("V", "PS-2", "OBS-2", "2026-06-01T08:45:00Z"),         // 08:45
+      Ref("V", "PS-5", "OBS-3", "2026-06-01T08:15:00Z"),         // 08:15
+      Ref("O", "PS-1", "OBS-1", "2026-06-01T07:00:00Z")};        // another form
+  auto buckets = ReportsOverTime(WithObservers(), reports, "V", std::chrono::minutes(15));
+  ASSERT_TRUE(buckets.has_value()) << buckets.error().ToString();
+  ASSERT_EQ(buckets->size(), 4u);  // 08:00, 08:15, 08:30 (empty), 08:45
+  EXPECT_EQ((*buckets)[0].start, At("2026-06-01T08:00:00Z"));
+  EXPECT_EQ((*buckets)[0].reports, 2);
+  EXPECT_EQ((*buckets)[1].reports, 1);
+  EXPECT_EQ((*buckets)[2].start, At("2026-06-01T08:30:00Z"));
+  EXPECT_EQ((*buckets)[2].reports, 0);
+  EXPECT_EQ((*buckets)[2].cumulative, 3);
+  EXPECT_EQ((*buckets)[3].reports, 1);
+  EXPECT_EQ((*buckets)[3].cumulative, 4);
+  const std::vector<std::string> south{"S"};
+  auto in_south = ReportsOverTime(WithObservers(), reports, "V", std::chrono::minutes(15), south);
+  ASSERT_EQ(in_south->size(), 1u);
+  EXPECT_EQ((*in_south)[0].start, At("2026-06-01T08:15:00Z"));
+}
+
+TEST(ReportsOverTime, NoReportsNoBucketsAndBadWidthsAreRefused) {
+  EXPECT_TRUE(ReportsOverTime(WithObservers(), {}, "V", std::chrono::minutes(15))->empty());
+  auto zero = ReportsOverTime(WithObservers(), {}, "V", std::chrono::minutes(0));
+  ASSERT_FALSE(zero.has_value());
+  EXPECT_NE(zero.error().message().find("at least one minute"), std::string::npos);
+  const std::vector<ReportRef> day_apart = {Ref("V", "PS-1", "OBS-1", "2026-06-01T00:00:00Z"),
+                                            Ref("V", "PS-2", "OBS-1", "2026-06-02T00:00:00Z")};
+  auto too_many =
+      ReportsOverTime(WithObservers(), day_apart, "V", std::chrono::minutes(1), {}, 100);
+  ASSERT_FALSE(too_many.has_value());
+  EXPECT_NE(too_many.error().message().find("1441 buckets"), std::string::npos)
+      << too_many.error().message();
+}
+
 }  // namespace
 }  // namespace vigil::analysis

@@ -7,6 +7,7 @@
 
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
+#include "api/coverage_routes.h"
 #include "api/openrosa_routes.h"
 #include "api/review_routes.h"
 #include "service/admin.h"
@@ -33,6 +34,7 @@ constexpr std::string_view kLandingPage = R"(<!doctype html>
 <li><code>GET /api/v1/forms</code> - form definitions (token needed)</li>
 <li><code>POST /api/v1/submissions</code> - submit an observation form</li>
 <li><code>GET /api/v1/coverage</code> - stations reported vs. planned</li>
+<li><code>GET /api/v1/conflicts</code> - observers' reports that disagree</li>
 <li><code>GET /api/v1/results</code> - official result sets</li>
 <li><code>GET /api/v1/results/{name}/forensics</code> - results forensics</li>
 </ul>
@@ -50,28 +52,6 @@ json::value SubmissionVersionJson(const storage::StoredSubmission& s) {
 bool IsJsonContentType(std::string_view content_type) {
   const std::string_view media = content_type.substr(0, content_type.find(';'));
   return boost::beast::iequals(media, "application/json");
-}
-
-// Parses the body of a POST that must be JSON; on failure answers and
-// returns nullopt.
-std::optional<json::value> ParseJsonBody(const Request& request, const Respond& respond) {
-  if (!IsJsonContentType(request[http::field::content_type])) {
-    Response res =
-        JsonError(Status::InvalidArgument("send the body as Content-Type: application/json"));
-    res.result(http::status::unsupported_media_type);
-    respond(std::move(res));
-    return std::nullopt;
-  }
-  boost::system::error_code ec;
-  json::value body = json::parse(request.body(), ec);
-  if (ec) {
-    Response res =
-        JsonError(Status::InvalidArgument("the body is not valid JSON: " + ec.message()));
-    res.result(http::status::bad_request);
-    respond(std::move(res));
-    return std::nullopt;
-  }
-  return body;
 }
 
 json::value SessionJson(const service::SessionView& s) {
@@ -107,6 +87,29 @@ Response SubmitReply(const service::SubmitResult& r) {
 }
 
 }  // namespace
+
+// Parses the body of a POST that must be JSON; on failure answers and
+// returns nullopt.
+std::optional<json::value> ParseJsonBody(const Request& request,
+                                         const std::function<void(Response)>& respond) {
+  if (!IsJsonContentType(request[http::field::content_type])) {
+    Response res =
+        JsonError(Status::InvalidArgument("send the body as Content-Type: application/json"));
+    res.result(http::status::unsupported_media_type);
+    respond(std::move(res));
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body(), ec);
+  if (ec) {
+    Response res =
+        JsonError(Status::InvalidArgument("the body is not valid JSON: " + ec.message()));
+    res.result(http::status::bad_request);
+    respond(std::move(res));
+    return std::nullopt;
+  }
+  return body;
+}
 
 std::vector<Route> ApiRoutes(const ApiServices& services) {
   service::MissionService& service = services.mission;
@@ -337,11 +340,13 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
           areas.push_back(json::object{{"code", a.code},
                                        {"name", a.name},
                                        {"stations", a.stations},
+                                       {"planned", a.planned},
                                        {"reported", a.reported}});
         }
         respond(JsonResponse(http::status::ok, json::object{{"form", form},
                                                             {"depth", depth},
                                                             {"stations", coverage.stations},
+                                                            {"planned", coverage.planned},
                                                             {"reported", coverage.reported},
                                                             {"reports", coverage.reports},
                                                             {"areas", std::move(areas)}}));
@@ -526,6 +531,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
 
   for (Route& route : OpenRosaRoutes(services)) routes.push_back(std::move(route));
   for (Route& route : ReviewRoutes(services)) routes.push_back(std::move(route));
+  for (Route& route : CoverageRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

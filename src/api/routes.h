@@ -1,6 +1,9 @@
 // The vigil HTTP API (version 1): the route table.
 #pragma once
 
+#include <boost/json/value.hpp>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "api/router.h"
@@ -8,6 +11,7 @@
 #include "service/attachments.h"
 #include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
+#include "service/live_reports.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
 #include "service/sessions.h"
@@ -23,6 +27,7 @@ struct ApiServices {
   MetricsRegistry& metrics;
   service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
   service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
+  service::LiveReports& live;             // current reports, for coverage and conflicts
   std::size_t odk_max_body_bytes;         // OpenRosa submissions' limit, which they announce
   std::string public_url;                 // base of absolute URLs; empty: from the Host header
 };
@@ -30,5 +35,10 @@ struct ApiServices {
 // Every route of the API, each with the permission it needs, and the
 // OpenRosa routes (openrosa_routes.h).
 std::vector<Route> ApiRoutes(const ApiServices& services);
+
+// Parses the body of a POST that must be JSON; on failure answers (415 or
+// 400) and returns nullopt.
+std::optional<boost::json::value> ParseJsonBody(const Request& request,
+                                                const std::function<void(Response)>& respond);
 
 }  // namespace vigil::api

@@ -67,6 +67,9 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
                                                                 options.sessions, server->metrics_);
   server->sms_ = std::make_unique<service::SmsIntake>(*server->service_);
+  auto live = service::LiveReports::Start(*server->service_);
+  if (!live) return Fail(live.error());
+  server->live_ = std::move(*live);
   std::vector<Route> routes = ApiRoutes({.mission = *server->service_,
                                          .sessions = *server->sessions_,
                                          .forensics = *server->forensics_,
@@ -74,6 +77,7 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .metrics = server->metrics_,
                                          .digest = *server->digest_,
                                          .attachments = *server->attachments_,
+                                         .live = *server->live_,
                                          .odk_max_body_bytes = options.odk_max_body_bytes,
                                          .public_url = options.public_url});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));

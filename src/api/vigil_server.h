@@ -12,6 +12,7 @@
 #include "service/attachments.h"
 #include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
+#include "service/live_reports.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
 #include "service/sessions.h"
@@ -69,6 +70,8 @@ class VigilServer {
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<service::DigestAuthenticator> digest_;  // likewise
   std::unique_ptr<service::SmsIntake> sms_;               // uses service_
+  // Shared with the listener it registers with service_, which outlives it.
+  std::shared_ptr<service::LiveReports> live_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
   // After http_, so destroyed before it: its thread answers through it.

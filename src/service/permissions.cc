@@ -28,6 +28,10 @@ std::string_view PermissionName(Permission p) {
       return "review";
     case Permission::kManageRules:
       return "manage_rules";
+    case Permission::kReadConflicts:
+      return "read_conflicts";
+    case Permission::kResolveConflicts:
+      return "resolve_conflicts";
   }
   return "";
 }
@@ -59,6 +63,13 @@ bool RoleHas(Role role, Permission p) {
       return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
     case Permission::kManageRules:
       // Not coordinators: a rule applies to every region.
+      return role == Role::kAdmin || role == Role::kAnalyst;
+    case Permission::kReadConflicts:
+      // Observers' answers side by side, with who gave them: not for viewers.
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
+    case Permission::kResolveConflicts:
+      // The master record feeds the mission's figures: analysts decide, not
+      // coordinators, who see only their regions.
       return role == Role::kAdmin || role == Role::kAnalyst;
   }
   return false;

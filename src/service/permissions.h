@@ -22,6 +22,8 @@ enum class Permission {
   kReview,       // verify, quarantine or reject submissions; list flagged ones (coordinators their
                  // regions')
   kManageRules,  // add, change, enable and disable data-quality rules
+  kReadConflicts,  // conflicts between observers and master records (coordinators their regions')
+  kResolveConflicts,  // resolve a conflict: choose a report's answer or override it
 };
 
 std::string_view PermissionName(Permission p);

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "core/audit.h"
+#include "core/conflict.h"
 #include "core/election.h"
 #include "core/form.h"
 #include "core/pvt_sample.h"
@@ -369,6 +370,17 @@ class Store {
   virtual Result<std::vector<AttachmentRecord>> ListAttachments(const std::string& instance_id) = 0;
   virtual Result<std::vector<StationReports>> CountReportsByStation(
       const std::string& form_code) = 0;
+
+  // ---- Conflict resolutions ----------------------------------------------
+  // Keeps an analyst's resolution with its audit entry ("conflict.resolve"),
+  // setting its id, actor and resolved_at; earlier ones stay as history. The
+  // caller checks that it names a conflict.
+  virtual Status AddConflictResolution(core::ConflictResolution* resolution,
+                                       const Actor& actor) = 0;
+  // The resolutions of one form (of one station if `station_code` is not
+  // empty), oldest first.
+  virtual Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
+      const std::string& form_code, const std::string& station_code = {}) = 0;
 
   // ---- Official results --------------------------------------------------
   // Stores `table` as a new set named info.name, with its audit entry, and

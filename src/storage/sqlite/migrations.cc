@@ -295,6 +295,23 @@ VALUES
    '{"en":"More ballots issued than voters registered (voters added on the day?)","ru":"Выдано больше бюллетеней, чем зарегистрировано избирателей (включены в день голосования?)"}',
    'warning', 1, '2026-01-01T00:00:00.000000Z');
 )sql",
+    // 13: analysts' resolutions of conflicts between observers, one row per
+    // decision; the latest for a station, form and question holds, and the
+    // earlier ones are its history.
+    R"sql(
+CREATE TABLE conflict_resolutions (
+  id           INTEGER PRIMARY KEY,
+  station_code TEXT NOT NULL,
+  form_code    TEXT NOT NULL,
+  question     TEXT NOT NULL,
+  instance_id  TEXT NOT NULL,  -- the chosen report; '' for an override
+  value        TEXT,           -- JSON of the override; NULL when a report was chosen
+  note         TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  resolved_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX conflict_resolutions_form ON conflict_resolutions(form_code, station_code);
+)sql",
 };
 
 }  // namespace

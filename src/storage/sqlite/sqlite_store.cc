@@ -1391,6 +1391,82 @@ Result<std::vector<SmsMessage>> SqliteStore::ListSmsMessages(std::int64_t limit)
   return ReadRows(*stmt, ReadSmsMessageRow);
 }
 
+// ---- Conflict resolutions --------------------------------------------------
+
+namespace {
+
+constexpr const char* kResolutionColumns =
+    "id, station_code, form_code, question, instance_id, value, note, actor, resolved_at";
+
+Result<core::ConflictResolution> ReadResolutionRow(Statement& stmt) {
+  core::ConflictResolution r;
+  r.id = stmt.Int(0);
+  r.station_code = stmt.Text(1);
+  r.form_code = stmt.Text(2);
+  r.question = stmt.Text(3);
+  r.instance_id = stmt.Text(4);
+  if (!stmt.IsNull(5)) {
+    boost::system::error_code ec;
+    json::value v = json::parse(stmt.Text(5), ec);
+    if (ec)
+      return Fail(
+          Status::DataLoss("conflict resolution " + std::to_string(r.id) + " has a corrupt value"));
+    r.value = std::move(v);
+  }
+  r.note = stmt.Text(6);
+  r.actor = stmt.Text(7);
+  auto at = ParseStoredTime(stmt.Text(8));
+  if (!at) return Fail(at.error());
+  r.resolved_at = *at;
+  return r;
+}
+
+}  // namespace
+
+Status SqliteStore::AddConflictResolution(core::ConflictResolution* r, const Actor& actor) {
+  r->actor = actor.name;
+  r->resolved_at = Now();
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto stmt = tx.db().Prepare(
+      "INSERT INTO conflict_resolutions(station_code, form_code, question, instance_id, value, "
+      "note, actor, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, r->station_code).Bind(2, r->form_code).Bind(3, r->question);
+  stmt->Bind(4, r->instance_id)
+      .BindOptional(5, r->value ? std::optional(json::serialize(*r->value)) : std::nullopt);
+  stmt->Bind(6, r->note).Bind(7, r->actor).Bind(8, FormatRfc3339(r->resolved_at));
+  VIGIL_RETURN_IF_ERROR(stmt->Run());
+  r->id = sqlite3_last_insert_rowid(tx.db().handle());
+  json::object detail{{"id", r->id}, {"question", r->question}};
+  if (r->value) {
+    detail["value"] = *r->value;
+  } else {
+    detail["instance_id"] = r->instance_id;
+  }
+  detail["note"] = r->note;
+  if (auto seq =
+          tx.Audit(actor.name, "conflict.resolve",
+                   "station:" + r->station_code + "/form:" + r->form_code, json::serialize(detail));
+      !seq) {
+    return seq.error();
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<core::ConflictResolution>> SqliteStore::ListConflictResolutions(
+    const std::string& form_code, const std::string& station_code) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      std::string("SELECT ") + kResolutionColumns +
+      " FROM conflict_resolutions WHERE form_code = ? AND (? = '' OR station_code = ?) "
+      "ORDER BY id");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, form_code).Bind(2, station_code).Bind(3, station_code);
+  return ReadRows(*stmt, ReadResolutionRow);
+}
+
 Status SqliteStore::SetUserRole(const std::string& name, core::Role role,
                                 const std::string& observer_code,
                                 const std::vector<std::string>& regions, const Actor& actor) {

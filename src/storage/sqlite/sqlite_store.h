@@ -67,6 +67,9 @@ class SqliteStore final : public Store {
                                                         const std::string& text,
                                                         Timestamp since) override;
   Result<std::vector<SmsMessage>> ListSmsMessages(std::int64_t limit) override;
+  Status AddConflictResolution(core::ConflictResolution* resolution, const Actor& actor) override;
+  Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
+      const std::string& form_code, const std::string& station_code) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;

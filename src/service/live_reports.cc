@@ -1,0 +1,147 @@
+#include "service/live_reports.h"
+
+#include <algorithm>
+
+namespace vigil::service {
+
+namespace {
+
+analysis::ReportRef RefOf(const core::Submission& s, Timestamp received_at) {
+  return {s.instance_id, s.form_code, s.station_code, s.observer_code, received_at};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<LiveReports>> LiveReports::Start(MissionService& service) {
+  std::shared_ptr<LiveReports> live(new LiveReports());
+  service.AddStoredListener(
+      [live](std::span<const storage::PendingSubmission> stored) { live->Apply(stored); });
+  std::vector<std::string> forms;
+  for (const core::Form& f : service.Mission()->forms()) {
+    if (std::find(forms.begin(), forms.end(), f.code) == forms.end()) forms.push_back(f.code);
+  }
+  std::vector<analysis::ReportRef> loaded;
+  for (const std::string& form : forms) {
+    VIGIL_RETURN_IF_ERROR(
+        service.store().ForEachCurrentSubmission(form, [&](const storage::StoredSubmission& s) {
+          loaded.push_back(RefOf(s.submission, s.received_at));
+          return Status::Ok();
+        }));
+  }
+  std::lock_guard lock(live->mu_);
+  for (analysis::ReportRef& ref : loaded) live->Insert(std::move(ref));
+  // What was stored during the read, which may or may not have seen it.
+  live->FoldLocked();
+  live->loaded_ = true;
+  return live;
+}
+
+void LiveReports::Apply(std::span<const storage::PendingSubmission> stored) {
+  {
+    std::lock_guard lock(pending_mu_);
+    for (const storage::PendingSubmission& p : stored) {
+      pending_.push_back({RefOf(p.submission, p.received_at), p.submission.replaces});
+    }
+  }
+  std::unique_lock lock(mu_, std::try_to_lock);
+  if (lock.owns_lock() && loaded_) FoldLocked();
+}
+
+void LiveReports::FoldLocked() const {
+  std::vector<Change> changes;
+  {
+    std::lock_guard lock(pending_mu_);
+    changes.swap(pending_);
+  }
+  for (Change& c : changes) {
+    if (!c.replaces.empty()) Erase(c.replaces);
+    Insert(std::move(c.ref));
+  }
+}
+
+void LiveReports::Insert(analysis::ReportRef ref) const {
+  if (!position_.emplace(ref.instance_id, reports_.size()).second) return;  // seen
+  ++counts_[ref.form_code][ref.station_code];
+  reports_.push_back(std::move(ref));
+}
+
+void LiveReports::Erase(const std::string& instance_id) const {
+  auto it = position_.find(instance_id);
+  if (it == position_.end()) return;
+  const std::size_t i = it->second;
+  position_.erase(it);
+  analysis::ReportRef& gone = reports_[i];
+  auto& stations = counts_[gone.form_code];
+  if (auto c = stations.find(gone.station_code); c != stations.end() && --c->second == 0) {
+    stations.erase(c);
+  }
+  // Order does not matter: move the last report into the gap.
+  if (i + 1 != reports_.size()) {
+    gone = std::move(reports_.back());
+    position_[gone.instance_id] = i;
+  }
+  reports_.pop_back();
+}
+
+const core::StringMap<std::int64_t>& LiveReports::View::StationCounts(std::string_view form) const {
+  static const core::StringMap<std::int64_t> kNone;
+  auto it = by_form_station.find(form);
+  return it == by_form_station.end() ? kNone : it->second;
+}
+
+void LiveReports::Read(const std::function<void(const View&)>& read) const {
+  std::lock_guard lock(mu_);
+  FoldLocked();
+  read(View{reports_, counts_});
+}
+
+namespace {
+
+bool Older(const analysis::ReportRef& a, const analysis::ReportRef& b) {
+  return a.received_at != b.received_at ? a.received_at < b.received_at
+                                        : a.instance_id < b.instance_id;
+}
+
+}  // namespace
+
+std::vector<analysis::ReportRef> LiveReports::StationReports(std::string_view form,
+                                                             std::string_view station) const {
+  std::vector<analysis::ReportRef> out;
+  {
+    std::lock_guard lock(mu_);
+    FoldLocked();
+    for (const analysis::ReportRef& r : reports_) {
+      if (r.form_code == form && r.station_code == station) out.push_back(r);
+    }
+  }
+  std::sort(out.begin(), out.end(), Older);
+  return out;
+}
+
+std::vector<std::vector<analysis::ReportRef>> LiveReports::SharedStations(
+    std::string_view form) const {
+  core::StringMap<std::vector<analysis::ReportRef>> by_station;
+  {
+    std::lock_guard lock(mu_);
+    FoldLocked();
+    auto counts = counts_.find(form);
+    if (counts == counts_.end()) return {};
+    for (const analysis::ReportRef& r : reports_) {
+      if (r.form_code != form) continue;
+      if (auto c = counts->second.find(r.station_code); c != counts->second.end() && c->second > 1)
+        by_station[r.station_code].push_back(r);
+    }
+  }
+  std::vector<std::vector<analysis::ReportRef>> out;
+  for (auto& [station, reports] : by_station) {
+    const bool shared = std::any_of(reports.begin(), reports.end(), [&](const auto& r) {
+      return r.observer_code != reports.front().observer_code;
+    });
+    if (!shared) continue;
+    std::sort(reports.begin(), reports.end(), Older);
+    out.push_back(std::move(reports));
+  }
+  return out;
+}
+
+}  // namespace vigil::service

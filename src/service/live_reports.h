@@ -1,0 +1,76 @@
+// The current reports of every form, kept in memory for live coverage and
+// conflicts: who reported what, where and when (not the answers). Loaded from
+// the store once, then kept up to date by MissionService's stored listener,
+// so a dashboard poll never rescans the submissions.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/coverage.h"
+#include "core/mission.h"
+#include "service/mission_service.h"
+
+namespace vigil::service {
+
+class LiveReports {
+ public:
+  // Registers with `service` first, then reads the current reports of every
+  // form in `mission` from the store; batches stored during the read are
+  // held back and applied after it, so none is missed or counted twice.
+  // The listener keeps the object alive as long as the service.
+  static Result<std::shared_ptr<LiveReports>> Start(MissionService& service);
+
+  // Takes newly stored versions (each replaces the version it names). Never
+  // waits for readers: the changes are queued under a lock held only to
+  // append them, and folded in by whoever next holds the state (this call
+  // if it is free, else the next reader).
+  void Apply(std::span<const storage::PendingSubmission> stored);
+
+  // What `read` is given: every current report (of every form, in no set
+  // order) and, per form, the number of current reports per station.
+  struct View {
+    std::span<const analysis::ReportRef> reports;
+    const core::StringMap<core::StringMap<std::int64_t>>& by_form_station;
+    // The counts of one form (empty for a form without reports).
+    const core::StringMap<std::int64_t>& StationCounts(std::string_view form) const;
+  };
+  // Calls `read` with the state locked, without copying: it must not keep
+  // references to the view. Readers take turns; Apply never waits for them.
+  void Read(const std::function<void(const View&)>& read) const;
+
+  // The current reports of `form` at `station`, oldest first.
+  std::vector<analysis::ReportRef> StationReports(std::string_view form,
+                                                  std::string_view station) const;
+  // The stations where two or more observers have a current report of
+  // `form`, with those reports (oldest first).
+  std::vector<std::vector<analysis::ReportRef>> SharedStations(std::string_view form) const;
+
+ private:
+  LiveReports() = default;
+  struct Change {
+    analysis::ReportRef ref;
+    std::string replaces;
+  };
+  void FoldLocked() const;  // REQUIRES: mu_ held
+  void Insert(analysis::ReportRef ref) const;
+  void Erase(const std::string& instance_id) const;
+
+  mutable std::mutex pending_mu_;
+  mutable std::vector<Change> pending_;  // GUARDED_BY(pending_mu_), in commit order
+
+  // The state, brought up to date with pending_ by whoever holds mu_
+  // (hence mutable: a reader folds too).
+  mutable std::mutex mu_;
+  bool loaded_ = false;                               // GUARDED_BY(mu_)
+  mutable std::vector<analysis::ReportRef> reports_;  // GUARDED_BY(mu_)
+  mutable core::StringMap<std::size_t> position_;     // instance_id -> index in reports_
+  mutable core::StringMap<core::StringMap<std::int64_t>> counts_;  // form -> station -> reports
+};
+
+}  // namespace vigil::service
