@@ -8,6 +8,7 @@
 #include "service/attachments.h"
 #include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
+#include "service/live_observations.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
 #include "service/sessions.h"
@@ -21,9 +22,10 @@ struct ApiServices {
   service::ForensicsJobs& forensics;
   service::ObserverCopiesCache& copies;
   MetricsRegistry& metrics;
-  service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
-  service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
-  std::size_t max_body_bytes;             // the HTTP server's limit, which OpenRosa announces
+  service::DigestAuthenticator& digest;     // ODK logins, for the OpenRosa routes
+  service::AttachmentStore& attachments;    // files sent with OpenRosa submissions
+  service::LiveObservations& observations;  // the findings routes' table
+  std::size_t max_body_bytes;               // the HTTP server's limit, which OpenRosa announces
 };
 
 // Every route of the API, each with the permission it needs, and the

@@ -59,6 +59,9 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   server->sessions_ = std::make_unique<service::SessionManager>(server->service_->store(),
                                                                 options.sessions, server->metrics_);
   server->sms_ = std::make_unique<service::SmsIntake>(*server->service_);
+  auto observations = service::LiveObservations::Open(*server->service_);
+  if (!observations) return Fail(observations.error());
+  server->observations_ = std::move(*observations);
   std::vector<Route> routes = ApiRoutes({.mission = *server->service_,
                                          .sessions = *server->sessions_,
                                          .forensics = *server->forensics_,
@@ -66,6 +69,7 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .metrics = server->metrics_,
                                          .digest = *server->digest_,
                                          .attachments = *server->attachments_,
+                                         .observations = *server->observations_,
                                          .max_body_bytes = options.http.max_body_bytes});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
   server->router_ =

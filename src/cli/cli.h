@@ -41,6 +41,7 @@ void RegisterUser(CLI::App& app, Context& ctx);
 void RegisterObserver(CLI::App& app, Context& ctx);
 void RegisterForms(CLI::App& app, Context& ctx);
 void RegisterSms(CLI::App& app, Context& ctx);
+void RegisterReport(CLI::App& app, Context& ctx);
 
 // A new password: the first line of `file` when given, else typed twice on
 // the terminal without echo. InvalidArgument when there is neither, or the

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterObserver(app, ctx);
   vigil::cli::RegisterForms(app, ctx);
   vigil::cli::RegisterSms(app, ctx);
+  vigil::cli::RegisterReport(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
