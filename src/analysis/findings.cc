@@ -91,16 +91,24 @@ Selection Select(const FormRows& form, const Grouping& g, const FindingFilter& f
 void ScanColumn(const FormRows& form, std::size_t column, const Selection& selection,
                 std::vector<Tally>& out) {
   const ColumnSpec& spec = form.columns[column];
-  const std::vector<std::int32_t>& values = form.values[column];
+  const CodedColumn& values = form.values[column];
   if (spec.kind == ColumnKind::kOption) {
     // The hot loop: option counts only; the rest follows from them.
     const std::size_t options = spec.options.size();
     std::vector<std::int64_t> counts(out.size() * options, 0);
-    for (std::size_t i = 0; i < selection.rows.size(); ++i) {
-      const std::int32_t v = values[selection.rows[i]];
-      if (v < 0) continue;
-      ++counts[static_cast<std::size_t>(selection.groups[i]) * options +
-               static_cast<std::size_t>(v)];
+    const auto count = [&](const auto& value_of) {
+      for (std::size_t i = 0; i < selection.rows.size(); ++i) {
+        const std::int32_t v = value_of(selection.rows[i]);
+        if (v < 0) continue;
+        ++counts[static_cast<std::size_t>(selection.groups[i]) * options +
+                 static_cast<std::size_t>(v)];
+      }
+    };
+    if (values.narrow()) {
+      const std::int8_t* bytes = values.bytes();
+      count([bytes](std::uint32_t r) { return static_cast<std::int32_t>(bytes[r]); });
+    } else {
+      count([&values](std::uint32_t r) { return values[r]; });
     }
     for (std::size_t g = 0; g < out.size(); ++g) {
       Tally& t = out[g];
@@ -111,6 +119,20 @@ void ScanColumn(const FormRows& form, std::size_t column, const Selection& selec
         if (spec.negative[o] != 0) t.negative += t.options[o];
         if (static_cast<int>(o) == spec.na_option) t.not_applicable += t.options[o];
       }
+    }
+    return;
+  }
+  if (spec.kind == ColumnKind::kInteger) {
+    // Tally::Add's work without its per-call dispatch.
+    const double above = spec.negative_above.value_or(0);
+    const bool has_negative = spec.negative_above.has_value();
+    for (std::size_t i = 0; i < selection.rows.size(); ++i) {
+      const std::int32_t v = values[selection.rows[i]];
+      if (v == kNoInteger) continue;
+      Tally& t = out[static_cast<std::size_t>(selection.groups[i])];
+      ++t.answered;
+      t.sum += v;
+      if (has_negative && v > above) ++t.negative;
     }
     return;
   }

@@ -231,7 +231,9 @@ std::int32_t ObservationTable::FormIndex(std::string_view code) {
     rows.title = form->title.begin()->second;
   }
   rows.columns = ColumnsOf(*form);
-  rows.values.resize(rows.columns.size());
+  for (const ColumnSpec& c : rows.columns) {
+    rows.values.emplace_back(c.kind == ColumnKind::kOption && c.options.size() <= 127);
+  }
   for (auto& tallies : rows.tallies) tallies.resize(rows.columns.size());
   forms_.push_back(std::move(rows));
   return static_cast<std::int32_t>(forms_.size() - 1);
@@ -300,7 +302,7 @@ void ObservationTable::RemoveRow(std::uint32_t f, std::uint32_t row) {
     form.observer[row] = form.observer[last];
     form.submitted_at[row] = form.submitted_at[last];
     form.status[row] = form.status[last];
-    for (auto& column : form.values) column[row] = column[last];
+    for (auto& column : form.values) column.Set(row, column[last]);
     index_[form.id_hash[row]].row = row;
   }
   form.id_hash.pop_back();
@@ -365,7 +367,7 @@ std::size_t ObservationTable::MemoryBytes() const {
   for (const FormRows& f : forms_) {
     bytes += f.id_hash.capacity() * 8 + f.station.capacity() * 4 + f.observer.capacity() * 4 +
              f.submitted_at.capacity() * 8 + f.status.capacity();
-    for (const auto& c : f.values) bytes += c.capacity() * 4;
+    for (const auto& c : f.values) bytes += c.CapacityBytes();
   }
   return bytes;
 }

@@ -102,6 +102,37 @@ inline constexpr std::int32_t kNoOption = -1;
 inline constexpr std::int32_t kNoInteger = INT32_MIN;
 inline constexpr std::int32_t kNoSelection = -1;
 
+// One column's coded answers, a row each: one byte for an option column
+// (at most 127 options; -1 is no answer), else four.
+class CodedColumn {
+ public:
+  explicit CodedColumn(bool narrow) : narrow_(narrow) {}
+  bool narrow() const { return narrow_; }
+  std::int32_t operator[](std::size_t row) const { return narrow_ ? bytes_[row] : words_[row]; }
+  const std::int8_t* bytes() const { return bytes_.data(); }
+  void push_back(std::int32_t v) {
+    if (narrow_) {
+      bytes_.push_back(static_cast<std::int8_t>(v));
+    } else {
+      words_.push_back(v);
+    }
+  }
+  void Set(std::size_t row, std::int32_t v) {
+    if (narrow_) {
+      bytes_[row] = static_cast<std::int8_t>(v);
+    } else {
+      words_[row] = v;
+    }
+  }
+  void pop_back() { narrow_ ? bytes_.pop_back() : words_.pop_back(); }
+  std::size_t CapacityBytes() const { return bytes_.capacity() + words_.capacity() * 4; }
+
+ private:
+  bool narrow_;
+  std::vector<std::int8_t> bytes_;
+  std::vector<std::int32_t> words_;
+};
+
 class ObservationTable {
  public:
   struct FormRows {
@@ -115,7 +146,7 @@ class ObservationTable {
     std::vector<std::int32_t> observer;      // ObservationTable::observer_codes() index
     std::vector<std::int64_t> submitted_at;  // microseconds since the epoch
     std::vector<std::uint8_t> status;        // core::ReviewStatus
-    std::vector<std::vector<std::int32_t>> values;  // per column, per row
+    std::vector<CodedColumn> values;         // per column
     // Running tallies over every row, per review status and column.
     std::vector<Tally> tallies[4];
     std::int64_t rows_by_status[4] = {0, 0, 0, 0};
