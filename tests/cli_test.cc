@@ -87,8 +87,9 @@ class CliTest : public ::testing::Test {
 TEST(Cli, HelpListsEverySubcommandAndExitsOk) {
   const ProcessResult r = RunVigil({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
-  for (const char* command : {"init", "serve", "import", "export", "token", "audit", "demo",
-                              "forensics", "results", "pvt", "user", "observer", "forms"}) {
+  for (const char* command :
+       {"init", "serve", "import", "export", "token", "audit", "demo", "forensics", "results",
+        "pvt", "user", "observer", "forms", "report"}) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex(std::string("\n +") + command + " ")))
         << command << " missing from:\n"
         << r.out;
@@ -122,6 +123,7 @@ TEST_F(CliTest, EveryCommandOnAMissingMissionExitsNotFoundAndSuggestsInit) {
       {"observer", "list-credentials"},
       {"forms", "list"},
       {"forms", "import", TestData("xlsform/observer_checklist.xlsx")},
+      {"report", "statement"},
   };
   for (std::vector<std::string> args : commands) {
     SCOPED_TRACE(args[0] + " " + args[1]);

@@ -8,6 +8,7 @@
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
 #include "api/coverage_routes.h"
+#include "api/findings_routes.h"
 #include "api/openrosa_routes.h"
 #include "api/review_routes.h"
 #include "service/admin.h"
@@ -35,6 +36,7 @@ constexpr std::string_view kLandingPage = R"(<!doctype html>
 <li><code>POST /api/v1/submissions</code> - submit an observation form</li>
 <li><code>GET /api/v1/coverage</code> - stations reported vs. planned</li>
 <li><code>GET /api/v1/conflicts</code> - observers' reports that disagree</li>
+<li><code>GET /api/v1/findings/summary</code> - negative answers per question, with n</li>
 <li><code>GET /api/v1/results</code> - official result sets</li>
 <li><code>GET /api/v1/results/{name}/forensics</code> - results forensics</li>
 </ul>
@@ -532,6 +534,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   for (Route& route : OpenRosaRoutes(services)) routes.push_back(std::move(route));
   for (Route& route : ReviewRoutes(services)) routes.push_back(std::move(route));
   for (Route& route : CoverageRoutes(services)) routes.push_back(std::move(route));
+  for (Route& route : FindingsRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

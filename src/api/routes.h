@@ -11,6 +11,7 @@
 #include "service/attachments.h"
 #include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
+#include "service/live_observations.h"
 #include "service/live_reports.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
@@ -25,11 +26,12 @@ struct ApiServices {
   service::ForensicsJobs& forensics;
   service::ObserverCopiesCache& copies;
   MetricsRegistry& metrics;
-  service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
-  service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
-  service::LiveReports& live;             // current reports, for coverage and conflicts
-  std::size_t odk_max_body_bytes;         // OpenRosa submissions' limit, which they announce
-  std::string public_url;                 // base of absolute URLs; empty: from the Host header
+  service::DigestAuthenticator& digest;     // ODK logins, for the OpenRosa routes
+  service::AttachmentStore& attachments;    // files sent with OpenRosa submissions
+  service::LiveReports& live;               // current reports, for coverage and conflicts
+  service::LiveObservations& observations;  // the findings routes' table
+  std::size_t odk_max_body_bytes;           // OpenRosa submissions' limit, which they announce
+  std::string public_url;                   // base of absolute URLs; empty: from the Host header
 };
 
 // Every route of the API, each with the permission it needs, and the

@@ -70,6 +70,9 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   auto live = service::LiveReports::Start(*server->service_);
   if (!live) return Fail(live.error());
   server->live_ = std::move(*live);
+  auto observations = service::LiveObservations::Open(*server->service_);
+  if (!observations) return Fail(observations.error());
+  server->observations_ = std::move(*observations);
   std::vector<Route> routes = ApiRoutes({.mission = *server->service_,
                                          .sessions = *server->sessions_,
                                          .forensics = *server->forensics_,
@@ -78,6 +81,7 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .digest = *server->digest_,
                                          .attachments = *server->attachments_,
                                          .live = *server->live_,
+                                         .observations = *server->observations_,
                                          .odk_max_body_bytes = options.odk_max_body_bytes,
                                          .public_url = options.public_url});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));

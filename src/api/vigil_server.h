@@ -12,6 +12,7 @@
 #include "service/attachments.h"
 #include "service/digest_auth.h"
 #include "service/forensics_jobs.h"
+#include "service/live_observations.h"
 #include "service/live_reports.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
@@ -65,6 +66,9 @@ class VigilServer {
 
   MetricsRegistry metrics_;
   std::shared_ptr<spdlog::logger> access_log_;
+  // Before service_, so destroyed after it: the service's last commits
+  // (while it drains) still tell it of their versions.
+  std::unique_ptr<service::LiveObservations> observations_;
   std::unique_ptr<service::MissionService> service_;
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise

@@ -43,6 +43,7 @@ void RegisterForms(CLI::App& app, Context& ctx);
 void RegisterSms(CLI::App& app, Context& ctx);
 void RegisterRules(CLI::App& app, Context& ctx);
 void RegisterReview(CLI::App& app, Context& ctx);
+void RegisterReport(CLI::App& app, Context& ctx);
 
 // A new password: the first line of `file` when given, else typed twice on
 // the terminal without echo. InvalidArgument when there is neither, or the

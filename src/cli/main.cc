@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   vigil::cli::RegisterSms(app, ctx);
   vigil::cli::RegisterRules(app, ctx);
   vigil::cli::RegisterReview(app, ctx);
+  vigil::cli::RegisterReport(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -20,6 +20,8 @@ std::string_view PermissionName(Permission p) {
       return "read_metrics";
     case Permission::kRunAnalyses:
       return "run_analyses";
+    case Permission::kReadFindings:
+      return "read_findings";
     case Permission::kExport:
       return "export";
     case Permission::kSignedIn:
@@ -55,6 +57,9 @@ bool RoleHas(Role role, Permission p) {
       // Not coordinators: a report covers the whole country, beyond their
       // regions.
       return role == Role::kAdmin || role == Role::kAnalyst;
+    case Permission::kReadFindings:
+      // Findings stay inside the mission until its statement: not viewers.
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
     case Permission::kExport:
       return role != Role::kObserver;
     case Permission::kSignedIn:

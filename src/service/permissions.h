@@ -17,6 +17,7 @@ enum class Permission {
   kReadStatistics,   // aggregated figures only
   kReadMetrics,      // operational metrics
   kRunAnalyses,      // run results forensics (findings under embargo)
+  kReadFindings,     // observation findings (coordinators their regions'; embargoed from viewers)
   kExport,           // export submissions (coordinators their regions', viewers anonymized)
   kSignedIn,         // any authenticated caller: see or end its own session
   kReview,       // verify, quarantine or reject submissions; list flagged ones (coordinators their
