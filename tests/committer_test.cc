@@ -165,6 +165,24 @@ class ProbeStore final : public storage::Store {
   Result<std::vector<storage::SmsMessage>> ListSmsMessages(std::int64_t limit) override {
     return inner_->ListSmsMessages(limit);
   }
+  Result<std::vector<core::Alert>> AddAlerts(const std::vector<core::Alert>& alerts,
+                                             const storage::Actor& a) override {
+    return inner_->AddAlerts(alerts, a);
+  }
+  Result<core::Alert> ChangeAlert(const core::AlertChange& change,
+                                  const storage::Actor& a) override {
+    return inner_->ChangeAlert(change, a);
+  }
+  Result<std::optional<core::Alert>> GetAlert(std::int64_t id) override {
+    return inner_->GetAlert(id);
+  }
+  Result<std::vector<core::Alert>> ListAlerts(std::optional<core::AlertStatus> status,
+                                              std::int64_t limit) override {
+    return inner_->ListAlerts(status, limit);
+  }
+  Result<std::vector<core::AlertChange>> AlertHistory(std::int64_t id) override {
+    return inner_->AlertHistory(id);
+  }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);
   }

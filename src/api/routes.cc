@@ -7,6 +7,7 @@
 
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
+#include "api/events_routes.h"
 #include "api/openrosa_routes.h"
 #include "service/admin.h"
 #include "service/forensics_jobs.h"
@@ -515,6 +516,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
       });
 
   for (Route& route : OpenRosaRoutes(services)) routes.push_back(std::move(route));
+  for (Route& route : EventsRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

@@ -5,8 +5,10 @@
 
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/alerts.h"
 #include "service/attachments.h"
 #include "service/digest_auth.h"
+#include "service/events.h"
 #include "service/forensics_jobs.h"
 #include "service/mission_service.h"
 #include "service/observer_copies.h"
@@ -24,10 +26,13 @@ struct ApiServices {
   service::DigestAuthenticator& digest;   // ODK logins, for the OpenRosa routes
   service::AttachmentStore& attachments;  // files sent with OpenRosa submissions
   std::size_t max_body_bytes;             // the HTTP server's limit, which OpenRosa announces
+  service::EventBus& events;              // the event stream (events_routes.h)
+  service::AlertService& alerts;          // critical alerts
 };
 
-// Every route of the API, each with the permission it needs, and the
-// OpenRosa routes (openrosa_routes.h).
+// Every route of the API, each with the permission it needs, the OpenRosa
+// routes (openrosa_routes.h) and the event stream and alerts
+// (events_routes.h).
 std::vector<Route> ApiRoutes(const ApiServices& services);
 
 }  // namespace vigil::api

@@ -24,6 +24,8 @@ std::string_view PermissionName(Permission p) {
       return "export";
     case Permission::kSignedIn:
       return "signed_in";
+    case Permission::kHandleAlerts:
+      return "handle_alerts";
   }
   return "";
 }
@@ -51,6 +53,9 @@ bool RoleHas(Role role, Permission p) {
       return role != Role::kObserver;
     case Permission::kSignedIn:
       return true;
+    case Permission::kHandleAlerts:
+      // The core team and the regions' coordinators; viewers only watch.
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
   }
   return false;
 }

@@ -19,6 +19,7 @@ enum class Permission {
   kRunAnalyses,      // run results forensics (findings under embargo)
   kExport,           // export submissions (coordinators their regions', viewers anonymized)
   kSignedIn,         // any authenticated caller: see or end its own session
+  kHandleAlerts,  // acknowledge, assign and resolve critical alerts (coordinators their regions')
 };
 
 std::string_view PermissionName(Permission p);

@@ -111,7 +111,9 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 }
 
 RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http,
-                             service::SessionOptions sessions, api::SmsGatewaySecrets sms) {
+                             service::SessionOptions sessions, api::SmsGatewaySecrets sms,
+                             std::vector<api::WebhookTarget> webhooks,
+                             api::WebhookOptions webhook_options) {
   http.listen = "127.0.0.1:0";
   http.handle_signals = false;
   if (http.threads == 0) http.threads = 2;
@@ -120,7 +122,9 @@ RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions htt
                                         .http = http,
                                         .access_log = data_dir + "/access.log",
                                         .sessions = std::move(sessions),
-                                        .sms = std::move(sms)});
+                                        .sms = std::move(sms),
+                                        .webhooks = std::move(webhooks),
+                                        .webhook_options = webhook_options});
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;

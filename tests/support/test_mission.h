@@ -64,7 +64,9 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 class RunningServer {
  public:
   explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {},
-                         service::SessionOptions sessions = {}, api::SmsGatewaySecrets sms = {});
+                         service::SessionOptions sessions = {}, api::SmsGatewaySecrets sms = {},
+                         std::vector<api::WebhookTarget> webhooks = {},
+                         api::WebhookOptions webhook_options = {});
   ~RunningServer();  // shuts down gracefully and joins
   std::string url() const;
   api::VigilServer& server() { return *server_; }

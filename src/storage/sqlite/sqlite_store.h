@@ -67,6 +67,13 @@ class SqliteStore final : public Store {
                                                         const std::string& text,
                                                         Timestamp since) override;
   Result<std::vector<SmsMessage>> ListSmsMessages(std::int64_t limit) override;
+  Result<std::vector<core::Alert>> AddAlerts(const std::vector<core::Alert>& alerts,
+                                             const Actor& actor) override;
+  Result<core::Alert> ChangeAlert(const core::AlertChange& change, const Actor& actor) override;
+  Result<std::optional<core::Alert>> GetAlert(std::int64_t id) override;
+  Result<std::vector<core::Alert>> ListAlerts(std::optional<core::AlertStatus> status,
+                                              std::int64_t limit) override;
+  Result<std::vector<core::AlertChange>> AlertHistory(std::int64_t id) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
