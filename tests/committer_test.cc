@@ -31,7 +31,10 @@ class ProbeStore final : public storage::Store {
     auto outcomes = inner_->WriteSubmissions(batch);
     std::lock_guard lock(mu_);
     ++writes_;
-    for (const PendingSubmission& p : batch) written_in_[p.submission.instance_id] = writes_;
+    // The first write of an id is the one that stored it: a retry written in
+    // a later batch (a duplicate) must not move it to a write not yet flushed.
+    for (const PendingSubmission& p : batch)
+      written_in_.try_emplace(p.submission.instance_id, writes_);
     return outcomes;
   }
 

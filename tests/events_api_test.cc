@@ -519,6 +519,25 @@ TEST_F(EventsApiTest, StreamTooFarBehindTheRingEnds) {
   stream.Stop();
 }
 
+// An idle stream sends a comment line once the heartbeat interval has
+// passed without anything sent, and nothing before.
+TEST_F(EventsApiTest, IdleStreamSendsAHeartbeat) {
+  MetricsRegistry metrics;
+  service::EventBus bus({.first_id = 100}, metrics);
+  service::Principal viewer{.role = core::Role::kViewer, .actor = "test"};
+  api::EventStream stream(bus, server_->server().service(), viewer, {.heartbeat = 200ms});
+  stream.Start([] {});
+  std::string out;
+  EXPECT_EQ(stream.Pull(&out), api::BodyStream::Next::kData);
+  EXPECT_EQ(out, "retry: 2000\n\n");
+  out.clear();
+  EXPECT_EQ(stream.Pull(&out), api::BodyStream::Next::kWait);
+  std::this_thread::sleep_for(250ms);
+  EXPECT_EQ(stream.Pull(&out), api::BodyStream::Next::kData);
+  EXPECT_EQ(out, ": heartbeat\n\n");
+  stream.Stop();
+}
+
 // ---- webhooks ------------------------------------------------------------------
 
 // A real HTTP server standing in for the receiver: it checks the signature
@@ -526,7 +545,9 @@ TEST_F(EventsApiTest, StreamTooFarBehindTheRingEnds) {
 // third.
 class Receiver {
  public:
-  explicit Receiver(std::string secret) : secret_(std::move(secret)) {
+  // Refuses the first `failures` deliveries.
+  explicit Receiver(std::string secret, std::size_t failures = 2)
+      : secret_(std::move(secret)), failures_(failures) {
     api::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.threads = 1;
@@ -544,7 +565,7 @@ class Receiver {
           d.at = std::chrono::steady_clock::now();
           deliveries_.push_back(d);
           cv_.notify_all();
-          api::Response res{deliveries_.size() <= 2
+          api::Response res{deliveries_.size() <= failures_
                                 ? boost::beast::http::status::service_unavailable
                                 : boost::beast::http::status::no_content,
                             11};
@@ -575,6 +596,7 @@ class Receiver {
 
  private:
   std::string secret_;
+  std::size_t failures_;
   MetricsRegistry metrics_;
   std::unique_ptr<api::HttpServer> server_;
   std::thread thread_;
@@ -618,6 +640,23 @@ TEST(Webhooks, AlertIsPostedSignedAndRetriedWithBackoff) {
   auto metrics = admin->Get("/metrics");
   EXPECT_NE(metrics->body.find("webhook_deliveries_total 1"), std::string::npos);
   EXPECT_NE(metrics->body.find("webhook_failed_attempts_total 2"), std::string::npos);
+}
+
+TEST(Webhooks, EventIsGivenUpAfterItsTimeAndCounted) {
+  TestMission mission;
+  mission.Create();
+  Receiver receiver("a-webhook-secret-of-32-characters", /*failures=*/1000);
+  RunningServer server(mission.dir.path() + "/mission", {}, {}, {},
+                       {{.url = receiver.url(), .secret = "a-webhook-secret-of-32-characters"}},
+                       {.first_retry = 100ms, .max_retry = 1000ms, .give_up_after = 250ms});
+  auto admin = server.Client(mission.admin_token);
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", ValidSubmission("uuid:g1"))->status, 201);
+  // Attempts at 0, 100 and 300 ms would pass 250 ms: two, then given up.
+  EXPECT_EQ(receiver.WaitFor(2, 5s).size(), 2u);
+  EXPECT_EQ(receiver.WaitFor(3, 600ms).size(), 2u);
+  auto metrics = admin->Get("/metrics");
+  EXPECT_NE(metrics->body.find("webhook_given_up_total 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("webhook_deliveries_total 0"), std::string::npos);
 }
 
 TEST(Webhooks, FileIsCheckedAndNamesTheProblem) {

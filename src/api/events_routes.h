@@ -36,7 +36,7 @@ class EventStream final : public BodyStream {
     std::set<service::EventType> types;  // empty: all
     // The id the client saw last; nullopt: only what comes from now on.
     std::optional<std::int64_t> last_event_id;
-    std::chrono::seconds heartbeat{15};
+    std::chrono::milliseconds heartbeat{15000};
     std::size_t max_chunk_bytes = 64 << 10;  // per pull
   };
   EventStream(service::EventBus& bus, service::MissionService& mission, service::Principal who,
