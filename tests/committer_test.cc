@@ -31,9 +31,10 @@ class ProbeStore final : public storage::Store {
     auto outcomes = inner_->WriteSubmissions(batch);
     std::lock_guard lock(mu_);
     ++writes_;
-    // The first write stores a version; a retry's later write (a duplicate)
-    // must not move it to a write that is not flushed yet.
-    for (const PendingSubmission& p : batch) written_in_.emplace(p.submission.instance_id, writes_);
+    // The first write of an id is the one that stored it: a retry written in
+    // a later batch (a duplicate) must not move it to a write not yet flushed.
+    for (const PendingSubmission& p : batch)
+      written_in_.try_emplace(p.submission.instance_id, writes_);
     return outcomes;
   }
 
@@ -173,6 +174,24 @@ class ProbeStore final : public storage::Store {
   Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
       const std::string& form, const std::string& station) override {
     return inner_->ListConflictResolutions(form, station);
+  }
+  Result<std::vector<core::Alert>> AddAlerts(const std::vector<core::Alert>& alerts,
+                                             const storage::Actor& a) override {
+    return inner_->AddAlerts(alerts, a);
+  }
+  Result<core::Alert> ChangeAlert(const core::AlertChange& change,
+                                  const storage::Actor& a) override {
+    return inner_->ChangeAlert(change, a);
+  }
+  Result<std::optional<core::Alert>> GetAlert(std::int64_t id) override {
+    return inner_->GetAlert(id);
+  }
+  Result<std::vector<core::Alert>> ListAlerts(std::optional<core::AlertStatus> status,
+                                              std::int64_t limit) override {
+    return inner_->ListAlerts(status, limit);
+  }
+  Result<std::vector<core::AlertChange>> AlertHistory(std::int64_t id) override {
+    return inner_->AlertHistory(id);
   }
   Result<std::optional<storage::SubmissionHistory>> GetSubmission(const std::string& id) override {
     return inner_->GetSubmission(id);

@@ -60,7 +60,10 @@ TEST_F(SecurityTest, EveryRouteAllowsExactlyTheRolesWithItsPermission) {
   const auto& routes = server_->server().router().routes();
   ASSERT_GT(routes.size(), 10u);
   for (const api::Route& route : routes) {
-    const std::string target = Target(route.pattern);
+    // A streamed route (the event stream) never ends its body when allowed:
+    // asked with a filter it refuses, an allowed caller gets a whole 422.
+    const std::string target =
+        Target(route.pattern) + (route.handle_stream ? "?types=no-such-type" : "");
     for (const Caller& caller : callers_) {
       SCOPED_TRACE(std::string(http::to_string(route.method)) + " " + target + " as " +
                    caller.name);

@@ -1934,6 +1934,137 @@ TEST_P(StoreConformance, ConflictResolutionsAreKeptWithHistoryAndAudited) {
   ExpectChainVerifies(log);
 }
 
+// ---- Alerts ---------------------------------------------------------------------
+
+core::Alert MakeAlert(const std::string& instance_id, const std::string& question, Timestamp at) {
+  core::Alert a;
+  a.kind = "critical_incident";
+  a.instance_id = instance_id;
+  a.form_code = "I";
+  a.station_code = "S1";
+  a.observer_code = "OBS-1";
+  a.question = question;
+  a.value = "critical";
+  a.created_at = at;
+  a.updated_at = at;
+  return a;
+}
+
+TEST_P(StoreConformance, AlertIsStoredOnceWithItsRaisingAndAudited) {
+  const Timestamp at = *ParseRfc3339("2026-06-07T09:15:00.000002Z");
+  const std::string id1 = "uuid:0b0e6f1c-0000-5000-8000-000000000001";
+  auto added =
+      store_->AddAlerts({MakeAlert(id1, "I4", at), MakeAlert(id1, "I1", at)}, {"service:alerts"});
+  ASSERT_TRUE(added.has_value()) << added.error().ToString();
+  ASSERT_THAT(*added, SizeIs(2));
+  EXPECT_GT((*added)[0].id, 0);
+  EXPECT_NE((*added)[0].id, (*added)[1].id);
+  // Raising the same alert again stores nothing; a new question does.
+  auto again =
+      store_->AddAlerts({MakeAlert(id1, "I4", at), MakeAlert(id1, "V11", at)}, {"service:alerts"});
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  ASSERT_THAT(*again, SizeIs(1));
+  EXPECT_EQ((*again)[0].question, "V11");
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+
+  auto found = store_->GetAlert((*added)[0].id);
+  ASSERT_TRUE(found.has_value()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  const core::Alert& f = **found;
+  EXPECT_EQ(f.kind, "critical_incident");
+  EXPECT_EQ(f.instance_id, id1);
+  EXPECT_EQ(f.form_code, "I");
+  EXPECT_EQ(f.station_code, "S1");
+  EXPECT_EQ(f.observer_code, "OBS-1");
+  EXPECT_EQ(f.question, "I4");
+  EXPECT_EQ(f.value, "critical");
+  EXPECT_EQ(f.created_at, at);
+  EXPECT_EQ(f.updated_at, at);
+  EXPECT_EQ(f.status, core::AlertStatus::kOpen);
+  EXPECT_EQ(f.assignee, "");
+  auto missing = store_->GetAlert(9999);
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+
+  auto history = store_->AlertHistory(f.id);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_THAT(*history, SizeIs(1));
+  EXPECT_EQ((*history)[0].action, "raised");
+  EXPECT_EQ((*history)[0].actor, "service:alerts");
+  EXPECT_EQ((*history)[0].at, at);
+
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(3));
+  EXPECT_EQ(log[0].action, "alert.raise");
+  EXPECT_EQ(log[0].subject, "alert:" + std::to_string(f.id));
+  EXPECT_EQ(log[0].detail, R"({"kind":"critical_incident","instance_id":")" + id1 +
+                               R"(","station":"S1","question":"I4","value":"critical"})");
+  ExpectChainVerifies(log);
+}
+
+TEST_P(StoreConformance, AlertChangesAreKeptInOrderAndListedByStatus) {
+  const Timestamp t0 = *ParseRfc3339("2026-06-07T09:00:00Z");
+  auto added = store_->AddAlerts({MakeAlert("uuid:a", "I4", t0), MakeAlert("uuid:b", "I4", t0)},
+                                 {"service:alerts"});
+  ASSERT_TRUE(added.has_value()) << added.error().ToString();
+  const std::int64_t a = (*added)[0].id;
+  const std::int64_t b = (*added)[1].id;
+  const Timestamp t1 = t0 + std::chrono::minutes(1);
+  auto changed = store_->ChangeAlert({.alert_id = a,
+                                      .at = t1,
+                                      .actor = "token:3/analyst",
+                                      .action = "assigned",
+                                      .status = core::AlertStatus::kAcknowledged,
+                                      .assignee = "lena",
+                                      .note = "calling the observer"},
+                                     {"token:3/analyst"});
+  ASSERT_TRUE(changed.has_value()) << changed.error().ToString();
+  EXPECT_EQ(changed->status, core::AlertStatus::kAcknowledged);
+  EXPECT_EQ(changed->assignee, "lena");
+  EXPECT_EQ(changed->updated_at, t1);
+  EXPECT_EQ(changed->created_at, t0);
+  ASSERT_TRUE(store_
+                  ->ChangeAlert({.alert_id = a,
+                                 .at = t1 + std::chrono::minutes(5),
+                                 .actor = "token:3/analyst",
+                                 .action = "resolved",
+                                 .status = core::AlertStatus::kResolved,
+                                 .assignee = "lena",
+                                 .note = "police left; voting resumed"},
+                                {"token:3/analyst"})
+                  .has_value());
+  auto unknown = store_->ChangeAlert({.alert_id = 9999, .at = t1, .action = "resolved"}, {"x"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), StatusCode::kNotFound);
+
+  auto history = store_->AlertHistory(a);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_THAT(*history, SizeIs(3));
+  EXPECT_EQ((*history)[1].action, "assigned");
+  EXPECT_EQ((*history)[1].note, "calling the observer");
+  EXPECT_EQ((*history)[1].assignee, "lena");
+  EXPECT_EQ((*history)[2].action, "resolved");
+  EXPECT_EQ((*history)[2].status, core::AlertStatus::kResolved);
+  EXPECT_EQ((*history)[2].note, "police left; voting resumed");
+
+  auto open = store_->ListAlerts(core::AlertStatus::kOpen, 100);
+  ASSERT_TRUE(open.has_value());
+  ASSERT_THAT(*open, SizeIs(1));
+  EXPECT_EQ((*open)[0].id, b);
+  auto all = store_->ListAlerts(std::nullopt, 100);
+  ASSERT_TRUE(all.has_value());
+  ASSERT_THAT(*all, SizeIs(2));
+  EXPECT_EQ((*all)[0].id, b);  // newest first
+  auto one = store_->ListAlerts(std::nullopt, 1);
+  ASSERT_TRUE(one.has_value());
+  EXPECT_THAT(*one, SizeIs(1));
+  const std::vector<core::AuditEntry> log = AuditLog();
+  ASSERT_THAT(log, SizeIs(4));
+  EXPECT_EQ(log[2].action, "alert.assigned");
+  EXPECT_EQ(log[3].action, "alert.resolved");
+  ExpectChainVerifies(log);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(Backends()), BackendName);
 INSTANTIATE_TEST_SUITE_P(Backends, FieldCredentialsConformance, ::testing::ValuesIn(Backends()),
                          BackendName);

@@ -127,6 +127,10 @@ class HttpServer::Session {
   // its response.
   virtual void CloseIfIdle() = 0;
 
+  // Called once the I/O threads have stopped: lets go of a streamed
+  // response waiting for data (which keeps its session alive).
+  virtual void Release() = 0;
+
  protected:
   HttpServer& server_;
 };
@@ -162,11 +166,27 @@ class HttpServer::BasicSession : public HttpServer::Session,
     });
   }
 
+  ~BasicSession() override {
+    if (body_stream_) body_stream_->Stop();
+  }
+
   void CloseIfIdle() override {
-    // Cancelling the pending read (or handshake) makes its handler close.
+    // Cancelling the pending read (or handshake) makes its handler close. A
+    // stream waiting for data ends now; one being written ends after the
+    // chunk (PullNext sees the shutdown).
     net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->body_stream_) {
+        if (self->waiting_) self->Resume();
+        return;
+      }
       if (!self->busy_) self->Tcp().cancel();
     });
+  }
+
+  void Release() override {
+    if (body_stream_) body_stream_->Stop();
+    waiting_ = false;
+    self_while_waiting_.reset();
   }
 
  private:
@@ -291,6 +311,7 @@ class HttpServer::BasicSession : public HttpServer::Session,
     Response& res = reply_->response;
     SetSecurityHeaders(res, kTls);
     res.version(11);
+    if (reply_->stream) return StartStream();
     res.keep_alive(keep_alive_ && !server_.shutting_down_.load());
     res.prepare_payload();
     Tcp().expires_after(server_.options_.write_timeout);
@@ -311,6 +332,93 @@ class HttpServer::BasicSession : public HttpServer::Session,
     // A connection kept alive when shutdown began must not wait for another request.
     if (!keep || server_.shutting_down_.load()) return Close();
     ReadHeader();
+  }
+
+  // A streamed body: the header (chunked, and the connection closes after
+  // the body), then one chunk per pull, each pulled only once the previous
+  // one is written.
+  void StartStream() {
+    body_stream_ = reply_->stream;
+    const Response& res = reply_->response;
+    auto head = std::make_shared<StreamHead>();
+    head->header.result(res.result());
+    head->header.version(11);
+    for (const auto& field : res) head->header.set(field.name_string(), field.value());
+    head->header.keep_alive(false);
+    head->header.chunked(true);
+    head->serializer.emplace(head->header);
+    Tcp().expires_after(server_.options_.write_timeout);
+    http::async_write_header(
+        stream_, *head->serializer,
+        [self = shared_from_this(), head](beast::error_code ec, std::size_t bytes) {
+          self->streamed_bytes_ += bytes;
+          if (ec) return self->EndStream(ec);
+          std::weak_ptr<BasicSession> weak = self;
+          self->body_stream_->Start([weak] {
+            // A live session keeps the io_context alive, so posting is safe.
+            if (auto s = weak.lock()) {
+              net::post(s->stream_.get_executor(), [s] {
+                if (s->waiting_) s->Resume();  // else a write is pending; its end pulls
+              });
+            }
+          });
+          self->PullNext();
+        });
+  }
+
+  void PullNext() {
+    if (stream_ended_) return;
+    chunk_.clear();
+    const BodyStream::Next next =
+        server_.shutting_down_.load() ? BodyStream::Next::kEnd : body_stream_->Pull(&chunk_);
+    if (next == BodyStream::Next::kWait && chunk_.empty()) {
+      // Nothing to send: no timeout while waiting for the producer, and no
+      // operation pending to keep this session alive, so it keeps itself
+      // until the wake (or the end).
+      waiting_ = true;
+      self_while_waiting_ = shared_from_this();
+      Tcp().expires_never();
+      return;
+    }
+    const bool last = next == BodyStream::Next::kEnd;
+    if (chunk_.empty()) return WriteLastChunk();
+    Tcp().expires_after(server_.options_.write_timeout);
+    net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                     [self = shared_from_this(), last](beast::error_code ec, std::size_t bytes) {
+                       self->streamed_bytes_ += bytes;
+                       if (ec) return self->EndStream(ec);
+                       if (last) return self->WriteLastChunk();
+                       self->PullNext();
+                     });
+  }
+
+  // REQUIRES: waiting_, and the caller holds a reference to this session.
+  void Resume() {
+    waiting_ = false;
+    self_while_waiting_.reset();
+    PullNext();
+  }
+
+  void WriteLastChunk() {
+    Tcp().expires_after(server_.options_.write_timeout);
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                       self->streamed_bytes_ += bytes;
+                       self->EndStream(ec);
+                     });
+  }
+
+  // Logs the streamed response and closes: a client that went away, or one
+  // too slow to take a chunk within the write timeout, can reconnect (and
+  // an event stream resumes where it stopped).
+  void EndStream(beast::error_code) {
+    if (stream_ended_) return;
+    stream_ended_ = true;
+    waiting_ = false;
+    self_while_waiting_.reset();
+    server_.LogRequest(peer_.address, request_, *reply_, streamed_bytes_, start_);
+    busy_ = false;
+    Close();
   }
 
   // After refusing an oversized body, read and drop what the client is still
@@ -368,6 +476,18 @@ class HttpServer::BasicSession : public HttpServer::Session,
   std::vector<char> discard_;
   std::size_t discarded_ = 0;
   std::chrono::steady_clock::time_point start_;
+
+  // A streamed response (Reply::stream).
+  struct StreamHead {
+    http::response<http::empty_body> header;
+    std::optional<http::response_serializer<http::empty_body>> serializer;
+  };
+  std::shared_ptr<BodyStream> body_stream_;
+  std::string chunk_;
+  bool waiting_ = false;                              // the producer had nothing; it will wake us
+  std::shared_ptr<BasicSession> self_while_waiting_;  // set while waiting_
+  bool stream_ended_ = false;
+  std::size_t streamed_bytes_ = 0;
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler,
@@ -498,6 +618,16 @@ void HttpServer::Run() {
   ioc_.run();
   for (std::thread& t : pool) t.join();
   stopped_.store(true);
+  // Streams still waiting (the drain timed out) keep their sessions alive:
+  // let them go, so that they end with the io_context.
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (auto& w : sessions_) {
+      if (auto session = w.lock()) live.push_back(std::move(session));
+    }
+  }
+  for (auto& session : live) session->Release();
 }
 
 void HttpServer::Shutdown() {

@@ -38,12 +38,43 @@ namespace vigil::api {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
+// A response body written as it is produced, for responses that are long
+// or never end (server-sent events; exports of a million rows). The server
+// sends the header, then pulls chunks only when the socket has taken the
+// previous one, so a slow client slows the producer instead of growing a
+// buffer; a client that takes nothing for the write timeout is dropped. No
+// thread waits for a stream: when a producer has nothing to give, it says
+// so, and later calls the wake function to be pulled again.
+class BodyStream {
+ public:
+  enum class Next {
+    kData,  // *out holds the next bytes
+    kWait,  // nothing now: the stream will call `wake`
+    kEnd,   // the body is complete (what is in *out is sent first)
+  };
+  virtual ~BodyStream() = default;
+
+  // Called once, on the connection's strand, after the header is written.
+  // `wake` may be called from any thread, any number of times, also after
+  // the connection has ended (it then does nothing).
+  virtual void Start(std::function<void()> wake) = 0;
+  // Called on the connection's strand when the previous chunk is written,
+  // and after a wake. Appends the next bytes to *out (empty on entry).
+  virtual Next Pull(std::string* out) = 0;
+  // Called once when the connection ends, however it ends (client gone,
+  // write timeout, shutdown, end of the body).
+  virtual void Stop() {}
+};
+
 // What a handler answers: the response plus what the access log and the
 // metrics should call the request.
 struct Reply {
   Response response;
   std::string route = "unmatched";  // the route pattern, e.g. "/api/v1/submissions/{id}"
   std::string actor;                // who asked, if authenticated
+  // Set: the body comes from this stream, chunked (response.body() is
+  // ignored), and the connection closes after it.
+  std::shared_ptr<BodyStream> stream;
 };
 
 // Who sent a request: the client's address, and whether the connection is

@@ -192,6 +192,13 @@ void Router::Handle(Request& request, const Peer& peer, Responder respond) {
         return;
       }
     }
+    if (route.handle_stream) {
+      route.handle_stream(rr, [respond, pattern = route.pattern, actor = rr.actor](
+                                  Response res, std::shared_ptr<BodyStream> stream) {
+        respond({std::move(res), pattern, *actor, std::move(stream)});
+      });
+      return;
+    }
     route.handle(rr, [respond, pattern = route.pattern, actor = rr.actor](Response res) {
       respond({std::move(res), pattern, *actor});
     });

@@ -43,6 +43,11 @@ struct Route {
   // Digest, openrosa_routes.h), not by the router: tokens and sessions do
   // not count. `permission` is then nullopt.
   bool odk_login = false;
+  // Instead of `handle`, for a route whose body is streamed (http_server.h's
+  // BodyStream): answers with the response's header and the stream, or with
+  // a whole response and a null stream (e.g. an error).
+  std::function<void(RouteRequest&, std::function<void(Response, std::shared_ptr<BodyStream>)>)>
+      handle_stream;
 };
 
 // The session cookie's name. Over TLS it carries the __Host- prefix, with

@@ -8,6 +8,7 @@
 #include "analysis/coverage.h"
 #include "analysis/forensics.h"
 #include "api/coverage_routes.h"
+#include "api/events_routes.h"
 #include "api/findings_routes.h"
 #include "api/openrosa_routes.h"
 #include "api/review_routes.h"
@@ -535,6 +536,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   for (Route& route : ReviewRoutes(services)) routes.push_back(std::move(route));
   for (Route& route : CoverageRoutes(services)) routes.push_back(std::move(route));
   for (Route& route : FindingsRoutes(services)) routes.push_back(std::move(route));
+  for (Route& route : EventsRoutes(services)) routes.push_back(std::move(route));
   return routes;
 }
 

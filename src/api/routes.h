@@ -8,8 +8,10 @@
 
 #include "api/router.h"
 #include "common/metrics.h"
+#include "service/alerts.h"
 #include "service/attachments.h"
 #include "service/digest_auth.h"
+#include "service/events.h"
 #include "service/forensics_jobs.h"
 #include "service/live_observations.h"
 #include "service/live_reports.h"
@@ -32,10 +34,13 @@ struct ApiServices {
   service::LiveObservations& observations;  // the findings routes' table
   std::size_t odk_max_body_bytes;           // OpenRosa submissions' limit, which they announce
   std::string public_url;                   // base of absolute URLs; empty: from the Host header
+  service::EventBus& events;                // the event stream (events_routes.h)
+  service::AlertService& alerts;            // critical alerts
 };
 
-// Every route of the API, each with the permission it needs, and the
-// OpenRosa routes (openrosa_routes.h).
+// Every route of the API, each with the permission it needs, the OpenRosa
+// routes (openrosa_routes.h) and the event stream and alerts
+// (events_routes.h).
 std::vector<Route> ApiRoutes(const ApiServices& services);
 
 // Parses the body of a POST that must be JSON; on failure answers (415 or

@@ -55,6 +55,14 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
   if (!access_log) return Fail(access_log.error());
   server->access_log_ = *access_log;
   spdlog::flush_every(std::chrono::seconds(1));
+  server->events_ =
+      std::make_unique<service::EventBus>(service::EventBus::Options{}, server->metrics_);
+  server->alerts_ = std::make_unique<service::AlertService>(
+      *server->service_, *server->events_, server->metrics_, service::AlertService::Options{});
+  if (!options.webhooks.empty()) {
+    server->webhooks_ = std::make_unique<WebhookDispatcher>(
+        options.webhooks, *server->events_, server->metrics_, options.webhook_options);
+  }
   server->forensics_ = std::make_unique<service::ForensicsJobs>(server->service_->store());
   // Copies are re-read at most every 5 s: about 0.8 s per 100,000 counting
   // reports, which every dashboard poll would otherwise pay.
@@ -83,7 +91,9 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .live = *server->live_,
                                          .observations = *server->observations_,
                                          .odk_max_body_bytes = options.odk_max_body_bytes,
-                                         .public_url = options.public_url});
+                                         .public_url = options.public_url,
+                                         .events = *server->events_,
+                                         .alerts = *server->alerts_});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
   server->router_ =
       std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);
@@ -109,6 +119,8 @@ Status VigilServer::Start() { return http_->Start(); }
 void VigilServer::Run() {
   http_->Run();
   service_->Drain();
+  alerts_->Drain();  // the alerts of that last commit are stored too
+  if (webhooks_) webhooks_->Stop();
   sms_->Drain();  // the SMS accepted by that last commit are logged too
   access_log_->flush();
 }

@@ -8,9 +8,12 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "api/sms_routes.h"
+#include "api/webhooks.h"
 #include "common/metrics.h"
+#include "service/alerts.h"
 #include "service/attachments.h"
 #include "service/digest_auth.h"
+#include "service/events.h"
 #include "service/forensics_jobs.h"
 #include "service/live_observations.h"
 #include "service/live_reports.h"
@@ -43,6 +46,9 @@ struct VigilServerOptions {
   std::string public_url;
   // The SMS gateways' secrets; a gateway without one has no route.
   SmsGatewaySecrets sms;
+  // Outbound webhooks (--webhooks FILE); none: no dispatcher thread.
+  std::vector<WebhookTarget> webhooks;
+  WebhookOptions webhook_options;
 };
 
 class VigilServer {
@@ -59,6 +65,8 @@ class VigilServer {
   service::MissionService& service() { return *service_; }
   service::SessionManager& sessions() { return *sessions_; }
   service::SmsIntake& sms() { return *sms_; }
+  service::EventBus& events() { return *events_; }
+  service::AlertService& alerts() { return *alerts_; }
   const Router& router() const { return *router_; }
 
  private:
@@ -70,6 +78,10 @@ class VigilServer {
   // (while it drains) still tell it of their versions.
   std::unique_ptr<service::LiveObservations> observations_;
   std::unique_ptr<service::MissionService> service_;
+  // After service_: the alerts' listener stops reaching them first.
+  std::unique_ptr<service::EventBus> events_;
+  std::unique_ptr<service::AlertService> alerts_;         // publishes to events_
+  std::unique_ptr<WebhookDispatcher> webhooks_;           // reads events_
   std::unique_ptr<service::ForensicsJobs> forensics_;     // uses service_'s store
   std::unique_ptr<service::ObserverCopiesCache> copies_;  // likewise
   std::unique_ptr<service::DigestAuthenticator> digest_;  // likewise

@@ -55,7 +55,16 @@ void PrintJson(const BenchIngestFlags& flags, const IngestBenchReport& r) {
                          {"sign_ins", r.sign_ins},
                          {"sign_in_errors", r.sign_in_errors},
                          {"sign_ins_per_second", r.sign_ins_per_second()}};
-  std::printf("%s\n", json::serialize(out).c_str());
+  json::object with_sse = out;
+  if (r.sse) {
+    with_sse["sse_events"] = r.sse_latency.count();
+    with_sse["sse_p50_ms"] = Ms(r.sse_latency.ValueAtQuantile(0.50));
+    with_sse["sse_p99_ms"] = Ms(r.sse_latency.ValueAtQuantile(0.99));
+    with_sse["sse_max_ms"] = Ms(r.sse_latency.max());
+    with_sse["sse_missing"] = r.sse_missing;
+    if (!r.sse_error.empty()) with_sse["sse_error"] = r.sse_error;
+  }
+  std::printf("%s\n", json::serialize(with_sse).c_str());
 }
 
 void PrintSummary(const BenchIngestFlags& flags, const IngestBenchReport& r) {
@@ -88,6 +97,15 @@ void PrintSummary(const BenchIngestFlags& flags, const IngestBenchReport& r) {
   const double wall = r.warmup_s + r.duration_s;
   std::printf("  client CPU   %.2f s (%.0f%% of one core)\n", r.client_cpu_s,
               wall > 0 ? 100.0 * r.client_cpu_s / wall : 0.0);
+  if (r.sse) {
+    std::printf(
+        "  event stream %lld submission events: 201 to arrival p50 %.2f ms   p99 %.2f ms   max "
+        "%.2f ms; %lld never arrived%s%s\n",
+        static_cast<long long>(r.sse_latency.count()), Ms(r.sse_latency.ValueAtQuantile(0.50)),
+        Ms(r.sse_latency.ValueAtQuantile(0.99)), Ms(r.sse_latency.max()),
+        static_cast<long long>(r.sse_missing), r.sse_error.empty() ? "" : ": ",
+        r.sse_error.c_str());
+  }
   if (!r.first_error.empty()) std::printf("  first error  %s\n", r.first_error.c_str());
 }
 
@@ -195,6 +213,9 @@ void RegisterBench(CLI::App& app, Context& ctx) {
                      "With --openrosa: the first line of this file is --odk-user's password");
   ingest->add_option("--odk-observer", flags->options.odk_observer,
                      "With --openrosa: the observer whose login --odk-user is");
+  ingest->add_flag("--sse", flags->options.sse,
+                   "Meanwhile, follow GET /api/v1/events and measure each submission's time from "
+                   "its 201 to its event's arrival");
   ingest->add_flag("--json", flags->json, "Print one JSON object instead of the summary");
   ingest->callback([flags, &ctx] { ctx.exit_code = RunBenchIngest(*flags); });
 }

@@ -1,5 +1,10 @@
 #include "cli/bench_ingest.h"
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -15,7 +20,9 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "api/http_client.h"
 #include "common/crypto.h"
@@ -652,6 +659,171 @@ class SignInLoad {
 };
 
 // ---------------------------------------------------------------------------
+// The event stream probe: one blocking connection on a thread of its own
+// reading GET /api/v1/events?types=submission, matched with the 201s by
+// instance id.
+
+class SseProbe {
+ public:
+  explicit SseProbe(const IngestBenchOptions& options) : options_(options) {}
+  ~SseProbe() { Stop(nullptr); }
+
+  // Connects and waits for the stream's first bytes, so that every later
+  // submission's event is seen.
+  Status Start(const std::string& host, const std::string& port) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
+      return Status::Unavailable("event stream: cannot resolve " + host);
+    }
+    fd_ = ::socket(found->ai_family, SOCK_STREAM, 0);
+    const int rc = ::connect(fd_, found->ai_addr, found->ai_addrlen);
+    freeaddrinfo(found);
+    if (rc != 0) return Status::Unavailable("event stream: cannot connect");
+    const std::string request = "GET /api/v1/events?types=submission HTTP/1.1\r\nHost: " + host +
+                                "\r\nAuthorization: Bearer " + options_.token + "\r\n\r\n";
+    if (::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(request.size())) {
+      return Status::Unavailable("event stream: cannot send the request");
+    }
+    // The header, then the first chunk (the retry preamble).
+    while (raw_.find("\r\n\r\n") == std::string::npos || !ReadChunks()) {
+      if (!Receive(5000)) return Status::Unavailable("event stream: no answer");
+    }
+    if (raw_header_.rfind("HTTP/1.1 200", 0) != 0) {
+      return Status::Unavailable("event stream: " + raw_header_.substr(0, raw_header_.find('\r')));
+    }
+    thread_ = std::thread([this] { Run(); });
+    return Status::Ok();
+  }
+
+  // On the load's thread, for every 201.
+  void OnCreated(std::string_view instance_id, bool measuring, Clock::time_point at) {
+    std::lock_guard lock(mu_);
+    auto it = arrived_.find(std::string(instance_id));
+    if (it != arrived_.end()) {
+      if (measuring) latency_.Record(0);
+      arrived_.erase(it);
+      return;
+    }
+    if (measuring) created_.emplace(std::string(instance_id), at);
+  }
+
+  // Waits up to `grace` for the events still missing, then stops and
+  // reports.
+  void Stop(IngestBenchReport* report, std::chrono::milliseconds grace = {}) {
+    if (fd_ < 0) return;
+    const auto deadline = Clock::now() + grace;
+    while (Clock::now() < deadline) {
+      {
+        std::lock_guard lock(mu_);
+        if (created_.empty() || failed_) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+    fd_ = -1;
+    if (report == nullptr) return;
+    std::lock_guard lock(mu_);
+    report->sse = true;
+    report->sse_latency = latency_;
+    report->sse_missing = static_cast<std::int64_t>(created_.size());
+    report->sse_error = error_;
+  }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      if (!Receive(200)) {
+        if (closed_) {
+          std::lock_guard lock(mu_);
+          failed_ = true;
+          error_ = "the server closed the event stream";
+          return;
+        }
+        continue;
+      }
+      ReadChunks();
+      const Clock::time_point now = Clock::now();
+      // Whole events: "...data: {...}\n\n".
+      std::size_t end;
+      while ((end = body_.find("\n\n")) != std::string::npos) {
+        const std::string_view block(body_.data(), end);
+        constexpr std::string_view kKey = "\"instance_id\":\"";
+        if (const std::size_t at = block.find(kKey); at != std::string_view::npos) {
+          const std::size_t from = at + kKey.size();
+          const std::string id(block.substr(from, block.find('"', from) - from));
+          std::lock_guard lock(mu_);
+          if (auto it = created_.find(id); it != created_.end()) {
+            latency_.Record(
+                std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count());
+            created_.erase(it);
+          } else {
+            arrived_.emplace(id, now);
+          }
+        }
+        body_.erase(0, end + 2);
+      }
+    }
+  }
+
+  bool Receive(int timeout_ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    char buf[65536];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) {
+      closed_ = true;
+      return false;
+    }
+    raw_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  // Moves whole chunks from raw_ to body_; true if any was moved.
+  bool ReadChunks() {
+    if (raw_header_.empty()) {
+      const std::size_t end = raw_.find("\r\n\r\n");
+      if (end == std::string::npos) return false;
+      raw_header_ = raw_.substr(0, end);
+      raw_.erase(0, end + 4);
+    }
+    bool moved = false;
+    std::size_t at = 0;
+    for (;;) {
+      const std::size_t line_end = raw_.find("\r\n", at);
+      if (line_end == std::string::npos) break;
+      std::size_t size = 0;
+      std::from_chars(raw_.data() + at, raw_.data() + line_end, size, 16);
+      if (raw_.size() < line_end + 2 + size + 2) break;
+      body_.append(raw_, line_end + 2, size);
+      at = line_end + 2 + size + 2;
+      moved = true;
+    }
+    raw_.erase(0, at);
+    return moved;
+  }
+
+  const IngestBenchOptions& options_;
+  int fd_ = -1;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  bool closed_ = false;  // the probe's thread only, after Start
+  std::string raw_header_;
+  std::string raw_;
+  std::string body_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Clock::time_point> created_;  // 201 seen, event not yet
+  std::unordered_map<std::string, Clock::time_point> arrived_;  // event seen, 201 not yet
+  LatencyHistogram latency_;
+  bool failed_ = false;
+  std::string error_;
+};
+
+// ---------------------------------------------------------------------------
 // The load: one io_context, one thread, `clients` connections.
 
 class IngestLoad;
@@ -698,8 +870,9 @@ class IngestLoad {
  public:
   IngestLoad(const IngestBenchOptions& options, tcp::resolver::results_type endpoints,
              std::string host_header, std::string target, int expected_status, SignInLoad* sign_ins,
-             const DigestSession* digest)
+             const DigestSession* digest, SseProbe* sse)
       : options_(options),
+        sse_(sse),
         digest_(digest),
         endpoints_(std::move(endpoints)),
         host_header_(std::move(host_header)),
@@ -739,6 +912,11 @@ class IngestLoad {
 
   void OnResponse(const http::response<http::string_body>& res, Clock::duration latency) {
     const int status = static_cast<int>(res.result_int());
+    if (sse_ != nullptr && status == 201) {
+      // Location: /api/v1/submissions/{instance_id}
+      const std::string_view location = res[http::field::location];
+      sse_->OnCreated(location.substr(location.rfind('/') + 1), measuring_, Clock::now());
+    }
     if (status != expected_status_ && report_->first_error.empty()) {
       report_->first_error = "HTTP " + std::to_string(status) + ": " + res.body().substr(0, 300);
     }
@@ -797,6 +975,7 @@ class IngestLoad {
   }
 
   const IngestBenchOptions& options_;
+  SseProbe* sse_;  // may be null
   const DigestSession* digest_;
   net::io_context ioc_{1};
   tcp::resolver::results_type endpoints_;
@@ -1004,13 +1183,21 @@ Result<IngestBenchReport> RunIngestBench(const IngestBenchOptions& options) {
         prototype.WithSeed(base_seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(i)));
   }
 
+  std::optional<SseProbe> sse;
+  if (options.sse) {
+    if (options.echo)
+      return Fail(Status::InvalidArgument("--sse needs stored submissions, not --echo"));
+    sse.emplace(options);
+    VIGIL_RETURN_IF_ERROR(sse->Start(host, port));
+  }
   const std::clock_t cpu_before = std::clock();
   SignInLoad sign_ins(options);
   IngestLoad load(options, std::move(endpoints), host_header, target, options.echo ? 200 : 201,
-                  &sign_ins, digest ? &*digest : nullptr);
+                  &sign_ins, digest ? &*digest : nullptr, sse ? &*sse : nullptr);
   sign_ins.Start();
   load.Run(std::move(generators), &report);
   sign_ins.Stop(&report);
+  if (sse) sse->Stop(&report, std::chrono::milliseconds(2000));
   report.client_cpu_s = static_cast<double>(std::clock() - cpu_before) / CLOCKS_PER_SEC;
   return report;
 }

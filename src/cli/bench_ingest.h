@@ -59,6 +59,10 @@ struct IngestBenchOptions {
   // At most this many sign-ins per second in all, spread evenly over the
   // sign-in clients; 0: each signs in again as soon as it is answered.
   double sign_ins_per_second = 0;
+  // Meanwhile, one client follows GET /api/v1/events?types=submission, and
+  // the time from each submission's 201 to its event's arrival is measured
+  // (`token` must have read_statistics: an admin token has).
+  bool sse = false;
 };
 
 // Response latencies in microseconds, in log-linear buckets (at most 0.2%
@@ -102,6 +106,14 @@ struct IngestBenchReport {
   int sign_in_clients = 0;
   std::int64_t sign_ins = 0;
   std::int64_t sign_in_errors = 0;
+  // With options.sse: for each 201 in the window, the time from the 201 to
+  // the arrival of its submission event on the stream (0 if the event came
+  // first: it is published before the requests are answered), and the 201s
+  // whose event had not arrived by the end of the drain.
+  bool sse = false;
+  LatencyHistogram sse_latency;
+  std::int64_t sse_missing = 0;
+  std::string sse_error;  // why the stream failed, if it did
 
   double per_second() const { return duration_s > 0 ? static_cast<double>(ok) / duration_s : 0; }
   double sign_ins_per_second() const {

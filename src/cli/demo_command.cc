@@ -407,14 +407,17 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
         "  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage/timeline?form=V\n"
         "  curl -H 'Authorization: Bearer %s' '%s/api/v1/conflicts?form=C&status=open'\n"
         "  curl -H 'Authorization: Bearer %s' '%s/api/v1/findings?form=V&question=V7&level=0'\n"
-        "  curl -H 'Authorization: Bearer %s' '%s/api/v1/report/statement?format=md'\n\n"
+        "  curl -H 'Authorization: Bearer %s' '%s/api/v1/report/statement?format=md'\n"
+        "  curl -N -H 'Authorization: Bearer %s' '%s/api/v1/events?types=alert'   # live alerts\n"
+        "  curl -H 'Authorization: Bearer %s' '%s/api/v1/alerts?status=open'\n\n"
         "%s Ctrl-C stops the demo (the data stays in %s).\n\n",
         (*server)->service().Mission()->election().name.c_str(), url.c_str(),
         demo_password->c_str(), admin->token.c_str(), viewer->token.c_str(), viewer->token.c_str(),
         url.c_str(), admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
         admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(), viewer->token.c_str(),
         url.c_str(), admin->token.c_str(), url.c_str(), admin->token.c_str(), url.c_str(),
-        admin->token.c_str(), url.c_str(),
+        admin->token.c_str(), url.c_str(), viewer->token.c_str(), url.c_str(),
+        viewer->token.c_str(), url.c_str(),
         opts->simulate ? "Election day is being simulated: observers report through the API." : "",
         opts->data_dir.c_str());
     std::fflush(stdout);

@@ -40,7 +40,20 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--sms-gateways", *sms_file,
                   "File of SMS gateway secrets, `key = value` lines (docs/sms.md); a gateway "
                   "without a secret is disabled");
-  cmd->callback([opts, sms_file, &ctx] {
+  auto webhooks_file = std::make_shared<std::string>();
+  cmd->add_option("--webhooks", *webhooks_file,
+                  "JSON file of outbound webhooks: [{\"url\", \"secret\", \"events\"}] "
+                  "(docs/analytics.md); each event is POSTed signed with its secret");
+  cmd->callback([opts, sms_file, webhooks_file, &ctx] {
+    if (!webhooks_file->empty()) {
+      // A file, like the SMS secrets, so that no secret shows in `ps`.
+      auto webhooks = api::ReadWebhookFile(*webhooks_file);
+      if (!webhooks) {
+        ctx.exit_code = ReportError(webhooks.error());
+        return;
+      }
+      opts->webhooks = std::move(*webhooks);
+    }
     if (!sms_file->empty()) {
       // From a file, not the command line, so that no secret shows in `ps`.
       auto secrets = api::ReadSmsGatewayFile(*sms_file);

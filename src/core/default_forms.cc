@@ -488,6 +488,9 @@ constexpr const char* kVotingForm = R"json({
    "negative": [
     "yes"
    ],
+   "critical": [
+    "yes"
+   ],
    "criteria": [
     "confidence",
     "accountability"
@@ -869,6 +872,9 @@ constexpr const char* kCountingForm = R"json({
     "ru": "Был ли кто-либо удалён или не допущен на подсчёт?"
    },
    "negative": [
+    "yes"
+   ],
+   "critical": [
     "yes"
    ],
    "criteria": [
@@ -1338,6 +1344,12 @@ constexpr const char* kIncidentForm = R"json({
     }
    ],
    "required": true,
+   "critical": [
+    "violence",
+    "ballot_stuffing",
+    "observer_obstructed",
+    "unauthorized_persons"
+   ],
    "criteria": [
     "confidence"
    ],
@@ -1412,6 +1424,9 @@ constexpr const char* kIncidentForm = R"json({
    "required": true,
    "negative": [
     "serious",
+    "critical"
+   ],
+   "critical": [
     "critical"
    ],
    "criteria": [

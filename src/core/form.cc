@@ -192,6 +192,25 @@ Result<Question> QuestionFromJson(const json::value& v, const std::string& path,
       q.negative_values.push_back(std::move(value));
     }
   }
+  if (const json::value* crit = o.if_contains("critical")) {
+    if (!crit->is_array())
+      return Fail(Invalid(path + ".critical", "expected an array of answer values"));
+    const std::vector<std::string> allowed = Form::AllowedValues(q);
+    if (allowed.empty() && !crit->get_array().empty()) {
+      return Fail(Invalid(path + ".critical",
+                          "only select, yes/no and assessment questions have critical answers"));
+    }
+    for (const json::value& c : crit->get_array()) {
+      if (!c.is_string())
+        return Fail(Invalid(path + ".critical", "expected answer values as text"));
+      std::string value(c.get_string());
+      if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+        return Fail(
+            Invalid(path + ".critical", "'" + value + "' is not an answer of this question"));
+      }
+      q.critical_values.push_back(std::move(value));
+    }
+  }
   auto neg_above = OptionalNumber(o, "negative_above", path);
   if (!neg_above) return Fail(neg_above.error());
   q.negative_above = *neg_above;
@@ -414,6 +433,11 @@ json::array QuestionsToJson(const std::vector<Question>& list) {
       jq["negative"] = std::move(neg);
     }
     if (q.negative_above) jq["negative_above"] = *q.negative_above;
+    if (!q.critical_values.empty()) {
+      json::array crit;
+      for (const std::string& c : q.critical_values) crit.emplace_back(c);
+      jq["critical"] = std::move(crit);
+    }
     if (!q.criteria.empty()) {
       json::array cs;
       for (Criterion c : q.criteria) cs.emplace_back(CriterionName(c));

@@ -68,6 +68,11 @@ struct Question {
   // above negative_above (e.g. "voters turned away" > 0).
   std::vector<std::string> negative_values;
   std::optional<double> negative_above;
+  // Answers so grave that they alert the core team at once (police
+  // intervention, counting stopped, an incident of critical severity): option
+  // values of a select, yes/no or assessment question. JSON "critical",
+  // XLSForm column `critical`.
+  std::vector<std::string> critical_values;
   std::vector<Criterion> criteria;
   // For integer questions that copy the result protocol: which figure (a
   // kStationFigures name such as "valid", or "votes" with the contestant's

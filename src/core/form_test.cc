@@ -34,7 +34,7 @@ constexpr const char* kFullForm = R"json({
     {"code": "E", "type": "select_one", "options": [
       {"value": "on_time", "labels": {"en": "On time"}},
       {"value": "late", "labels": {"en": "Late", "ru": "Поздно"}}],
-     "negative": ["late"]},
+     "negative": ["late"], "critical": ["late"]},
     {"code": "F", "type": "select_multiple", "options": [{"value": "1"}, {"value": "2"}]},
     {"code": "G", "type": "assessment", "negative": ["bad", "very_bad"]},
     {"code": "H", "type": "time"},
@@ -94,6 +94,8 @@ TEST(FormFromJson, ReadsEveryField) {
   ASSERT_EQ(e.options.size(), 2u);
   EXPECT_EQ(e.options[1].value, "late");
   EXPECT_EQ(e.options[1].labels.at("ru"), "Поздно");
+  EXPECT_EQ(e.critical_values, std::vector<std::string>{"late"});
+  EXPECT_TRUE(a.critical_values.empty());
 
   EXPECT_EQ(form.questions[8].type, QuestionType::kText);
   EXPECT_EQ(form.questions[8].max, 500.0);
@@ -131,6 +133,7 @@ TEST(FormFromJson, RoundTripsThroughFormToJson) {
     EXPECT_EQ(r.required, q.required);
     EXPECT_EQ(r.negative_values, q.negative_values);
     EXPECT_EQ(r.negative_above, q.negative_above);
+    EXPECT_EQ(r.critical_values, q.critical_values);
     EXPECT_EQ(r.criteria, q.criteria);
   }
 }

@@ -360,7 +360,7 @@ class Reader {
     const Table t = Header(sheet,
                            {"type", "name", "label", "hint", "required", "relevant", "constraint",
                             "constraint_message", "calculation", "appearance", "negative",
-                            "criteria", "figure", "contestant", "sms"},
+                            "critical", "criteria", "figure", "contestant", "sms"},
                            {"label", "hint", "constraint_message"});
     if (t.header_row == 0) return;
     for (const char* required : {"type", "name"}) {
@@ -590,6 +590,20 @@ class Reader {
             problem("negative", Quote(v) + " is not an answer of this question");
           } else {
             q.negative_values.push_back(v);
+          }
+        }
+      }
+    }
+    if (const std::string critical = Get(t, row, "critical"); !critical.empty()) {
+      const std::vector<std::string> allowed = core::Form::AllowedValues(q);
+      if (allowed.empty()) {
+        problem("critical", "only select, yes/no and assessment questions have critical answers");
+      } else {
+        for (const std::string& v : Words(critical)) {
+          if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+            problem("critical", Quote(v) + " is not an answer of this question");
+          } else {
+            q.critical_values.push_back(v);
           }
         }
       }

@@ -244,6 +244,42 @@ TEST(XlsForm, ImportExportImportIsTheIdentityForARichForm) {
   EXPECT_EQ(core::FormToJson(*back), core::FormToJson(*kobo));
 }
 
+// The `critical` column: the answers that raise an alert, space-separated
+// like `negative`, kept through export and import.
+TEST(XlsForm, CriticalColumnRoundTrips) {
+  core::Form form;
+  form.code = "I";
+  form.version = "1";
+  form.phase = core::Phase::kIncident;
+  core::Question severity;
+  severity.code = "SEV";
+  severity.type = core::QuestionType::kSelectOne;
+  severity.options = {{"minor", {}}, {"serious", {}}, {"critical", {}}};
+  severity.critical_values = {"serious", "critical"};
+  core::Question police;
+  police.code = "POL";
+  police.type = core::QuestionType::kYesNo;
+  police.critical_values = {"yes"};
+  core::Question note;
+  note.code = "N";
+  note.type = core::QuestionType::kText;
+  form.questions = {severity, police, note};
+  std::vector<XlsFormProblem> problems;
+  auto back = RoundTrip(form, &problems);
+  ASSERT_TRUE(back.has_value()) << Describe(problems);
+  EXPECT_EQ(back->questions[0].critical_values, (std::vector<std::string>{"serious", "critical"}));
+  EXPECT_EQ(back->questions[1].critical_values, std::vector<std::string>{"yes"});
+  EXPECT_TRUE(back->questions[2].critical_values.empty());
+  EXPECT_EQ(core::FormToJson(*back), core::FormToJson(form));
+  // The shipped incident form's severity comes back critical too.
+  for (const core::Form& f : core::DefaultForms()) {
+    if (f.code != "I") continue;
+    auto i = RoundTrip(f, &problems);
+    ASSERT_TRUE(i.has_value()) << Describe(problems);
+    EXPECT_EQ(i->FindQuestion("I4")->critical_values, std::vector<std::string>{"critical"});
+  }
+}
+
 TEST(XlsForm, ExportNamesItsListsWithoutClashes) {
   core::Form form;
   form.code = "F";

@@ -57,8 +57,8 @@ class Sheet {
 struct Columns {
   std::vector<std::string> label, hint, message;  // languages
   int type = 0, name = 1, label_at = 2, hint_at = 0, required = 0, relevant = 0, constraint = 0,
-      message_at = 0, calculation = 0, appearance = 0, negative = 0, criteria = 0, figure = 0,
-      contestant = 0, sms = 0;
+      message_at = 0, calculation = 0, appearance = 0, negative = 0, critical = 0, criteria = 0,
+      figure = 0, contestant = 0, sms = 0;
 };
 
 std::string Constraint(const Question& q) {
@@ -101,6 +101,7 @@ class Writer {
     c_.calculation = take(1);
     c_.appearance = take(1);
     c_.negative = take(1);
+    c_.critical = take(1);
     c_.criteria = take(1);
     c_.figure = take(1);
     c_.contestant = take(1);
@@ -119,6 +120,7 @@ class Writer {
     survey_.Put(c_.calculation, "calculation");
     survey_.Put(c_.appearance, "appearance");
     survey_.Put(c_.negative, "negative");
+    survey_.Put(c_.critical, "critical");
     survey_.Put(c_.criteria, "criteria");
     survey_.Put(c_.figure, "figure");
     survey_.Put(c_.contestant, "contestant");
@@ -212,6 +214,9 @@ class Writer {
       for (const std::string& v : q.negative_values) negative += (negative.empty() ? "" : " ") + v;
       if (negative.empty() && q.negative_above) negative = ">" + NumberText(*q.negative_above);
       survey_.Put(c_.negative, negative);
+      std::string critical;
+      for (const std::string& v : q.critical_values) critical += (critical.empty() ? "" : " ") + v;
+      survey_.Put(c_.critical, critical);
       std::string criteria;
       for (core::Criterion c : q.criteria)
         criteria += (criteria.empty() ? "" : " ") + std::string(core::CriterionName(c));

@@ -34,6 +34,8 @@ std::string_view PermissionName(Permission p) {
       return "read_conflicts";
     case Permission::kResolveConflicts:
       return "resolve_conflicts";
+    case Permission::kHandleAlerts:
+      return "handle_alerts";
   }
   return "";
 }
@@ -76,6 +78,9 @@ bool RoleHas(Role role, Permission p) {
       // The master record feeds the mission's figures: analysts decide, not
       // coordinators, who see only their regions.
       return role == Role::kAdmin || role == Role::kAnalyst;
+    case Permission::kHandleAlerts:
+      // The core team and the regions' coordinators; viewers only watch.
+      return role == Role::kAdmin || role == Role::kAnalyst || role == Role::kCoordinator;
   }
   return false;
 }

@@ -25,6 +25,7 @@ enum class Permission {
   kManageRules,  // add, change, enable and disable data-quality rules
   kReadConflicts,  // conflicts between observers and master records (coordinators their regions')
   kResolveConflicts,  // resolve a conflict: choose a report's answer or override it
+  kHandleAlerts,  // acknowledge, assign and resolve critical alerts (coordinators their regions')
 };
 
 std::string_view PermissionName(Permission p);

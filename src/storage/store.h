@@ -16,6 +16,7 @@
 #include "common/crypto.h"
 #include "common/status.h"
 #include "common/time.h"
+#include "core/alert.h"
 #include "core/audit.h"
 #include "core/conflict.h"
 #include "core/election.h"
@@ -332,6 +333,29 @@ class Store {
                                                                 Timestamp since) = 0;
   // The newest `limit` messages, newest first.
   virtual Result<std::vector<SmsMessage>> ListSmsMessages(std::int64_t limit) = 0;
+
+  // ---- Alerts ------------------------------------------------------------
+  // Critical alerts (core/alert.h) and the history of their changes. An
+  // alert is one per submission version and question, so raising the same
+  // one again (after a restart, or twice) stores nothing.
+  //
+  // Stores those of `alerts` not stored before, each with a "raised" history
+  // row and an audit entry, in one transaction; returns them with their ids
+  // (the ones already stored are left out).
+  virtual Result<std::vector<core::Alert>> AddAlerts(const std::vector<core::Alert>& alerts,
+                                                     const Actor& actor) = 0;
+  // Records `change` (its status, assignee and note; alert_id names the
+  // alert) with a history row and an audit entry; `change.at` and
+  // `change.actor` are taken as given. NotFound if there is no such alert.
+  // Returns the alert as changed. Which changes make sense is the caller's
+  // business.
+  virtual Result<core::Alert> ChangeAlert(const core::AlertChange& change, const Actor& actor) = 0;
+  virtual Result<std::optional<core::Alert>> GetAlert(std::int64_t id) = 0;
+  // Newest first, at most `limit`; with a status, only alerts in it.
+  virtual Result<std::vector<core::Alert>> ListAlerts(std::optional<core::AlertStatus> status,
+                                                      std::int64_t limit) = 0;
+  // Oldest first, the "raised" row included.
+  virtual Result<std::vector<core::AlertChange>> AlertHistory(std::int64_t id) = 0;
 
   // ---- Submissions -------------------------------------------------------
   // Writes a batch in one transaction (group commit): on success

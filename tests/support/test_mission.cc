@@ -111,12 +111,16 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 }
 
 RunningServer::RunningServer(const std::string& data_dir, api::ServerOptions http,
-                             service::SessionOptions sessions, api::SmsGatewaySecrets sms)
+                             service::SessionOptions sessions, api::SmsGatewaySecrets sms,
+                             std::vector<api::WebhookTarget> webhooks,
+                             api::WebhookOptions webhook_options)
     : RunningServer({.data_dir = data_dir,
                      .http = std::move(http),
                      .access_log = data_dir + "/access.log",
                      .sessions = std::move(sessions),
-                     .sms = std::move(sms)}) {}
+                     .sms = std::move(sms),
+                     .webhooks = std::move(webhooks),
+                     .webhook_options = webhook_options}) {}
 
 RunningServer::RunningServer(api::VigilServerOptions options) {
   options.http.listen = "127.0.0.1:0";

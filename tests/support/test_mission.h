@@ -64,7 +64,9 @@ std::string CountingSubmission(const std::string& instance_id, const std::string
 class RunningServer {
  public:
   explicit RunningServer(const std::string& data_dir, api::ServerOptions http = {},
-                         service::SessionOptions sessions = {}, api::SmsGatewaySecrets sms = {});
+                         service::SessionOptions sessions = {}, api::SmsGatewaySecrets sms = {},
+                         std::vector<api::WebhookTarget> webhooks = {},
+                         api::WebhookOptions webhook_options = {});
   // Listens on a free port of 127.0.0.1 whatever options.http.listen says.
   explicit RunningServer(api::VigilServerOptions options);
   ~RunningServer();  // shuts down gracefully and joins

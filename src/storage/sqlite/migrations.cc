@@ -312,6 +312,37 @@ CREATE TABLE conflict_resolutions (
 ) STRICT;
 CREATE INDEX conflict_resolutions_form ON conflict_resolutions(form_code, station_code);
 )sql",
+    // 14: critical alerts, one per submission version and question, and
+    // every change of each (the first row is its raising).
+    R"sql(
+CREATE TABLE alerts (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,  -- critical_answer, critical_incident
+  instance_id   TEXT NOT NULL,
+  form_code     TEXT NOT NULL,
+  station_code  TEXT NOT NULL,
+  observer_code TEXT NOT NULL,
+  question      TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  status        TEXT NOT NULL,  -- open, acknowledged, resolved
+  assignee      TEXT NOT NULL,  -- '' for nobody
+  updated_at    TEXT NOT NULL,
+  UNIQUE (instance_id, question)
+) STRICT;
+CREATE INDEX alerts_status ON alerts(status, id);
+CREATE TABLE alert_changes (
+  alert_id INTEGER NOT NULL REFERENCES alerts(id),
+  seq      INTEGER NOT NULL,  -- 0 for the raising
+  at       TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  status   TEXT NOT NULL,
+  assignee TEXT NOT NULL,
+  note     TEXT NOT NULL,
+  PRIMARY KEY (alert_id, seq)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1423,6 +1423,59 @@ Result<core::ConflictResolution> ReadResolutionRow(Statement& stmt) {
 
 }  // namespace
 
+// ---- Alerts --------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kAlertColumns =
+    "id, kind, instance_id, form_code, station_code, observer_code, question, value, created_at, "
+    "status, assignee, updated_at";
+
+Result<core::AlertStatus> ReadAlertStatus(std::string_view text, std::int64_t id) {
+  if (auto status = core::ParseAlertStatus(text)) return *status;
+  return Fail(
+      Status::DataLoss("alert " + std::to_string(id) + " has status '" + std::string(text) + "'"));
+}
+
+Result<core::Alert> ReadAlertRow(Statement& stmt) {
+  core::Alert a{.id = stmt.Int(0),
+                .kind = std::string(stmt.Text(1)),
+                .instance_id = std::string(stmt.Text(2)),
+                .form_code = std::string(stmt.Text(3)),
+                .station_code = std::string(stmt.Text(4)),
+                .observer_code = std::string(stmt.Text(5)),
+                .question = std::string(stmt.Text(6)),
+                .value = std::string(stmt.Text(7))};
+  auto created = ParseStoredTime(stmt.Text(8));
+  if (!created) return Fail(created.error());
+  a.created_at = *created;
+  auto status = ReadAlertStatus(stmt.Text(9), a.id);
+  if (!status) return Fail(status.error());
+  a.status = *status;
+  a.assignee = stmt.Text(10);
+  auto updated = ParseStoredTime(stmt.Text(11));
+  if (!updated) return Fail(updated.error());
+  a.updated_at = *updated;
+  return a;
+}
+
+Result<core::AlertChange> ReadAlertChangeRow(Statement& stmt) {
+  core::AlertChange c{.alert_id = stmt.Int(0)};
+  auto at = ParseStoredTime(stmt.Text(1));
+  if (!at) return Fail(at.error());
+  c.at = *at;
+  c.actor = stmt.Text(2);
+  c.action = stmt.Text(3);
+  auto status = ReadAlertStatus(stmt.Text(4), c.alert_id);
+  if (!status) return Fail(status.error());
+  c.status = *status;
+  c.assignee = stmt.Text(5);
+  c.note = stmt.Text(6);
+  return c;
+}
+
+}  // namespace
+
 Status SqliteStore::AddConflictResolution(core::ConflictResolution* r, const Actor& actor) {
   r->actor = actor.name;
   r->resolved_at = Now();
@@ -1465,6 +1518,127 @@ Result<std::vector<core::ConflictResolution>> SqliteStore::ListConflictResolutio
   if (!stmt) return Fail(stmt.error());
   stmt->Bind(1, form_code).Bind(2, station_code).Bind(3, station_code);
   return ReadRows(*stmt, ReadResolutionRow);
+}
+
+Result<std::vector<core::Alert>> SqliteStore::AddAlerts(const std::vector<core::Alert>& alerts,
+                                                        const Actor& actor) {
+  std::vector<core::Alert> stored;
+  if (alerts.empty()) return stored;
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto insert = tx.db().Prepare(
+      "INSERT INTO alerts(kind, instance_id, form_code, station_code, observer_code, question, "
+      "value, created_at, status, assignee, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (instance_id, question) DO NOTHING");
+  if (!insert) return Fail(insert.error());
+  auto change = tx.db().Prepare(
+      "INSERT INTO alert_changes(alert_id, seq, at, actor, action, status, assignee, note) "
+      "VALUES (?, 0, ?, ?, 'raised', ?, ?, '')");
+  if (!change) return Fail(change.error());
+  for (const core::Alert& a : alerts) {
+    insert->Reset();
+    insert->Bind(1, a.kind).Bind(2, a.instance_id).Bind(3, a.form_code).Bind(4, a.station_code);
+    insert->Bind(5, a.observer_code).Bind(6, a.question).Bind(7, a.value);
+    insert->Bind(8, FormatRfc3339(a.created_at)).Bind(9, core::AlertStatusName(a.status));
+    insert->Bind(10, a.assignee).Bind(11, FormatRfc3339(a.updated_at));
+    VIGIL_RETURN_IF_ERROR(insert->Run());
+    if (sqlite3_changes(tx.db().handle()) == 0) continue;  // raised before
+    core::Alert s = a;
+    s.id = sqlite3_last_insert_rowid(tx.db().handle());
+    change->Reset();
+    change->Bind(1, s.id).Bind(2, FormatRfc3339(s.created_at)).Bind(3, actor.name);
+    change->Bind(4, core::AlertStatusName(s.status)).Bind(5, s.assignee);
+    VIGIL_RETURN_IF_ERROR(change->Run());
+    json::object detail{{"kind", s.kind},
+                        {"instance_id", s.instance_id},
+                        {"station", s.station_code},
+                        {"question", s.question},
+                        {"value", s.value}};
+    if (auto seq = tx.Audit(actor.name, "alert.raise", "alert:" + std::to_string(s.id),
+                            json::serialize(detail));
+        !seq) {
+      return Fail(seq.error());
+    }
+    stored.push_back(std::move(s));
+  }
+  VIGIL_RETURN_IF_ERROR(tx.Commit());
+  return stored;
+}
+
+Result<core::Alert> SqliteStore::ChangeAlert(const core::AlertChange& change, const Actor& actor) {
+  WriteTransaction tx(this);
+  VIGIL_RETURN_IF_ERROR(tx.Begin());
+  auto update =
+      tx.db().Prepare("UPDATE alerts SET status = ?, assignee = ?, updated_at = ? WHERE id = ?");
+  if (!update) return Fail(update.error());
+  update->Bind(1, core::AlertStatusName(change.status)).Bind(2, change.assignee);
+  update->Bind(3, FormatRfc3339(change.at)).Bind(4, change.alert_id);
+  VIGIL_RETURN_IF_ERROR(update->Run());
+  if (sqlite3_changes(tx.db().handle()) == 0) {
+    return Fail(Status::NotFound("no alert " + std::to_string(change.alert_id)));
+  }
+  auto insert = tx.db().Prepare(
+      "INSERT INTO alert_changes(alert_id, seq, at, actor, action, status, assignee, note) "
+      "SELECT ?, COALESCE(MAX(seq), -1) + 1, ?, ?, ?, ?, ?, ? FROM alert_changes WHERE alert_id = "
+      "?");
+  if (!insert) return Fail(insert.error());
+  insert->Bind(1, change.alert_id).Bind(2, FormatRfc3339(change.at)).Bind(3, change.actor);
+  insert->Bind(4, change.action).Bind(5, core::AlertStatusName(change.status));
+  insert->Bind(6, change.assignee).Bind(7, change.note).Bind(8, change.alert_id);
+  VIGIL_RETURN_IF_ERROR(insert->Run());
+  json::object detail{{"action", change.action},
+                      {"status", core::AlertStatusName(change.status)},
+                      {"assignee", change.assignee}};
+  if (!change.note.empty()) detail["note"] = change.note;
+  if (auto seq = tx.Audit(actor.name, "alert." + change.action,
+                          "alert:" + std::to_string(change.alert_id), json::serialize(detail));
+      !seq) {
+    return Fail(seq.error());
+  }
+  auto select =
+      tx.db().Prepare(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?");
+  if (!select) return Fail(select.error());
+  select->Bind(1, change.alert_id);
+  auto alert = FirstRow(*select, ReadAlertRow);
+  if (!alert) return Fail(alert.error());
+  select->Reset();
+  VIGIL_RETURN_IF_ERROR(tx.Commit());
+  return std::move(**alert);
+}
+
+Result<std::optional<core::Alert>> SqliteStore::GetAlert(std::int64_t id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, id);
+  return FirstRow(*stmt, ReadAlertRow);
+}
+
+Result<std::vector<core::Alert>> SqliteStore::ListAlerts(std::optional<core::AlertStatus> status,
+                                                         std::int64_t limit) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt =
+      lease->db().Prepare(std::string("SELECT ") + kAlertColumns + " FROM alerts" +
+                          (status ? " WHERE status = ?" : "") + " ORDER BY id DESC LIMIT ?");
+  if (!stmt) return Fail(stmt.error());
+  int at = 1;
+  if (status) stmt->Bind(at++, core::AlertStatusName(*status));
+  stmt->Bind(at, limit);
+  return ReadRows(*stmt, ReadAlertRow);
+}
+
+Result<std::vector<core::AlertChange>> SqliteStore::AlertHistory(std::int64_t id) {
+  auto lease = AcquireReader();
+  if (!lease) return Fail(lease.error());
+  auto stmt = lease->db().Prepare(
+      "SELECT alert_id, at, actor, action, status, assignee, note FROM alert_changes "
+      "WHERE alert_id = ? ORDER BY seq");
+  if (!stmt) return Fail(stmt.error());
+  stmt->Bind(1, id);
+  return ReadRows(*stmt, ReadAlertChangeRow);
 }
 
 Status SqliteStore::SetUserRole(const std::string& name, core::Role role,

@@ -70,6 +70,13 @@ class SqliteStore final : public Store {
   Status AddConflictResolution(core::ConflictResolution* resolution, const Actor& actor) override;
   Result<std::vector<core::ConflictResolution>> ListConflictResolutions(
       const std::string& form_code, const std::string& station_code) override;
+  Result<std::vector<core::Alert>> AddAlerts(const std::vector<core::Alert>& alerts,
+                                             const Actor& actor) override;
+  Result<core::Alert> ChangeAlert(const core::AlertChange& change, const Actor& actor) override;
+  Result<std::optional<core::Alert>> GetAlert(std::int64_t id) override;
+  Result<std::vector<core::Alert>> ListAlerts(std::optional<core::AlertStatus> status,
+                                              std::int64_t limit) override;
+  Result<std::vector<core::AlertChange>> AlertHistory(std::int64_t id) override;
   Result<std::vector<CommitOutcome>> WriteSubmissions(
       std::span<const PendingSubmission> batch) override;
   Status SyncWrites() override;
