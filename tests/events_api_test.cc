@@ -362,6 +362,27 @@ TEST_F(EventsApiTest, CriticalAnswerRaisesAStoredAlertAndItsEvent) {
   }
 }
 
+TEST_F(EventsApiTest, ARuleFlaggingANewVersionIsARuleEvent) {
+  auto analyst = server_->Client(mission_.analyst_token);
+  auto rule = analyst->PostJson("/api/v1/rules",
+                                R"({"code":"turned_away","form":"V","expression":"V7 > 2"})");
+  ASSERT_EQ(rule->status, 201) << rule->body;
+  auto stream = Open(mission_.analyst_token, "/api/v1/events?types=rule");
+  auto admin = server_->Client(mission_.admin_token);
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", ValidSubmission("uuid:few"))->status, 201);
+  ASSERT_EQ(
+      admin->PostJson("/api/v1/submissions", ValidSubmission("uuid:many", "OBS-1", "PS-02", 3))
+          ->status,
+      201);
+  auto e = stream->NextEvent();
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->event, "rule");
+  const json::value data = json::parse(e->data);
+  EXPECT_EQ(data.at("instance_id"), "uuid:many") << "uuid:few (V7 = 0) flags nothing";
+  EXPECT_EQ(data.at("station"), "PS-02");
+  EXPECT_EQ(data.at("rules"), json::array({"turned_away"}));
+}
+
 TEST_F(EventsApiTest, CriticalIncidentSeverityRaisesAnIncidentAlert) {
   auto admin = server_->Client(mission_.admin_token);
   auto res = admin->PostJson("/api/v1/submissions", CriticalIncident("uuid:inc1"));

@@ -112,6 +112,41 @@ TEST_F(FindingsApiTest, AnEditReplacesTheFigureOfTheVersionItSupersedes) {
   EXPECT_EQ(v.at("finding").at("negative").as_int64(), 1);  // PS-11 only
 }
 
+TEST_F(FindingsApiTest, ReviewsFilterTheFiguresLiveAndAfterARestart) {
+  PostThree();
+  auto analyst = server_->Client(mission_.analyst_token);
+  // f3 (PS-11, 5 turned away) quarantined, f1 (PS-01, 0) verified.
+  ASSERT_EQ(analyst
+                ->PostJson("/api/v1/submissions/uuid:f3/review",
+                           R"({"status":"quarantined","note":"call the observer"})")
+                ->status,
+            200);
+  ASSERT_EQ(
+      analyst->PostJson("/api/v1/submissions/uuid:f1/review", R"({"status":"verified"})")->status,
+      200);
+  const auto check = [&] {
+    const json::value without =
+        GetJson(mission_.admin_token, "/api/v1/findings?form=V&question=V7&exclude_quarantined=1");
+    EXPECT_EQ(without.at("finding").at("n").as_int64(), 2);         // f1, f2
+    EXPECT_EQ(without.at("finding").at("negative").as_int64(), 1);  // f2
+    const json::value verified =
+        GetJson(mission_.admin_token, "/api/v1/findings?form=V&question=V7&verified_only=1");
+    EXPECT_EQ(verified.at("finding").at("n").as_int64(), 1);  // f1
+    EXPECT_EQ(verified.at("finding").at("negative").as_int64(), 0);
+  };
+  check();
+  server_.reset();
+  server_ = std::make_unique<RunningServer>(Dir());
+  check();
+  // Rejected: never counted.
+  ASSERT_EQ(server_->Client(mission_.analyst_token)
+                ->PostJson("/api/v1/submissions/uuid:f2/review", R"({"status":"rejected"})")
+                ->status,
+            200);
+  const json::value all = GetJson(mission_.admin_token, "/api/v1/findings?form=V&question=V7");
+  EXPECT_EQ(all.at("finding").at("n").as_int64(), 2);  // f1 and the quarantined f3
+}
+
 TEST_F(FindingsApiTest, ARestartedServerLoadsTheStoredReports) {
   PostThree();
   server_.reset();

@@ -122,6 +122,11 @@ void AlertService::OnStored(std::span<const storage::PendingSubmission> stored) 
   std::vector<core::Submission> unknown;
   for (const storage::PendingSubmission& p : stored) {
     bus_.Publish(EventType::kSubmission, p.submission.station_code, SubmissionEventJson(p));
+    if (!p.rule_flags.empty()) {
+      json::object rule = SubmissionEventJson(p);
+      rule["rules"] = json::array(p.rule_flags.begin(), p.rule_flags.end());
+      bus_.Publish(EventType::kRule, p.submission.station_code, rule);
+    }
     const std::string key = FormKey(p.submission.form_code, p.submission.form_version);
     if (auto it = forms->forms.find(key); it != forms->forms.end()) {
       for (core::Alert& a : core::AlertsFor(*it->second, p.submission, now)) {

@@ -27,11 +27,20 @@ Result<std::unique_ptr<LiveObservations>> LiveObservations::Open(MissionService&
   service.AddStoredListener(
       [self](std::span<const storage::PendingSubmission> batch) { self->OnStored(batch); });
   std::unique_lock lock(live->table_mu_);
+  // Reviews made while the table loads wait for this lock, so they land
+  // after the stored statuses read below, which they are newer than.
+  service.AddReviewListener([self](const storage::ReviewChange& change) {
+    self->SetReviewStatus(change.instance_id, change.to);
+  });
   live->mission_ = service.Mission();
   live->table_ = std::make_unique<analysis::ObservationTable>(
       std::make_shared<analysis::Geography>(live->mission_));
   if (Status s = LoadObservations(service.store(), *live->table_); !s.ok()) return Fail(s);
   live->CatchUp();
+  auto reviewed = service.store().ListReviewStates();
+  if (!reviewed) return Fail(reviewed.error());
+  for (const storage::ReviewState& r : *reviewed)
+    live->table_->SetReviewStatus(r.instance_id, r.status);
   return live;
 }
 

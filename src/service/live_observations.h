@@ -32,9 +32,9 @@ class LiveObservations {
   // at once; batches wait for them in a queue, never the committer.
   void Read(const std::function<void(const analysis::ObservationTable&)>& read);
 
-  // The analyst's verdict on a current version, for the review work to call
-  // (not wired yet: every version counts as unreviewed). False if the
-  // version is not current.
+  // The analyst's verdict on a current version (Open registers it for
+  // MissionService's review changes and loads the stored ones). False if
+  // the version is not current.
   bool SetReviewStatus(std::string_view instance_id, core::ReviewStatus status);
 
  private:
