@@ -19,24 +19,15 @@ using Respond = std::function<void(Response)>;
 
 // The JSON object body of a POST; on failure answers and returns nullopt.
 std::optional<json::object> ObjectBody(const Request& request, const Respond& respond) {
-  const std::string_view type = request[http::field::content_type];
-  if (!boost::beast::iequals(type.substr(0, type.find(';')), "application/json")) {
-    Response res =
-        JsonError(Status::InvalidArgument("send the body as Content-Type: application/json"));
-    res.result(http::status::unsupported_media_type);
-    respond(std::move(res));
-    return std::nullopt;
-  }
-  boost::system::error_code ec;
-  json::value body = json::parse(request.body(), ec);
-  if (ec || !body.is_object()) {
-    Response res = JsonError(Status::InvalidArgument(
-        ec ? "the body is not valid JSON: " + ec.message() : "the body must be a JSON object"));
+  auto body = ParseJsonBody(request, respond);
+  if (!body) return std::nullopt;
+  if (!body->is_object()) {
+    Response res = JsonError(Status::InvalidArgument("the body must be a JSON object"));
     res.result(http::status::bad_request);
     respond(std::move(res));
     return std::nullopt;
   }
-  return std::move(body.as_object());
+  return std::move(body->as_object());
 }
 
 // Field `key` of `o` as a string: "" if absent; nullopt (with a field error
