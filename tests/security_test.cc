@@ -204,6 +204,7 @@ TEST_F(SecurityTest, AViewersExportIsAnonymized) {
   auto viewer = server_->Client(mission_.viewer_token)->Get("/api/v1/export/submissions");
   ASSERT_EQ(viewer->status, 200) << viewer->body;
   EXPECT_EQ(viewer->headers["content-type"], "text/csv; charset=utf-8; header=present");
+  EXPECT_EQ(viewer->headers["transfer-encoding"], "chunked") << "streamed as it is read";
   for (const char* secret : {"OBS-1", "uuid:one", "Ivan Petrov", "token:"}) {
     EXPECT_EQ(viewer->body.find(secret), std::string::npos) << secret << " in\n" << viewer->body;
   }

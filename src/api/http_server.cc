@@ -370,7 +370,8 @@ class HttpServer::BasicSession : public HttpServer::Session,
     if (stream_ended_) return;
     chunk_.clear();
     const BodyStream::Next next =
-        server_.shutting_down_.load() ? BodyStream::Next::kEnd : body_stream_->Pull(&chunk_);
+        server_.shutting_down_.load() ? body_stream_->OnShutdown() : body_stream_->Pull(&chunk_);
+    if (next == BodyStream::Next::kAbort) return EndStream(net::error::operation_aborted);
     if (next == BodyStream::Next::kWait && chunk_.empty()) {
       // Nothing to send: no timeout while waiting for the producer, and no
       // operation pending to keep this session alive, so it keeps itself

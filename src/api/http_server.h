@@ -48,9 +48,12 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 class BodyStream {
  public:
   enum class Next {
-    kData,  // *out holds the next bytes
-    kWait,  // nothing now: the stream will call `wake`
-    kEnd,   // the body is complete (what is in *out is sent first)
+    kData,   // *out holds the next bytes
+    kWait,   // nothing now: the stream will call `wake`
+    kEnd,    // the body is complete (what is in *out is sent first)
+    kAbort,  // the body cannot be completed (an export failed): the
+             // connection is closed without the last chunk, so that the
+             // client sees the body as cut short rather than complete
   };
   virtual ~BodyStream() = default;
 
@@ -61,6 +64,10 @@ class BodyStream {
   // Called on the connection's strand when the previous chunk is written,
   // and after a wake. Appends the next bytes to *out (empty on entry).
   virtual Next Pull(std::string* out) = 0;
+  // How the body ends when the server shuts down before it is complete:
+  // kEnd for a stream that may stop anywhere (events: the client resumes),
+  // kAbort for a body that must not look complete when it is not.
+  virtual Next OnShutdown() { return Next::kEnd; }
   // Called once when the connection ends, however it ends (client gone,
   // write timeout, shutdown, end of the body).
   virtual void Stop() {}

@@ -11,6 +11,7 @@
 #include "api/events_routes.h"
 #include "api/findings_routes.h"
 #include "api/openrosa_routes.h"
+#include "api/ostream_body.h"
 #include "api/review_routes.h"
 #include "service/admin.h"
 #include "service/forensics_jobs.h"
@@ -358,11 +359,13 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   // Submissions as CSV or JSON Lines: a coordinator gets its regions', a
   // viewer an anonymized copy (report::Anonymize). Built in memory for now;
   // `vigil export submissions` streams any size.
-  add(http::verb::get, "/api/v1/export/submissions", Permission::kExport,
-      [&service](RouteRequest& r, Respond respond) {
+  Route export_route{http::verb::get, "/api/v1/export/submissions", Permission::kExport, nullptr};
+  export_route.handle_stream =
+      [&service](RouteRequest& r,
+                 std::function<void(Response, std::shared_ptr<BodyStream>)> respond) {
         const std::string format = r.Query("format");
         if (!format.empty() && format != "csv" && format != "jsonl") {
-          respond(JsonError(Status::InvalidArgument("format must be csv or jsonl")));
+          respond(JsonError(Status::InvalidArgument("format must be csv or jsonl")), nullptr);
           return;
         }
         const auto mission = service.Mission();
@@ -373,17 +376,12 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
             .current_only = r.Query("current_only") == "true" || who.role == core::Role::kViewer,
             .anonymize = who.role == core::Role::kViewer};
         if (who.role == core::Role::kCoordinator) {
-          options.include = [&](const core::Submission& s) {
+          options.include = [mission, who](const core::Submission& s) {
             return who.SeesStation(*mission, s.station_code);
           };
         }
-        std::ostringstream body;
-        std::int64_t exported = 0;
-        if (Status s = service::ExportSubmissions(service.store(), options, body, {}, &exported);
-            !s.ok()) {
-          respond(JsonError(s));
-          return;
-        }
+        // Streamed as it is read (a million rows in bounded memory); a
+        // failure part way cuts the body short, as the client will see.
         Response res{http::status::ok, 11};
         res.set(http::field::content_type, format == "jsonl"
                                                ? "application/jsonl; charset=utf-8"
@@ -391,9 +389,16 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
         res.set(http::field::content_disposition,
                 std::string("attachment; filename=\"submissions.") +
                     (format == "jsonl" ? "jsonl" : "csv") + "\"");
-        res.body() = std::move(body).str();
-        respond(std::move(res));
-      });
+        respond(std::move(res),
+                std::make_shared<OstreamBody>(
+                    [&service, options](std::ostream& out, const std::function<bool()>& cancelled) {
+                      service::ExportOptions o = options;
+                      o.cancelled = cancelled;
+                      std::int64_t exported = 0;
+                      return service::ExportSubmissions(service.store(), o, out, {}, &exported);
+                    }));
+      };
+  routes.push_back(std::move(export_route));
 
   add(http::verb::get, "/api/v1/results", Permission::kReadStatistics,
       [&service](RouteRequest&, Respond respond) {

@@ -197,6 +197,8 @@ Status ExportSubmissions(storage::Store& store, const ExportOptions& options, st
   VIGIL_RETURN_IF_ERROR(store.ForEachSubmission([&](const storage::StoredSubmission& s) {
     ++seen;
     if (progress && seen % 10000 == 0) progress(seen, *total);
+    if (options.cancelled && options.cancelled())
+      return Status::Unavailable("the export was cancelled");
     const bool current = s.superseded_by.empty();
     if (options.current_only && !current) return Status::Ok();
     if (options.include && !options.include(s.submission)) return Status::Ok();

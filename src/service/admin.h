@@ -81,6 +81,8 @@ struct ExportOptions {
   bool anonymize = false;     // report::Anonymize every row
   // Only the submissions for which this is true; all if empty.
   std::function<bool(const core::Submission&)> include;
+  // Stops the export (Cancelled) when it turns true, e.g. the client left.
+  std::function<bool()> cancelled;
 };
 // Streams the stored submission versions, in commit order.
 Status ExportSubmissions(storage::Store& store, const ExportOptions& options, std::ostream& out,
