@@ -30,7 +30,8 @@ BodyStream::Next Drain(OstreamBody& body, std::atomic<int>& wakes, std::string* 
     if (next == BodyStream::Next::kEnd || next == BodyStream::Next::kAbort) return next;
     if (next == BodyStream::Next::kWait) {
       const int seen = wakes.load();
-      for (int spin = 0; spin < 2000 && wakes.load() == seen; ++spin) std::this_thread::sleep_for(1ms);
+      for (int spin = 0; spin < 2000 && wakes.load() == seen; ++spin)
+        std::this_thread::sleep_for(1ms);
     }
   }
 }

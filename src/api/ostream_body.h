@@ -49,10 +49,10 @@ class OstreamBody final : public BodyStream, public std::enable_shared_from_this
 
   std::mutex mu_;
   std::condition_variable room_;
-  std::string pending_;      // produced, not yet pulled; GUARDED_BY(mu_)
-  bool done_ = false;        // GUARDED_BY(mu_)
-  bool cancelled_ = false;   // GUARDED_BY(mu_)
-  Status status_;            // of produce_, once done_; GUARDED_BY(mu_)
+  std::string pending_;     // produced, not yet pulled; GUARDED_BY(mu_)
+  bool done_ = false;       // GUARDED_BY(mu_)
+  bool cancelled_ = false;  // GUARDED_BY(mu_)
+  Status status_;           // of produce_, once done_; GUARDED_BY(mu_)
 };
 
 }  // namespace vigil::api
