@@ -687,8 +687,9 @@ class SseProbe {
         static_cast<ssize_t>(request.size())) {
       return Status::Unavailable("event stream: cannot send the request");
     }
-    // The header, then the first chunk (the retry preamble).
-    while (raw_.find("\r\n\r\n") == std::string::npos || !ReadChunks()) {
+    // The header, then the first chunk (the retry preamble); they may come
+    // in one segment or in two.
+    while (!ReadChunks()) {
       if (!Receive(5000)) return Status::Unavailable("event stream: no answer");
     }
     if (raw_header_.rfind("HTTP/1.1 200", 0) != 0) {
