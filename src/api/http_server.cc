@@ -37,9 +37,12 @@ namespace {
 // for this host for a year.
 void SetSecurityHeaders(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
-  res.set("Content-Security-Policy",
-          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
-          "base-uri 'none'; form-action 'none'");
+  // The web app's index.html brings a policy of its own (web_assets.cc).
+  if (res.find("Content-Security-Policy") == res.end()) {
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors "
+            "'none'; base-uri 'none'; form-action 'none'");
+  }
   res.set(http::field::x_frame_options, "DENY");
   res.set("Referrer-Policy", "no-referrer");
   if (res.find(http::field::cache_control) == res.end()) {

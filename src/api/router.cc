@@ -204,6 +204,12 @@ void Router::Handle(Request& request, const Peer& peer, Responder respond) {
     });
     return;
   }
+  if (allowed.empty() && fallback_ && request.method() == http::verb::get) {
+    if (auto res = fallback_(request, url->path())) {
+      respond({std::move(*res), "web", ""});
+      return;
+    }
+  }
   if (!allowed.empty()) {
     Response res =
         JsonError(Status(StatusCode::kInvalidArgument, "method not allowed; use " + allowed));

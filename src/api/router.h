@@ -76,12 +76,17 @@ class Router {
   // The Handler for HttpServer.
   void Handle(Request& request, const Peer& peer, Responder respond);
   const std::vector<Route>& routes() const { return routes_; }
+  // What answers a GET that no route matches (the web app's files,
+  // web_assets.h), given the decoded path; its nullopt leaves the 404.
+  using Fallback = std::function<std::optional<Response>(const Request&, std::string_view path)>;
+  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
 
  private:
   // Fills r.principal (and r.session); on failure returns what to answer.
   Status Authenticate(RouteRequest& r);
 
   std::vector<Route> routes_;
+  Fallback fallback_;
   service::MissionService& service_;
   service::SessionManager& sessions_;
 };

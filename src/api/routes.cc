@@ -58,12 +58,23 @@ bool IsJsonContentType(std::string_view content_type) {
   return boost::beast::iequals(media, "application/json");
 }
 
+// The names of the permissions a role has, so that a client (the web app)
+// shows only what the caller may use; the routes check them regardless.
+json::array PermissionsJson(core::Role role) {
+  json::array out;
+  for (Permission p : service::kAllPermissions) {
+    if (service::RoleHas(role, p)) out.emplace_back(service::PermissionName(p));
+  }
+  return out;
+}
+
 json::value SessionJson(const service::SessionView& s) {
   json::array regions;
   for (const std::string& r : s.principal.regions) regions.emplace_back(r);
   return json::object{
       {"user", s.user},
       {"role", core::RoleName(s.principal.role)},
+      {"permissions", PermissionsJson(s.principal.role)},
       {"observer", s.principal.observer_code.empty() ? json::value(nullptr)
                                                      : json::value(s.principal.observer_code)},
       {"regions", std::move(regions)},
@@ -179,6 +190,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
         if (!r.session) {
           respond(JsonResponse(http::status::ok,
                                json::object{{"role", core::RoleName(r.principal->role)},
+                                            {"permissions", PermissionsJson(r.principal->role)},
                                             {"actor", r.principal->actor},
                                             {"csrf_token", nullptr}}));
           return;

@@ -95,8 +95,21 @@ Result<std::unique_ptr<VigilServer>> VigilServer::Open(VigilServerOptions option
                                          .events = *server->events_,
                                          .alerts = *server->alerts_});
   for (Route& route : SmsRoutes(*server->sms_, options.sms)) routes.push_back(std::move(route));
+  if (!options.web_root.empty()) {
+    auto web = WebAssets::Load(options.web_root);
+    if (!web) return Fail(web.error());
+    server->web_ = std::move(*web);
+    // The app's index.html takes the place of the landing page.
+    std::erase_if(routes, [](const Route& r) { return r.pattern == "/"; });
+  }
   server->router_ =
       std::make_unique<Router>(std::move(routes), *server->service_, *server->sessions_);
+  if (server->web_) {
+    server->router_->set_fallback(
+        [web = server->web_](const Request& request, std::string_view path) {
+          return web->Serve(path, request[boost::beast::http::field::accept_encoding]);
+        });
+  }
   Router* router = server->router_.get();
   options.http.body_limits.push_back({.path_prefix = "/openrosa/",
                                       .max_bytes = options.odk_max_body_bytes,

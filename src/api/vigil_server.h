@@ -8,6 +8,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "api/sms_routes.h"
+#include "api/web_assets.h"
 #include "api/webhooks.h"
 #include "common/metrics.h"
 #include "service/alerts.h"
@@ -49,6 +50,9 @@ struct VigilServerOptions {
   // Outbound webhooks (--webhooks FILE); none: no dispatcher thread.
   std::vector<WebhookTarget> webhooks;
   WebhookOptions webhook_options;
+  // The web application's built files (web_assets.h), served at / ahead of
+  // nothing but the API's routes; empty: no app, / is a plain landing page.
+  std::string web_root;
 };
 
 class VigilServer {
@@ -68,6 +72,8 @@ class VigilServer {
   service::EventBus& events() { return *events_; }
   service::AlertService& alerts() { return *alerts_; }
   const Router& router() const { return *router_; }
+  // The web application's files, or null without --web-root.
+  const WebAssets* web() const { return web_.get(); }
 
  private:
   VigilServer() = default;
@@ -88,6 +94,7 @@ class VigilServer {
   std::unique_ptr<service::SmsIntake> sms_;               // uses service_
   // Shared with the listener it registers with service_, which outlives it.
   std::shared_ptr<service::LiveReports> live_;
+  std::shared_ptr<const WebAssets> web_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
   // After http_, so destroyed before it: its thread answers through it.

@@ -56,6 +56,13 @@ int ReportError(const Status& status);
 storage::Actor LocalActor();
 // Adds the common `--data DIR` option (default: $VIGIL_DATA or ./vigil-data).
 CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir);
+// Adds `--web-root DIR`: the web application's built files, by default the
+// build tree's (web/dist), so that a built vigil serves its app with no
+// option. Call WebRootOrNone in the callback.
+CLI::Option* AddWebRootOption(CLI::App& cmd, std::string& web_root);
+// Empties a default web root that was never built (with a warning: / is
+// then a plain landing page); a --web-root given must exist, so it is kept.
+void WebRootOrNone(const CLI::Option& option, std::string& web_root);
 
 // --role, --observer and --region, shared by `token create` and `user add`.
 struct GrantOptions {

@@ -1,5 +1,6 @@
 // Helpers shared by the subcommands.
 #include <pwd.h>
+#include <spdlog/spdlog.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -95,6 +96,23 @@ CLI::Option* AddDataOption(CLI::App& cmd, std::string& data_dir) {
       .add_option("--data", data_dir,
                   "The mission's data directory (default: $VIGIL_DATA or ./vigil-data)")
       ->capture_default_str();
+}
+
+CLI::Option* AddWebRootOption(CLI::App& cmd, std::string& web_root) {
+  web_root = VIGIL_DEFAULT_WEB_ROOT;
+  return cmd
+      .add_option("--web-root", web_root,
+                  "Directory of the web application's built files (made by the build from web/)")
+      ->capture_default_str();
+}
+
+void WebRootOrNone(const CLI::Option& option, std::string& web_root) {
+  if (option.count() > 0) return;
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(web_root) / "index.html", ec)) return;
+  spdlog::warn("no web application in {} (build web/ or pass --web-root); serving the API only",
+               web_root);
+  web_root.clear();
 }
 
 void AddResultsFileOptions(CLI::App& cmd, ResultsFileOptions& options, bool required,

@@ -36,6 +36,7 @@ struct DemoOptions {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert_file;  // both set: serve HTTPS
   std::string tls_key_file;
+  std::string web_root;  // the web application's files
   int regions = 10;
   int districts_per_region = 10;
   int stations_per_district = 100;
@@ -316,6 +317,7 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--listen", opts->listen, "Address to listen on, HOST:PORT")
       ->capture_default_str();
+  CLI::Option* web_root = AddWebRootOption(*cmd, opts->web_root);
   cmd->add_option("--tls-cert", opts->tls_cert_file,
                   "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
   cmd->add_option("--tls-key", opts->tls_key_file, "PEM private key of --tls-cert (unencrypted)");
@@ -334,7 +336,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--no-simulate{false}", opts->simulate,
                 "Serve the mission without simulating election day");
-  cmd->callback([opts, &ctx] {
+  cmd->callback([opts, web_root, &ctx] {
+    WebRootOrNone(*web_root, opts->web_root);
     const storage::Actor actor = LocalActor();
     const bool fresh = !std::filesystem::exists(std::filesystem::path(opts->data_dir) / "vigil.db");
     if (fresh) {
@@ -383,7 +386,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                                           .http = {.listen = opts->listen,
                                                    .tls_cert_file = opts->tls_cert_file,
                                                    .tls_key_file = opts->tls_key_file},
-                                          .access_log = {}});
+                                          .access_log = {},
+                                          .web_root = opts->web_root});
     if (!server) {
       ctx.exit_code = ReportError(server.error());
       return;
@@ -396,7 +400,8 @@ void RegisterDemo(CLI::App& app, Context& ctx) {
                             "://127.0.0.1:" + std::to_string((*server)->port());
     std::printf(
         "\nvigil demo mission \"%s\" is being served at %s\n\n"
-        "  sign in as admin, analyst, coordinator (region R01) or viewer\n"
+        "  open it in a browser and sign in as admin, analyst, coordinator (region R01)\n"
+        "  or viewer\n"
         "  with the password %s (new for each run)\n\n"
         "  admin token:  %s\n  viewer token: %s\n\n"
         "Try:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/coverage?depth=0\n"

@@ -11,6 +11,7 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       app.add_subcommand("serve", "Serve the HTTP API (submissions, forms, coverage, metrics)");
   auto opts = std::make_shared<api::VigilServerOptions>();
   AddDataOption(*cmd, opts->data_dir);
+  CLI::Option* web_root = AddWebRootOption(*cmd, opts->web_root);
   cmd->add_option("--listen", opts->http.listen, "Address to listen on, HOST:PORT")
       ->capture_default_str();
   cmd->add_option("--threads", opts->http.threads, "I/O threads (0: one per core)")
@@ -44,7 +45,8 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--webhooks", *webhooks_file,
                   "JSON file of outbound webhooks: [{\"url\", \"secret\", \"events\"}] "
                   "(docs/analytics.md); each event is POSTed signed with its secret");
-  cmd->callback([opts, sms_file, webhooks_file, &ctx] {
+  cmd->callback([opts, sms_file, webhooks_file, web_root, &ctx] {
+    WebRootOrNone(*web_root, opts->web_root);
     if (!webhooks_file->empty()) {
       // A file, like the SMS secrets, so that no secret shows in `ps`.
       auto webhooks = api::ReadWebhookFile(*webhooks_file);

@@ -1,8 +1,14 @@
 #include "service/permissions.h"
 
+#include <iterator>
+
 namespace vigil::service {
 
 using core::Role;
+
+// A permission added to the enum must be listed in kAllPermissions too.
+static_assert(std::size(kAllPermissions) ==
+              static_cast<std::size_t>(Permission::kHandleAlerts) + 1);
 
 std::string_view PermissionName(Permission p) {
   switch (p) {

@@ -28,6 +28,14 @@ enum class Permission {
   kHandleAlerts,  // acknowledge, assign and resolve critical alerts (coordinators their regions')
 };
 
+// Every permission, for listing what a role may do (GET /api/v1/session).
+inline constexpr Permission kAllPermissions[] = {
+    Permission::kSubmit,        Permission::kReadSubmissions,  Permission::kReadForms,
+    Permission::kReadSetup,     Permission::kReadStatistics,   Permission::kReadMetrics,
+    Permission::kRunAnalyses,   Permission::kReadFindings,     Permission::kExport,
+    Permission::kSignedIn,      Permission::kReview,           Permission::kManageRules,
+    Permission::kReadConflicts, Permission::kResolveConflicts, Permission::kHandleAlerts};
+
 std::string_view PermissionName(Permission p);
 bool RoleHas(core::Role role, Permission p);
 
