@@ -133,6 +133,7 @@ async function main() {
   });
 
   // Each role sees exactly what it may.
+  const stationsSeen = {};
   for (const [role, expected] of Object.entries(kExpectedNav)) {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
@@ -151,6 +152,8 @@ async function main() {
     }
     if (expected[0] === '/dashboard') {
       await page.waitForSelector('.dashboard[data-ready="true"]');
+      stationsSeen[role] = Number(
+        (await page.textContent('#coverage tr[data-form="V"] td')).replace(/\D/g, ''));
       const findings = await page.$('#findings');
       check(Boolean(findings) === (role !== 'viewer'), `${role} ${role === 'viewer' ? 'does not see' : 'sees'} findings`);
     }
@@ -158,6 +161,10 @@ async function main() {
     await page.screenshot({ path: join(artifacts, `${role}.png`), fullPage: true });
     await context.close();
   }
+
+  // The coordinator (of region R01 of 3) is shown its region's stations only.
+  check(stationsSeen.coordinator > 0 && stationsSeen.coordinator < stationsSeen.admin,
+    `the coordinator's coverage counts ${stationsSeen.coordinator} of the ${stationsSeen.admin} stations`);
 
   // The dashboard: first render, then a live update.
   const context = await browser.newContext({ locale: 'en-GB' });
@@ -190,7 +197,46 @@ async function main() {
     before, { timeout: 10000 },
   );
   check(true, `coverage of form V goes from ${before} to ${await reported()} reports without a reload`);
+  // A critical incident raises an alert, which joins the open alerts live.
+  await apiCall(demo, 'POST', '/api/v1/submissions', {
+    instance_id: `uuid:${randomUUID()}`,
+    form: 'I',
+    station,
+    observer: observer.code,
+    answers: { IA: '10:05', I1: 'vote_buying', I2: 'Observers removed', I3: 'observed', I4: 'critical' },
+  });
+  await page.waitForSelector(`#alerts tr[data-alert]:has-text("${station}")`, { timeout: 10000 });
+  check(true, `the critical incident at ${station} appears among the open alerts without a reload`);
   await page.screenshot({ path: join(artifacts, 'dashboard-live.png'), fullPage: true });
+
+  // A burst of 100 reports at about 50 a second: the page applies them in
+  // batches and stays responsive (no main-thread task over 200 ms).
+  await page.evaluate(() => {
+    window.vigilLongestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.vigilLongestTask = Math.max(window.vigilLongestTask, e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  const pairs = observers.flatMap((o) => o.stations.map((s) => [o.code, s])).slice(0, 100);
+  const reportsBefore = Number((await reported()).replace(/\D/g, ''));
+  const burst = [];
+  for (const [code, s] of pairs) {
+    burst.push(apiCall(demo, 'POST', '/api/v1/submissions', {
+      instance_id: `uuid:${randomUUID()}`, form: 'V', station: s, observer: code,
+      answers: { VA: '09:00', V1: 'yes', V7: 0, V20: 'good' },
+    }));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await Promise.all(burst);
+  await page.waitForFunction(
+    (want) => Number(document.querySelector('#coverage tr[data-form="V"] [data-field="reports"]')
+      ?.textContent.replace(/\D/g, '')) === want,
+    reportsBefore + pairs.length, { timeout: 15000 },
+  );
+  const longest = await page.evaluate(() => window.vigilLongestTask);
+  const feedItems = await page.$$eval('.feed li', (li) => li.length);
+  check(longest < 200 && feedItems === 50,
+    `${pairs.length} reports at ~50/s: counted, feed capped at ${feedItems}, longest task ${longest.toFixed(0)} ms`);
 
   // Russian, remembered across a reload.
   await page.getByLabel('Language').selectOption('ru');
