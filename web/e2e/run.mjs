@@ -258,6 +258,22 @@ async function main() {
   const status = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.status));
   check(status === 401, `after signing out the session is gone (GET /api/v1/session: ${status})`);
   await page.screenshot({ path: join(artifacts, 'signed-out.png') });
+
+  // A session ended behind the app's back (another tab, or expiry) takes
+  // the open dashboard back to the sign-in form at its next request.
+  await signIn(page, demo, 'viewer', demo.password);
+  await page.waitForSelector('.dashboard[data-ready="true"]');
+  await page.evaluate(async () => {
+    const { csrf_token: csrf } = await (await fetch('/api/v1/session')).json();
+    await fetch('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } });
+  });
+  await apiCall(demo, 'POST', '/api/v1/submissions', {
+    instance_id: `uuid:${randomUUID()}`, form: 'V', station, observer: observer.code,
+    answers: { VA: '11:00', V1: 'yes', V7: 0, V20: 'good' },
+  });  // its event makes the figures stale, and their reload finds the session gone
+  const back = await page.waitForSelector('form input[type="password"]', { timeout: 10000 })
+    .then(() => true, () => false);
+  check(back, 'a session ended elsewhere brings the dashboard back to the sign-in form');
   await context.close();
 }
 

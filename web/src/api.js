@@ -2,6 +2,13 @@
 // set by POST /api/v1/session) authenticates; every state-changing request
 // carries the session's CSRF token in X-CSRF-Token, as the router demands.
 let csrfToken = null;
+let onSignedOut = () => {};
+
+// Called when a request finds the session gone (expired, or ended
+// elsewhere), so that the app goes back to its sign-in page.
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
+}
 
 export class ApiError extends Error {
   constructor(status, body, retryAfter) {
@@ -30,6 +37,10 @@ async function request(method, path, body) {
     } catch {
       data = { message: text };
     }
+  }
+  if (res.status === 401 && path !== '/api/v1/session') {
+    csrfToken = null;
+    onSignedOut();
   }
   if (!res.ok) throw new ApiError(res.status, data, Number(res.headers.get('Retry-After')) || 0);
   return data;

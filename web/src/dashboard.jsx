@@ -240,7 +240,12 @@ export function Dashboard({ t, session }) {
       if (stale.current) reloadFigures();
     }, kRefreshMs);
     const stop = followEvents({
-      onState: setStream,
+      onState: (state) => {
+        setStream(state);
+        // The server refused the stream for good (e.g. the session ended):
+        // a request tells why, and a 401 takes the app back to sign-in.
+        if (state === 'closed') reloadFigures();
+      },
       onBatch: (batch) => {
         const at = new Date();
         const items = batch.map((e) => ({ ...e, at, key: ++feedKey.current }));
@@ -294,6 +299,9 @@ export function Dashboard({ t, session }) {
         <Section id="alerts" title={t('alerts')}>
           {!alerts ? <p>…</p> : alerts.error ? <Failed t={t} error={alerts.error} /> : <Alerts t={t} alerts={alerts.list} />}
         </Section>
+        <Section id="feed" title={t('feed')}>
+          <Feed t={t} feed={feed} />
+        </Section>
         {session.permissions.includes('read_findings') && (
           <>
             <Section id="findings" title={t('findings')}>
@@ -304,9 +312,6 @@ export function Dashboard({ t, session }) {
             </Section>
           </>
         )}
-        <Section id="feed" title={t('feed')}>
-          <Feed t={t} feed={feed} />
-        </Section>
       </div>
     </div>
   );

@@ -171,6 +171,7 @@ function App() {
     document.documentElement.lang = lang;
   }, [lang]);
   useEffect(() => {
+    api.whenSignedOut(() => setSession(null));
     api.currentSession().then(setSession, () => setSession(null));
   }, []);
 
