@@ -4,8 +4,12 @@
 // with its permissions.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
+#include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <span>
 
@@ -293,11 +297,39 @@ TEST_F(ReviewApiTest, StoredListenersSeeTheRulesEachVersionFlagged) {
         for (const auto& p : batch) seen[p.submission.instance_id] = p.rule_flags;
       });
   ASSERT_NO_FATAL_FAILURE(PostCountingReports());
-  std::lock_guard lock(mu);  // the listener ran before the 201s
+  // The listeners run on the live thread, just after the 201s.
+  server_->server().service().WaitForListeners();
+  std::lock_guard lock(mu);
   ASSERT_EQ(seen.size(), 3U);
   EXPECT_EQ(seen["uuid:c-r2"], std::vector<std::string>{"in_boxes_at_most_issued"});
   EXPECT_EQ(seen["uuid:c-r1"], std::vector<std::string>{"issued_at_most_registered"});
   EXPECT_TRUE(seen["uuid:c-clean"].empty());
+}
+
+// The stored listeners run on the live thread, off the acknowledgement
+// path: a listener still busy with a batch does not hold up its 201s, and
+// WaitForListeners returns only once it has been told.
+TEST_F(ReviewApiTest, ASlowStoredListenerDoesNotHoldUpTheAnswers) {
+  struct Seen {  // shared: the listener outlives this test's body if it fails
+    std::promise<void> answered;
+    std::shared_future<void> answered_future = answered.get_future().share();
+    std::atomic<bool> told_after_answer = false;
+    std::atomic<int> told = 0;
+  };
+  auto seen = std::make_shared<Seen>();
+  server_->server().service().AddStoredListener(
+      [seen](std::span<const storage::PendingSubmission> batch) {
+        // Still waiting after 10 s means the 201 waited for this listener.
+        if (seen->answered_future.wait_for(std::chrono::seconds(10)) == std::future_status::ready)
+          seen->told_after_answer = true;
+        seen->told += static_cast<int>(batch.size());
+      });
+  ASSERT_NO_FATAL_FAILURE(Post(CountingSubmission("uuid:c-slow", "OBS-1", "PS-01", {})));
+  EXPECT_EQ(seen->told, 0);  // the listener is still waiting for this
+  seen->answered.set_value();
+  server_->server().service().WaitForListeners();
+  EXPECT_EQ(seen->told, 1);
+  EXPECT_TRUE(seen->told_after_answer);
 }
 
 }  // namespace

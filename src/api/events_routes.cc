@@ -69,6 +69,9 @@ BodyStream::Next EventStream::Pull(std::string* out) {
     last_sent_ = now;
     // How long a browser's EventSource waits before reconnecting.
     *out += "retry: 2000\n\n";
+    // A stream opened after a 201 starts after that submission's event, as
+    // one opened before it gets it.
+    mission_.WaitForListeners();
     cursor_ = bus_.LastId();
     if (options_.last_event_id) {
       if (bus_.Read(*options_.last_event_id, 0, &events) == service::EventBus::ReadResult::kOk) {

@@ -87,6 +87,7 @@ void AlertService::Drain() {
 }
 
 void AlertService::Flush() {
+  mission_.WaitForListeners();  // the alerts of every answered submission are queued
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock,
                 [this] { return stop_ || (queue_.empty() && unknown_forms_.empty() && !busy_); });
@@ -110,7 +111,7 @@ std::shared_ptr<const AlertService::CriticalForms> AlertService::Refresh() {
   return forms_;
 }
 
-// On the committer's sync thread: quick, no store access, no waiting.
+// On the mission service's live thread: quick, no store access, no waiting.
 void AlertService::OnStored(std::span<const storage::PendingSubmission> stored) {
   std::shared_ptr<const CriticalForms> forms;
   {

@@ -3,9 +3,10 @@
 // raises an alert for every critical answer (core/alert.h), then lets the
 // core team acknowledge, assign and resolve them.
 //
-// The listener runs on the committer's sync thread, before the requests are
-// answered, so it only does what is quick: a `submission` event each (no
-// answers), and a look at the answers of forms with critical questions.
+// The listener runs on the mission service's live thread, just after the
+// requests are answered, and shares it with the other live views, so it
+// only does what is quick: a `submission` event each (no answers), and a
+// look at the answers of forms with critical questions.
 // Alerts are stored on a thread of this object's own (`vigil-alerts`), which
 // publishes the `alert` event once the row is stored: an alert never slows
 // the durable ingest path. At start the same thread raises the alerts of
@@ -55,7 +56,8 @@ class AlertService {
   // drained (MissionService::Drain), so that its last batches are seen.
   void Drain();
 
-  // Waits until every alert queued so far is stored (tests, the benchmark).
+  // Waits until the alerts of every submission answered so far are stored
+  // (tests, the benchmark).
   void Flush();
 
   // Newest first; a coordinator sees only its regions' alerts.

@@ -45,16 +45,19 @@ Result<std::unique_ptr<LiveObservations>> LiveObservations::Open(MissionService&
 }
 
 void LiveObservations::OnStored(std::span<const storage::PendingSubmission> batch) {
-  {
-    std::lock_guard lock(queue_mu_);
-    for (const storage::PendingSubmission& p : batch) {
-      queue_.push_back({p.submission, p.received_at});
-    }
-  }
-  // Applied here when no read holds the table, so the queue stays short;
-  // else the next read applies it. Never waits.
+  // On the service's live thread. Applied straight from the batch when no
+  // read holds the table (the usual case: no copy); else copied into the
+  // queue for the next read to apply. Never waits for a read.
   std::unique_lock lock(table_mu_, std::try_to_lock);
-  if (lock.owns_lock() && table_ != nullptr) CatchUp();
+  if (lock.owns_lock() && table_ != nullptr) {
+    CatchUp();
+    AddInOrder(batch);
+    return;
+  }
+  std::lock_guard queue_lock(queue_mu_);
+  for (const storage::PendingSubmission& p : batch) {
+    queue_.push_back({p.submission, p.received_at});
+  }
 }
 
 void LiveObservations::CatchUp() {
@@ -63,14 +66,19 @@ void LiveObservations::CatchUp() {
     std::lock_guard lock(queue_mu_);
     queued.swap(queue_);
   }
-  // A version replaced later in the queue is not current; skipping it keeps
+  AddInOrder(std::span<const Version>(queued));
+}
+
+template <typename V>
+void LiveObservations::AddInOrder(std::span<const V> versions) {
+  // A version replaced later in the run is not current; skipping it keeps
   // an edit read from the store from coming back.
   std::unordered_set<std::string_view> replaced;
-  for (const Version& v : queued) {
+  for (const V& v : versions) {
     if (!v.submission.replaces.empty()) replaced.insert(v.submission.replaces);
   }
-  for (const Version& v : queued) {
-    if (replaced.contains(v.submission.instance_id)) {
+  for (const V& v : versions) {
+    if (!replaced.empty() && replaced.contains(v.submission.instance_id)) {
       table_->Remove(v.submission.instance_id);
       continue;
     }
@@ -79,6 +87,7 @@ void LiveObservations::CatchUp() {
 }
 
 void LiveObservations::Read(const std::function<void(const analysis::ObservationTable&)>& read) {
+  service_.WaitForListeners();  // every answered version is in the table or queued
   {
     std::unique_lock lock(table_mu_);
     if (auto mission = service_.Mission(); mission != mission_) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <vector>
 
 #include "analysis/observations.h"
@@ -40,8 +41,12 @@ class LiveObservations {
  private:
   explicit LiveObservations(MissionService& service);
   void OnStored(std::span<const storage::PendingSubmission> batch);
-  // Applies queued batches and a changed set-up. REQUIRES: table_mu_ held exclusively.
+  // Applies queued batches. REQUIRES: table_mu_ held exclusively.
   void CatchUp();
+  // Adds versions (a PendingSubmission or a Version) in commit order.
+  // REQUIRES: table_mu_ held exclusively.
+  template <typename V>
+  void AddInOrder(std::span<const V> versions);
 
   MissionService& service_;
 

@@ -13,7 +13,7 @@ analysis::ReportRef RefOf(const core::Submission& s, Timestamp received_at) {
 }  // namespace
 
 Result<std::shared_ptr<LiveReports>> LiveReports::Start(MissionService& service) {
-  std::shared_ptr<LiveReports> live(new LiveReports());
+  std::shared_ptr<LiveReports> live(new LiveReports(service));
   service.AddStoredListener(
       [live](std::span<const storage::PendingSubmission> stored) { live->Apply(stored); });
   std::vector<std::string> forms;
@@ -37,14 +37,19 @@ Result<std::shared_ptr<LiveReports>> LiveReports::Start(MissionService& service)
 }
 
 void LiveReports::Apply(std::span<const storage::PendingSubmission> stored) {
-  {
-    std::lock_guard lock(pending_mu_);
-    for (const storage::PendingSubmission& p : stored) {
-      pending_.push_back({RefOf(p.submission, p.received_at), p.submission.replaces});
-    }
-  }
   std::unique_lock lock(mu_, std::try_to_lock);
-  if (lock.owns_lock() && loaded_) FoldLocked();
+  if (lock.owns_lock() && loaded_) {
+    FoldLocked();
+    for (const storage::PendingSubmission& p : stored) {
+      if (!p.submission.replaces.empty()) Erase(p.submission.replaces);
+      Insert(RefOf(p.submission, p.received_at));
+    }
+    return;
+  }
+  std::lock_guard pending_lock(pending_mu_);
+  for (const storage::PendingSubmission& p : stored) {
+    pending_.push_back({RefOf(p.submission, p.received_at), p.submission.replaces});
+  }
 }
 
 void LiveReports::FoldLocked() const {
@@ -90,6 +95,7 @@ const core::StringMap<std::int64_t>& LiveReports::View::StationCounts(std::strin
 }
 
 void LiveReports::Read(const std::function<void(const View&)>& read) const {
+  service_.WaitForListeners();
   std::lock_guard lock(mu_);
   FoldLocked();
   read(View{reports_, counts_});
@@ -107,6 +113,7 @@ bool Older(const analysis::ReportRef& a, const analysis::ReportRef& b) {
 std::vector<analysis::ReportRef> LiveReports::StationReports(std::string_view form,
                                                              std::string_view station) const {
   std::vector<analysis::ReportRef> out;
+  service_.WaitForListeners();
   {
     std::lock_guard lock(mu_);
     FoldLocked();
@@ -121,6 +128,7 @@ std::vector<analysis::ReportRef> LiveReports::StationReports(std::string_view fo
 std::vector<std::vector<analysis::ReportRef>> LiveReports::SharedStations(
     std::string_view form) const {
   core::StringMap<std::vector<analysis::ReportRef>> by_station;
+  service_.WaitForListeners();
   {
     std::lock_guard lock(mu_);
     FoldLocked();

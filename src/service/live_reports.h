@@ -27,9 +27,8 @@ class LiveReports {
   static Result<std::shared_ptr<LiveReports>> Start(MissionService& service);
 
   // Takes newly stored versions (each replaces the version it names). Never
-  // waits for readers: the changes are queued under a lock held only to
-  // append them, and folded in by whoever next holds the state (this call
-  // if it is free, else the next reader).
+  // waits for readers: applied at once if the state is free, else queued
+  // under a lock held only to append them and folded in by the next reader.
   void Apply(std::span<const storage::PendingSubmission> stored);
 
   // What `read` is given: every current report (of every form, in no set
@@ -42,6 +41,8 @@ class LiveReports {
   };
   // Calls `read` with the state locked, without copying: it must not keep
   // references to the view. Readers take turns; Apply never waits for them.
+  // Readers see every version answered before they were called
+  // (MissionService::WaitForListeners).
   void Read(const std::function<void(const View&)>& read) const;
 
   // The current reports of `form` at `station`, oldest first.
@@ -52,7 +53,7 @@ class LiveReports {
   std::vector<std::vector<analysis::ReportRef>> SharedStations(std::string_view form) const;
 
  private:
-  LiveReports() = default;
+  explicit LiveReports(MissionService& service) : service_(service) {}
   struct Change {
     analysis::ReportRef ref;
     std::string replaces;
@@ -60,6 +61,8 @@ class LiveReports {
   void FoldLocked() const;  // REQUIRES: mu_ held
   void Insert(analysis::ReportRef ref) const;
   void Erase(const std::string& instance_id) const;
+
+  MissionService& service_;  // outlives every read (the server's routes)
 
   mutable std::mutex pending_mu_;
   mutable std::vector<Change> pending_;  // GUARDED_BY(pending_mu_), in commit order

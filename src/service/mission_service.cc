@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "common/thread_name.h"
 #include "service/quality.h"
 
 namespace vigil::service {
@@ -15,6 +16,9 @@ constexpr std::string_view kTokenPrefix = "vgl_";
 constexpr auto kTokenRecheck = std::chrono::seconds(30);
 constexpr auto kTokenUseFlush = std::chrono::seconds(60);
 constexpr auto kMissionRecheck = std::chrono::seconds(1);
+// Stored versions the live thread may fall behind by before the committer
+// waits for it: memory stays bounded (a few seconds of the benchmark's peak).
+constexpr std::size_t kMaxLiveVersions = 50000;
 
 std::int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -37,19 +41,81 @@ Sha256 HashBearerToken(std::string_view token) { return HashSha256(token); }
 
 MissionService::MissionService(std::unique_ptr<storage::Store> store, MetricsRegistry& metrics,
                                SubmissionCommitter::Options options)
-    : store_(std::move(store)), committer_(*store_, metrics, [&] {
-        options.on_stored = [this](auto stored) { NotifyStored(stored); };
+    : store_(std::move(store)),
+      live_thread_([this] {
+        SetThreadName("vigil-live");
+        LiveLoop();
+      }),
+      committer_(*store_, metrics, [&] {
+        options.on_stored = [this](auto stored) { HandToListeners(std::move(stored)); };
         return options;
       }()) {}
 
-void MissionService::AddStoredListener(SubmissionCommitter::StoredListener listener) {
+void MissionService::AddStoredListener(StoredListener listener) {
   std::unique_lock lock(listeners_mu_);
   listeners_.push_back(std::move(listener));
 }
 
-void MissionService::NotifyStored(std::span<const storage::PendingSubmission> stored) {
-  std::shared_lock lock(listeners_mu_);
-  for (const auto& listener : listeners_) listener(stored);
+void MissionService::HandToListeners(std::vector<storage::PendingSubmission> stored) {
+  {
+    std::unique_lock lock(live_mu_);
+    // Only if the live thread falls this far behind does the sync thread
+    // wait for it, so that memory stays bounded.
+    live_told_cv_.wait(lock, [&] { return live_queued_versions_ < kMaxLiveVersions; });
+    live_queued_versions_ += stored.size();
+    live_queue_.push_back(std::move(stored));
+    live_handed_.fetch_add(1, std::memory_order_release);
+  }
+  live_cv_.notify_one();
+}
+
+void MissionService::LiveLoop() {
+  std::vector<storage::PendingSubmission> batch;
+  for (;;) {
+    std::int64_t taken = 0;
+    batch.clear();
+    {
+      std::unique_lock lock(live_mu_);
+      live_cv_.wait(lock, [&] { return live_stop_ || !live_queue_.empty(); });
+      if (live_queue_.empty()) return;  // stopping, and everything is told
+      // Every batch waiting, told as one: the listeners' per-call work is
+      // shared when the thread falls behind.
+      batch.swap(live_queue_.front());
+      live_queue_.pop_front();
+      ++taken;
+      while (!live_queue_.empty()) {
+        for (auto& p : live_queue_.front()) batch.push_back(std::move(p));
+        live_queue_.pop_front();
+        ++taken;
+      }
+    }
+    {
+      std::shared_lock lock(listeners_mu_);
+      for (const auto& listener : listeners_) listener(batch);
+    }
+    {
+      std::lock_guard lock(live_mu_);
+      live_queued_versions_ -= batch.size();
+      live_told_.fetch_add(taken, std::memory_order_release);
+    }
+    live_told_cv_.notify_all();
+  }
+}
+
+void MissionService::WaitForListeners() {
+  const std::int64_t handed = live_handed_.load(std::memory_order_acquire);
+  if (live_told_.load(std::memory_order_acquire) >= handed) return;
+  std::unique_lock lock(live_mu_);
+  live_told_cv_.wait(lock, [&] { return live_told_.load(std::memory_order_relaxed) >= handed; });
+}
+
+void MissionService::StopLive() {
+  {
+    std::lock_guard lock(live_mu_);
+    live_stop_ = true;
+  }
+  live_cv_.notify_one();
+  if (live_thread_.joinable()) live_thread_.join();
 }
 
 MissionService::~MissionService() { Drain(); }
@@ -133,6 +199,9 @@ Result<storage::ReviewChange> MissionService::Review(const std::string& instance
   }
   auto change = store_->ReviewSubmission(instance_id, to, note, expected, {who.actor});
   if (!change) return change;
+  // The live views must hold the version (answered before the review could
+  // name it) before they are told of its review.
+  WaitForListeners();
   std::shared_lock lock(listeners_mu_);
   for (const auto& listener : review_listeners_) listener(*change);
   return change;
@@ -343,6 +412,7 @@ Status MissionService::FlushTokenUses() {
 
 void MissionService::Drain() {
   committer_.Stop();
+  StopLive();  // after the committer: its last batches are told too
   (void)FlushTokenUses();
 }
 

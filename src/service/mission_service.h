@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <boost/json/fwd.hpp>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -15,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -111,12 +114,24 @@ class MissionService {
   using ReviewListener = std::function<void(const storage::ReviewChange&)>;
   void AddReviewListener(ReviewListener listener);
 
-  // Adds a listener told of every newly stored version once it is durable
-  // (see SubmissionCommitter::StoredListener: quick, never blocking). Live
-  // views (analytics, the event stream) register here.
-  void AddStoredListener(SubmissionCommitter::StoredListener listener);
+  // Adds a listener told of every newly stored version once it is durable,
+  // in commit order, on the service's live thread (`vigil-live`), which the
+  // committer hands each durable batch to: off the acknowledgement path, so
+  // a listener may run just after the version's 201 has gone out. Live
+  // views (analytics, the event stream) register here; a listener should
+  // still be quick, as it delays the others. Readers that must see every
+  // answered version call WaitForListeners first.
+  using StoredListener = std::function<void(std::span<const storage::PendingSubmission>)>;
+  void AddStoredListener(StoredListener listener);
 
-  // Stops taking submissions and commits everything already queued.
+  // Returns once the stored listeners have been told of every version
+  // handed to them before the call, so of every submission answered 201
+  // before it (read-your-writes for the live views). Quick when they are
+  // current; never call it from a stored listener.
+  void WaitForListeners();
+
+  // Stops taking submissions, commits everything already queued and tells
+  // the stored listeners of it. Idempotent.
   void Drain();
 
  private:
@@ -124,12 +139,27 @@ class MissionService {
                  SubmissionCommitter::Options options);
   Status ReloadMission();
 
-  void NotifyStored(std::span<const storage::PendingSubmission> stored);
+  // On the committer's sync thread: queues the batch for the live thread.
+  void HandToListeners(std::vector<storage::PendingSubmission> stored);
+  void LiveLoop();
+  void StopLive();
 
   std::unique_ptr<storage::Store> store_;
   std::shared_mutex listeners_mu_;
-  std::vector<SubmissionCommitter::StoredListener> listeners_;  // GUARDED_BY(listeners_mu_)
-  SubmissionCommitter committer_;  // last: its threads call NotifyStored
+  std::vector<StoredListener> listeners_;  // GUARDED_BY(listeners_mu_)
+
+  // Batches handed over but not yet told. Counted in batches: told_ catches
+  // up with handed_ as the live thread works through them.
+  std::mutex live_mu_;
+  std::condition_variable live_cv_;       // wakes the live thread
+  std::condition_variable live_told_cv_;  // wakes WaitForListeners and a full hand-over
+  std::deque<std::vector<storage::PendingSubmission>> live_queue_;  // GUARDED_BY(live_mu_)
+  std::size_t live_queued_versions_ = 0;                            // GUARDED_BY(live_mu_)
+  bool live_stop_ = false;                                          // GUARDED_BY(live_mu_)
+  std::atomic<std::int64_t> live_handed_{0};
+  std::atomic<std::int64_t> live_told_{0};
+  std::thread live_thread_;
+  SubmissionCommitter committer_;  // last: its threads call HandToListeners
 
   std::vector<ReviewListener> review_listeners_;  // GUARDED_BY(listeners_mu_)
 

@@ -111,7 +111,6 @@ void SubmissionCommitter::WriteLoop() {
 
 void SubmissionCommitter::SyncLoop() {
   std::vector<Item> group;
-  std::vector<storage::PendingSubmission> stored_now;
   Status broken;
   while (true) {
     group.clear();
@@ -132,12 +131,12 @@ void SubmissionCommitter::SyncLoop() {
       }
     }
     if (broken.ok() && options_.on_stored) {
-      stored_now.clear();
+      std::vector<storage::PendingSubmission> stored_now;  // handed over, so a new one each time
       for (Item& item : group) {
         if (item.outcome == storage::CommitOutcome::kStored)
           stored_now.push_back(std::move(item.pending));
       }
-      if (!stored_now.empty()) options_.on_stored(stored_now);
+      if (!stored_now.empty()) options_.on_stored(std::move(stored_now));
     }
     for (Item& item : group) {
       if (item.outcome && !broken.ok()) item.outcome = Fail(broken);

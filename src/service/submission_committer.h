@@ -10,7 +10,6 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,10 +23,11 @@ class SubmissionCommitter {
  public:
   using Done = std::function<void(Result<storage::CommitOutcome>)>;
 
-  // Told of every batch's newly stored versions, in commit order, on the
+  // Given every batch's newly stored versions, in commit order, on the
   // sync thread once they are durable and before their requests are
-  // answered. It must be quick and must not block: it holds up the answers.
-  using StoredListener = std::function<void(std::span<const storage::PendingSubmission>)>;
+  // answered. It must be quick and must not block: it holds up the answers
+  // (MissionService only hands the batch, moved, to its live thread).
+  using StoredListener = std::function<void(std::vector<storage::PendingSubmission>)>;
 
   struct Options {
     std::size_t max_batch = 2048;    // submissions per transaction at most
