@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/xlsx.h"
 #include "service/admin.h"
 #include "service/field_credentials.h"
 #include "service/mission_service.h"
@@ -1163,10 +1164,33 @@ TEST_F(CliSubmissionsTest, ExportsToAFileAndSaysHowMany) {
   EXPECT_EQ(ReadFile(file), to_stdout.out);
 }
 
+TEST_F(CliSubmissionsTest, ExportsXlsxWithTheCsvColumnsAndRows) {
+  const std::string file = mission_.dir.path() + "/export.xlsx";
+  const ProcessResult r = Export({"--format", "xlsx", "--output", file});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.err, "Exported 3 submissions to " + file + ".\n");
+  auto sheets = ingest::ReadXlsx(ReadFile(file));
+  ASSERT_TRUE(sheets.has_value()) << sheets.error().message();
+  ASSERT_EQ(sheets->size(), 1u);
+  // The same table as the CSV export's, cell for cell (booleans read back
+  // as TRUE/FALSE).
+  const auto csv = CsvTable(Export({"--format", "csv"}).out);
+  const auto& rows = (*sheets)[0].rows;
+  ASSERT_EQ(rows.size(), 4u);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::vector<std::string> texts(csv[r].size());
+    for (const ingest::XlsxCell& c : rows[r].cells) {
+      ASSERT_LT(static_cast<std::size_t>(c.column), texts.size());
+      texts[c.column] = c.text == "TRUE" ? "true" : c.text == "FALSE" ? "false" : c.text;
+    }
+    EXPECT_EQ(texts, csv[r]) << "row " << r;
+  }
+}
+
 TEST_F(CliSubmissionsTest, UnknownExportFormatExitsUsage) {
-  const ProcessResult r = Export({"--format", "xlsx"});
+  const ProcessResult r = Export({"--format", "ods"});
   EXPECT_EQ(r.exit_code, kExitUsage) << Describe(r);
-  EXPECT_THAT(r.err, HasSubstr("xlsx"));
+  EXPECT_THAT(r.err, HasSubstr("ods"));
   EXPECT_EQ(r.out, "");
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "ingest/xlsx.h"
 #include "support/test_mission.h"
 
 namespace vigil::testing {
@@ -215,6 +216,69 @@ TEST_F(SecurityTest, AViewersExportIsAnonymized) {
   ASSERT_EQ(analyst->status, 200);
   EXPECT_NE(analyst->body.find("OBS-1"), std::string::npos);
   EXPECT_NE(analyst->body.find("Ivan Petrov"), std::string::npos);
+}
+
+// ?format=xlsx: a workbook with the CSV's columns, as an attachment; the
+// same permission and the same anonymizing as the CSV.
+TEST_F(SecurityTest, AnXlsxExportIsAWorkbookForThoseWhoMayExport) {
+  auto admin = server_->Client(mission_.admin_token);
+  boost::json::value submission = boost::json::parse(ValidSubmission("uuid:one"));
+  submission.as_object()["answers"].as_object()["VC"] = "the chair, Ivan Petrov, shouted";
+  ASSERT_EQ(admin->PostJson("/api/v1/submissions", boost::json::serialize(submission))->status,
+            201);
+  const std::string target = "/api/v1/export/submissions?format=xlsx";
+
+  auto analyst = server_->Client(mission_.analyst_token)->Get(target);
+  ASSERT_EQ(analyst->status, 200) << analyst->body;
+  EXPECT_EQ(analyst->headers["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(analyst->headers["content-disposition"], "attachment; filename=\"submissions.xlsx\"");
+  const auto cells = [](const std::string& body) {
+    std::vector<std::vector<std::string>> rows;
+    auto sheets = ingest::ReadXlsx(body);
+    EXPECT_TRUE(sheets.has_value()) << (sheets ? "" : sheets.error().message());
+    if (!sheets || sheets->size() != 1 || (*sheets)[0].name != "submissions") {
+      ADD_FAILURE() << "not one sheet named submissions";
+      return rows;
+    }
+    for (const ingest::XlsxRow& row : (*sheets)[0].rows) {
+      auto& texts = rows.emplace_back();
+      for (const ingest::XlsxCell& c : row.cells) {
+        texts.resize(c.column + 1);
+        texts[c.column] = c.text;
+      }
+    }
+    return rows;
+  };
+  auto rows = cells(analyst->body);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_GE(rows[0].size(), 5u);
+  EXPECT_EQ(rows[0][0], "instance_id");
+  EXPECT_EQ(rows[0][4], "observer");
+  ASSERT_GE(rows[1].size(), 5u);
+  EXPECT_EQ(rows[1][0], "uuid:one");
+  EXPECT_EQ(rows[1][4], "OBS-1");
+
+  auto viewer = server_->Client(mission_.viewer_token)->Get(target);
+  ASSERT_EQ(viewer->status, 200) << viewer->body;
+  rows = cells(viewer->body);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "anon:1");
+  for (const std::string& cell : rows[1]) {
+    for (const char* secret : {"OBS-1", "uuid:one", "Ivan Petrov"}) {
+      EXPECT_EQ(cell.find(secret), std::string::npos) << secret;
+    }
+  }
+
+  auto observer = server_->Client(mission_.observer1_token)->Get(target);
+  EXPECT_EQ(observer->status, 403) << observer->body;
+  EXPECT_EQ(server_->Client("")->Get(target)->status, 401);
+}
+
+TEST_F(SecurityTest, AnExportInAnUnknownFormatIsRefusedNamingTheFormats) {
+  auto res = server_->Client(mission_.analyst_token)->Get("/api/v1/export/submissions?format=ods");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_NE(res->body.find("csv, jsonl or xlsx"), std::string::npos) << res->body;
 }
 
 TEST_F(SecurityTest, EveryResponseCarriesTheSecurityHeaders) {

@@ -368,22 +368,35 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
                                                             {"areas", std::move(areas)}}));
       });
 
-  // Submissions as CSV or JSON Lines: a coordinator gets its regions', a
-  // viewer an anonymized copy (report::Anonymize). Built in memory for now;
-  // `vigil export submissions` streams any size.
+  // Submissions as CSV, JSON Lines or XLSX: a coordinator gets its regions',
+  // a viewer an anonymized copy (report::Anonymize).
   Route export_route{http::verb::get, "/api/v1/export/submissions", Permission::kExport, nullptr};
   export_route.handle_stream =
       [&service](RouteRequest& r,
                  std::function<void(Response, std::shared_ptr<BodyStream>)> respond) {
-        const std::string format = r.Query("format");
-        if (!format.empty() && format != "csv" && format != "jsonl") {
-          respond(JsonError(Status::InvalidArgument("format must be csv or jsonl")), nullptr);
+        struct Kind {
+          const char* name;
+          report::ExportFormat format;
+          const char* content_type;
+        };
+        static constexpr Kind kKinds[] = {
+            {"csv", report::ExportFormat::kCsv, "text/csv; charset=utf-8; header=present"},
+            {"jsonl", report::ExportFormat::kJsonl, "application/jsonl; charset=utf-8"},
+            {"xlsx", report::ExportFormat::kXlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}};
+        const std::string format = r.Query("format").empty() ? "csv" : r.Query("format");
+        const Kind* kind = nullptr;
+        for (const Kind& k : kKinds) {
+          if (format == k.name) kind = &k;
+        }
+        if (kind == nullptr) {
+          respond(JsonError(Status::InvalidArgument("format must be csv, jsonl or xlsx")), nullptr);
           return;
         }
         const auto mission = service.Mission();
         const service::Principal& who = *r.principal;
         service::ExportOptions options{
-            .format = format == "jsonl" ? report::ExportFormat::kJsonl : report::ExportFormat::kCsv,
+            .format = kind->format,
             // A viewer gets no replaced versions: they would show edits.
             .current_only = r.Query("current_only") == "true" || who.role == core::Role::kViewer,
             .anonymize = who.role == core::Role::kViewer};
@@ -393,14 +406,13 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
           };
         }
         // Streamed as it is read (a million rows in bounded memory); a
-        // failure part way cuts the body short, as the client will see.
+        // failure part way cuts the body short, as the client will see. An
+        // XLSX workbook is built in a temporary file first (the writer's
+        // constant_memory mode), then streamed from it and deleted.
         Response res{http::status::ok, 11};
-        res.set(http::field::content_type, format == "jsonl"
-                                               ? "application/jsonl; charset=utf-8"
-                                               : "text/csv; charset=utf-8; header=present");
+        res.set(http::field::content_type, kind->content_type);
         res.set(http::field::content_disposition,
-                std::string("attachment; filename=\"submissions.") +
-                    (format == "jsonl" ? "jsonl" : "csv") + "\"");
+                std::string("attachment; filename=\"submissions.") + kind->name + "\"");
         respond(std::move(res),
                 std::make_shared<OstreamBody>(
                     [&service, options](std::ostream& out, const std::function<bool()>& cancelled) {

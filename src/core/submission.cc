@@ -118,6 +118,18 @@ json::object SortedObject(const json::object& o) {
 
 }  // namespace
 
+Result<Submission> SubmissionFromJson(json::value&& json, std::vector<FieldError>* errors) {
+  json::object answers;
+  json::value* given = json.is_object() ? json.get_object().if_contains("answers") : nullptr;
+  if (given != nullptr && given->is_object()) {
+    answers = std::move(given->get_object());
+    *given = json::object(answers.storage());  // still an object, now empty: nothing to copy
+  }
+  auto s = SubmissionFromJson(static_cast<const json::value&>(json), errors);
+  if (s) s->answers = std::move(answers);
+  return s;
+}
+
 std::string CanonicalJson(const Submission& s) {
   // Key order is fixed by construction: boost::json::object keeps insertion order.
   json::object o;

@@ -79,6 +79,22 @@ TEST(SubmissionFromJson, ReadsEveryField) {
   EXPECT_EQ(s.answers.at("VC"), "Всё спокойно");
 }
 
+TEST(SubmissionFromJson, ReadsTheSameWhenTheJsonIsMovedIn) {
+  const Submission copied = ParseOrDie(ValidJson());
+  std::vector<FieldError> errors;
+  auto moved = SubmissionFromJson(json::value(ValidJson()), &errors);
+  ASSERT_TRUE(moved.has_value()) << moved.error().ToString();
+  EXPECT_EQ(moved->answers, copied.answers);
+  EXPECT_EQ(CanonicalJson(*moved), CanonicalJson(copied));
+  // Still rejected with the same errors when the answers are no object.
+  json::object bad = ValidJson();
+  bad["answers"] = json::array{1};
+  errors.clear();
+  EXPECT_FALSE(SubmissionFromJson(json::value(bad), &errors).has_value());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "answers");
+}
+
 TEST(SubmissionFromJson, TreatsOptionalFieldsAsAbsentWhenMissingOrNull) {
   json::object o = ValidJson();
   o.erase("form_version");

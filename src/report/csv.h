@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <string_view>
 
 namespace vigil::report {
@@ -10,5 +11,8 @@ namespace vigil::report {
 // starting with = + - @ is prefixed with ' so that spreadsheets do not run
 // it as a formula (CSV injection); numbers (`is_number`) are left alone.
 void WriteCsvField(std::ostream& out, std::string_view field, bool is_number = false);
+// The same, appended to `out`: for writers that fill a buffer rather than
+// pay for a stream call per field.
+void AppendCsvField(std::string& out, std::string_view field, bool is_number = false);
 
 }  // namespace vigil::report

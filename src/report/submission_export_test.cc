@@ -1,13 +1,19 @@
 // Tests for the submission export writers (report/submission_export.h):
-// golden CSV and JSON Lines text for hand-built submissions.
+// golden CSV and JSON Lines text for hand-built submissions; XLSX workbooks
+// read back with ingest::ReadXlsx, and their sheet XML for the cell types.
 #include "report/submission_export.h"
 
 #include <gtest/gtest.h>
+#include <zip.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "common/crypto.h"
+#include "ingest/xlsx.h"
 
 namespace vigil::report {
 namespace {
@@ -67,8 +73,10 @@ std::string Csv(const std::vector<core::Form>& forms,
   std::ostringstream out;
   auto writer = MakeSubmissionWriter(ExportFormat::kCsv, out, forms);
   const std::string no_json;
-  for (const core::Submission& s : submissions) writer->Write({s, no_json, ReceivedAt(), current});
-  writer->Finish();
+  for (const core::Submission& s : submissions) {
+    EXPECT_TRUE(writer->Write({s, no_json, ReceivedAt(), current}).ok());
+  }
+  EXPECT_TRUE(writer->Finish().ok());
   return out.str();
 }
 
@@ -202,8 +210,8 @@ TEST(JsonlSubmissionWriter, WritesCanonicalJsonWithReceivedAtAndCurrent) {
   const std::string canonical = kCanonical;
   std::ostringstream out;
   auto writer = MakeSubmissionWriter(ExportFormat::kJsonl, out, FormA());
-  writer->Write({s, canonical, ReceivedAt(), true});
-  writer->Finish();
+  ASSERT_TRUE(writer->Write({s, canonical, ReceivedAt(), true}).ok());
+  ASSERT_TRUE(writer->Finish().ok());
   EXPECT_EQ(out.str(), R"({"instance_id":"uuid:1","form":"A","form_version":"1","station":"PS-1",)"
                        R"("observer":"OB-1","started_at":"2026-11-28T07:00:00.000000Z",)"
                        R"("submitted_at":"2026-11-28T07:30:00.000000Z","replaces":null,)"
@@ -218,9 +226,9 @@ TEST(JsonlSubmissionWriter, WritesOneLinePerSubmission) {
   const std::string second = R"({"instance_id":"uuid:2","replaces":"uuid:1"})";
   std::ostringstream out;
   auto writer = MakeSubmissionWriter(ExportFormat::kJsonl, out, FormA());
-  writer->Write({s, first, ReceivedAt(), false});
-  writer->Write({s, second, ReceivedAt(), true});
-  writer->Finish();
+  ASSERT_TRUE(writer->Write({s, first, ReceivedAt(), false}).ok());
+  ASSERT_TRUE(writer->Write({s, second, ReceivedAt(), true}).ok());
+  ASSERT_TRUE(writer->Finish().ok());
   EXPECT_EQ(
       out.str(),
       R"({"instance_id":"uuid:1","received_at":"2026-11-28T07:30:05.000000Z","current":false})"
@@ -233,7 +241,192 @@ TEST(JsonlSubmissionWriter, WritesOneLinePerSubmission) {
 TEST(JsonlSubmissionWriter, WritesNothingWithoutSubmissions) {
   std::ostringstream out;
   auto writer = MakeSubmissionWriter(ExportFormat::kJsonl, out, FormA());
-  writer->Finish();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(out.str(), "");
+}
+
+// ---------------------------------------------------------------------- XLSX
+
+// A fresh directory for the writer's temporary files, removed afterwards.
+class ScratchDir {
+ public:
+  ScratchDir()
+      : path_(std::filesystem::temp_directory_path() / ("vigil-xlsx-test-" + RandomUuid())) {
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  bool Empty() const { return std::filesystem::is_empty(path_); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string Xlsx(const std::vector<core::Form>& forms,
+                 const std::vector<core::Submission>& submissions,
+                 const std::filesystem::path& scratch, std::int64_t rows_per_sheet = kXlsxMaxRows) {
+  std::ostringstream out;
+  auto writer = MakeXlsxSubmissionWriter(out, forms, scratch, rows_per_sheet);
+  const std::string no_json;
+  for (const core::Submission& s : submissions) {
+    const Status written = writer->Write({s, no_json, ReceivedAt(), true});
+    EXPECT_TRUE(written.ok()) << written.message();
+  }
+  const Status finished = writer->Finish();
+  EXPECT_TRUE(finished.ok()) << finished.message();
+  return out.str();
+}
+
+std::vector<ingest::XlsxSheet> ReadBack(const std::string& bytes) {
+  auto sheets = ingest::ReadXlsx(bytes);
+  EXPECT_TRUE(sheets.has_value()) << (sheets ? "" : sheets.error().message());
+  return sheets.value_or(std::vector<ingest::XlsxSheet>{});
+}
+
+// The texts of a row's cells by column, "" where a cell is missing.
+std::vector<std::string> Cells(const ingest::XlsxRow& row, int columns) {
+  std::vector<std::string> out(columns);
+  for (const ingest::XlsxCell& c : row.cells) {
+    if (c.column < columns) out[c.column] = c.text;
+  }
+  return out;
+}
+
+// One part of the zip, e.g. "xl/worksheets/sheet1.xml".
+std::string ZipPart(const std::string& bytes, const char* name) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  zip_t* zip = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
+  std::string out;
+  if (zip == nullptr) {
+    ADD_FAILURE() << "not a zip";
+    if (source) zip_source_free(source);
+    return out;
+  }
+  if (zip_file_t* file = zip_fopen(zip, name, 0)) {
+    char buf[4096];
+    for (zip_int64_t n; (n = zip_fread(file, buf, sizeof buf)) > 0;) out.append(buf, n);
+    zip_fclose(file);
+  } else {
+    ADD_FAILURE() << "no part " << name;
+  }
+  zip_close(zip);
+  return out;
+}
+
+TEST(XlsxSubmissionWriter, WritesTheCsvHeaderAndValues) {
+  ScratchDir scratch;
+  core::Submission first = MakeSubmission({{"T", "all calm"}, {"N", 12}, {"SM", {"a", "c"}}});
+  core::Submission second = MakeSubmission({{"N", 2.5}});
+  second.instance_id = "uuid:2";
+  second.started_at.reset();
+  second.replaces = "uuid:1";
+  const auto sheets = ReadBack(Xlsx(FormA(), {first, second}, scratch.path()));
+  ASSERT_EQ(sheets.size(), 1u);
+  EXPECT_EQ(sheets[0].name, "submissions");
+  ASSERT_EQ(sheets[0].rows.size(), 3u);
+  EXPECT_EQ(Cells(sheets[0].rows[0], 13),
+            (std::vector<std::string>{"instance_id", "form", "form_version", "station", "observer",
+                                      "started_at", "submitted_at", "received_at", "replaces",
+                                      "current", "T", "N", "SM"}));
+  const std::vector<std::string> row1 = Cells(sheets[0].rows[1], 13);
+  EXPECT_EQ(row1, (std::vector<std::string>{
+                      "uuid:1", "A", "1", "PS-1", "OB-1", "2026-11-28T07:00:00.000000Z",
+                      "2026-11-28T07:30:00.000000Z", "2026-11-28T07:30:05.000000Z", "", "TRUE",
+                      "all calm", "12", "a c"}));
+  const std::vector<std::string> row2 = Cells(sheets[0].rows[2], 13);
+  EXPECT_EQ(row2[0], "uuid:2");
+  EXPECT_EQ(row2[5], "") << "no start time";
+  EXPECT_EQ(row2[8], "uuid:1");
+  EXPECT_EQ(row2[11], "2.5");
+  EXPECT_EQ(row2[10], "");
+}
+
+TEST(XlsxSubmissionWriter, WritesNumbersAsNumbersCurrentAsBooleanAndTextAsText) {
+  ScratchDir scratch;
+  const std::string sheet =
+      ZipPart(Xlsx(FormA(), {MakeSubmission({{"T", "=1+1"}, {"N", 12}})}, scratch.path()),
+              "xl/worksheets/sheet1.xml");
+  // Number cells carry no type; booleans t="b"; text is an inline string,
+  // never a formula.
+  EXPECT_NE(sheet.find(R"(<c r="L2"><v>12</v></c>)"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(R"(<c r="J2" t="b"><v>1</v></c>)"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find(R"(<c r="K2" t="inlineStr"><is><t>=1+1</t></is></c>)"), std::string::npos)
+      << sheet;
+  EXPECT_NE(sheet.find(R"(<c r="F2" t="inlineStr"><is><t>2026-11-28T07:00:00.000000Z</t>)"),
+            std::string::npos)
+      << sheet;
+  EXPECT_EQ(sheet.find("<f>"), std::string::npos) << sheet;
+}
+
+TEST(XlsxSubmissionWriter, WritesOnlyTheHeaderWithoutSubmissions) {
+  ScratchDir scratch;
+  const auto sheets = ReadBack(Xlsx(FormA(), {}, scratch.path()));
+  ASSERT_EQ(sheets.size(), 1u);
+  ASSERT_EQ(sheets[0].rows.size(), 1u);
+  EXPECT_EQ(sheets[0].rows[0].cells.size(), 13u);
+}
+
+TEST(XlsxSubmissionWriter, GoesOnToANewSheetWithTheHeaderWhenOneIsFull) {
+  ScratchDir scratch;
+  std::vector<core::Submission> submissions;
+  for (int i = 1; i <= 5; ++i) {
+    submissions.push_back(MakeSubmission({{"N", i}}));
+    submissions.back().instance_id = "uuid:" + std::to_string(i);
+  }
+  // Three rows a sheet: the header and two submissions.
+  const auto sheets = ReadBack(Xlsx(FormA(), submissions, scratch.path(), 3));
+  ASSERT_EQ(sheets.size(), 3u);
+  EXPECT_EQ(sheets[0].name, "submissions");
+  EXPECT_EQ(sheets[1].name, "submissions 2");
+  EXPECT_EQ(sheets[2].name, "submissions 3");
+  std::vector<std::string> ids;
+  for (const auto& sheet : sheets) {
+    ASSERT_FALSE(sheet.rows.empty());
+    EXPECT_EQ(Cells(sheet.rows[0], 1)[0], "instance_id") << sheet.name;
+    EXPECT_LE(sheet.rows.size(), 3u) << sheet.name;
+    for (std::size_t r = 1; r < sheet.rows.size(); ++r) ids.push_back(Cells(sheet.rows[r], 1)[0]);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"uuid:1", "uuid:2", "uuid:3", "uuid:4", "uuid:5"}));
+}
+
+TEST(XlsxSubmissionWriter, CutsTextLongerThanACellHoldsOnACharacterBoundary) {
+  ScratchDir scratch;
+  std::string long_text;
+  for (int i = 0; i < 40000; ++i) long_text += "\xc3\xa9";  // é, two bytes
+  const auto sheets = ReadBack(Xlsx(FormA(), {MakeSubmission({{"T", long_text}})}, scratch.path()));
+  ASSERT_EQ(sheets.size(), 1u);
+  ASSERT_EQ(sheets[0].rows.size(), 2u);
+  const std::string cell = Cells(sheets[0].rows[1], 13)[10];
+  ASSERT_TRUE(cell.ends_with(" [cut]")) << cell.substr(cell.size() - 20);
+  const std::string kept = cell.substr(0, cell.size() - 6);
+  EXPECT_EQ(kept.size(), 2 * (kXlsxMaxCellChars - 6));
+  EXPECT_EQ(kept, long_text.substr(0, kept.size()));
+}
+
+TEST(XlsxSubmissionWriter, LeavesNoTemporaryFileBehind) {
+  ScratchDir scratch;
+  Xlsx(FormA(), {MakeSubmission({{"N", 1}})}, scratch.path());
+  EXPECT_TRUE(scratch.Empty());
+  {
+    // Abandoned before Finish, e.g. a failed export.
+    std::ostringstream out;
+    auto writer = MakeSubmissionWriter(ExportFormat::kXlsx, out, FormA(), scratch.path());
+    ASSERT_TRUE(writer->Write({MakeSubmission({}), "", ReceivedAt(), true}).ok());
+  }
+  EXPECT_TRUE(scratch.Empty());
+}
+
+TEST(XlsxSubmissionWriter, FailsNamingTheDirectoryItCannotWriteIn) {
+  std::ostringstream out;
+  const std::filesystem::path missing =
+      std::filesystem::temp_directory_path() / ("vigil-missing-" + RandomUuid());
+  auto writer = MakeSubmissionWriter(ExportFormat::kXlsx, out, FormA(), missing);
+  const Status s = writer->Write({MakeSubmission({}), "", ReceivedAt(), true});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(missing.string()), std::string::npos) << s.message();
+  EXPECT_FALSE(writer->Finish().ok());
   EXPECT_EQ(out.str(), "");
 }
 

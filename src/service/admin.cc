@@ -185,7 +185,7 @@ Status ExportSubmissions(storage::Store& store, const ExportOptions& options, st
   if (!forms) return forms.error();
   auto total = store.CountSubmissions();
   if (!total) return total.error();
-  auto writer = report::MakeSubmissionWriter(options.format, out, *forms);
+  auto writer = report::MakeSubmissionWriter(options.format, out, *forms, options.scratch_dir);
   const auto form_of = [&](const core::Submission& s) -> const core::Form* {
     for (const core::Form& f : *forms) {
       if (f.code == s.form_code && f.version == s.form_version) return &f;
@@ -206,17 +206,13 @@ Status ExportSubmissions(storage::Store& store, const ExportOptions& options, st
     if (options.anonymize) {
       const core::Submission anonymous =
           report::Anonymize(s.submission, form_of(s.submission), *exported);
-      writer->Write(
+      return writer->Write(
           {anonymous, core::CanonicalJson(anonymous), report::ToHour(s.received_at), current});
-    } else {
-      writer->Write({s.submission, s.canonical_json, s.received_at, current});
     }
-    if (!out) return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
-    return Status::Ok();
+    return writer->Write({s.submission, s.canonical_json, s.received_at, current});
   }));
-  writer->Finish();
+  VIGIL_RETURN_IF_ERROR(writer->Finish());
   if (progress) progress(seen, *total);
-  if (!out) return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 // audit log. Each works directly on a Store (no server needed).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <optional>
@@ -83,6 +84,9 @@ struct ExportOptions {
   std::function<bool(const core::Submission&)> include;
   // Stops the export (Cancelled) when it turns true, e.g. the client left.
   std::function<bool()> cancelled;
+  // Where an XLSX export is built before it is copied to the stream (empty:
+  // the system's temporary directory, $TMPDIR).
+  std::filesystem::path scratch_dir;
 };
 // Streams the stored submission versions, in commit order.
 Status ExportSubmissions(storage::Store& store, const ExportOptions& options, std::ostream& out,
