@@ -21,11 +21,13 @@ Result<std::shared_ptr<LiveReports>> LiveReports::Start(MissionService& service)
   for (const core::Form& f : service.Mission()->forms()) {
     if (std::find(forms.begin(), forms.end(), f.code) == forms.end()) forms.push_back(f.code);
   }
+  // The indexed columns only: parsing every body was most of the start-up.
   std::vector<analysis::ReportRef> loaded;
   for (const std::string& form : forms) {
     VIGIL_RETURN_IF_ERROR(
-        service.store().ForEachCurrentSubmission(form, [&](const storage::StoredSubmission& s) {
-          loaded.push_back(RefOf(s.submission, s.received_at));
+        service.store().ForEachCurrentReport(form, [&](const storage::CurrentReport& r) {
+          loaded.push_back(
+              {r.instance_id, r.form_code, r.station_code, r.observer_code, r.received_at});
           return Status::Ok();
         }));
   }
