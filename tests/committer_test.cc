@@ -102,6 +102,11 @@ class ProbeStore final : public storage::Store {
       const std::function<Status(const storage::StoredSubmission&)>& visit) override {
     return inner_->ForEachCurrentSubmission(form, visit);
   }
+  Status ForEachCurrentReport(
+      const std::string& form,
+      const std::function<Status(const storage::CurrentReport&)>& visit) override {
+    return inner_->ForEachCurrentReport(form, visit);
+  }
   Result<std::optional<storage::TokenRecord>> FindToken(const Sha256& h) override {
     return inner_->FindToken(h);
   }

@@ -323,6 +323,43 @@ TEST_F(CoverageApiTest, AnEditReplacesTheReportItEditsAsItArrives) {
             1);
 }
 
+// /api/v1/coverage answers from LiveReports' counts by station index: an
+// edit that moves a report to another district moves it in the breakdown,
+// and the counts loaded at start agree with those kept as reports arrive.
+TEST_F(CoverageApiTest, CoverageByAreaFollowsAnEditThatMovesTheReport) {
+  Post(ValidSubmission("uuid:v1", "OBS-1", "PS-01"));
+  Post(ValidSubmission("uuid:v2", "OBS-2", "PS-02"));
+  Post(ValidSubmission("uuid:v3", "OBS-3", "PS-12"));
+  using Counts = std::map<std::string, std::int64_t>;
+  // Reported stations in all ("") and per area at `depth`.
+  const auto reported = [&](const std::string& token, int depth) {
+    const json::value v = Get(token, "/api/v1/coverage?depth=" + std::to_string(depth));
+    Counts out{{"", v.at("reported").as_int64()}};
+    for (const json::value& a : v.at("areas").as_array()) {
+      EXPECT_EQ(a.at("stations"), depth == 0 ? 10 : 5);
+      EXPECT_EQ(a.at("planned"), a.at("stations"));
+      out[std::string(a.at("code").as_string())] = a.at("reported").as_int64();
+    }
+    EXPECT_EQ(v.at("reports"), out.at(""));  // one report per station here
+    return out;
+  };
+  EXPECT_EQ(reported(mission_.viewer_token, 0), (Counts{{"", 3}, {"R1", 2}, {"R2", 1}}));
+  EXPECT_EQ(reported(mission_.viewer_token, 1),
+            (Counts{{"", 3}, {"R1-D1", 2}, {"R1-D2", 0}, {"R2-D1", 1}, {"R2-D2", 0}}));
+  // v2 was sent for the wrong station: its edit says PS-07 (in R1-D2).
+  json::value edit = json::parse(ValidSubmission("uuid:v2b", "OBS-2", "PS-07", 2));
+  edit.as_object()["replaces"] = "uuid:v2";
+  Post(json::serialize(edit));
+  const Counts moved{{"", 3}, {"R1-D1", 1}, {"R1-D2", 1}, {"R2-D1", 1}, {"R2-D2", 0}};
+  EXPECT_EQ(reported(mission_.viewer_token, 1), moved);
+  EXPECT_EQ(reported(mission_.coordinator_token, 1), (Counts{{"", 1}, {"R2-D1", 1}, {"R2-D2", 0}}));
+  EXPECT_EQ(Get(mission_.viewer_token, "/api/v1/coverage?form=O").at("reported"), 0);
+  admin_.reset();
+  server_.reset();
+  server_ = std::make_unique<RunningServer>(mission_.dir.path() + "/mission");
+  EXPECT_EQ(reported(mission_.viewer_token, 1), moved);
+}
+
 TEST_F(CoverageApiTest, LiveReportsAreLoadedFromTheStoreWhenTheServerStarts) {
   TwoCopiesDisagree();
   Post(ValidSubmission("uuid:v1", "OBS-1", "PS-01"));

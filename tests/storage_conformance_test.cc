@@ -1057,6 +1057,56 @@ TEST_P(StoreConformance, ForEachCurrentSubmissionVisitsOneFormsCurrentVersionsIn
   EXPECT_THAT(visit("X"), IsEmpty());
 }
 
+TEST_P(StoreConformance, ForEachCurrentReportGivesTheCurrentVersionsColumns) {
+  ASSERT_NO_FATAL_FAILURE(SetUpMission());
+  ASSERT_THAT(Commit({{.id = 5}, {.id = 2, .form = "O"}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 9, .replaces = 5, .voters_turned_away = 1}, {.id = 1}}), SizeIs(2));
+  ASSERT_THAT(Commit({{.id = 3, .form = "O"}, {.id = 4}}), SizeIs(2));
+
+  for (const std::string form : {"V", "O", "X"}) {
+    SCOPED_TRACE(form);
+    // The same versions, in the same order, with the same fields as the
+    // full read.
+    std::vector<CurrentReport> full;
+    ASSERT_TRUE(store_
+                    ->ForEachCurrentSubmission(
+                        form,
+                        [&](const StoredSubmission& v) {
+                          full.push_back({v.submission.instance_id, v.submission.form_code,
+                                          v.submission.station_code, v.submission.observer_code,
+                                          v.received_at});
+                          return Status::Ok();
+                        })
+                    .ok());
+    std::vector<CurrentReport> columns;
+    const Status s = store_->ForEachCurrentReport(form, [&](const CurrentReport& r) {
+      columns.push_back(r);
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(columns.size(), full.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      EXPECT_EQ(columns[i].instance_id, full[i].instance_id);
+      EXPECT_EQ(columns[i].form_code, form);
+      EXPECT_EQ(columns[i].station_code, full[i].station_code);
+      EXPECT_EQ(columns[i].observer_code, full[i].observer_code);
+      EXPECT_EQ(columns[i].received_at, full[i].received_at);
+    }
+    if (form == "V") {
+      ASSERT_EQ(columns.size(), 3u);
+      EXPECT_EQ(columns[0].instance_id, Id(9));  // 5 was replaced by 9
+    }
+  }
+  // A visitor's error stops the walk and is returned.
+  int visits = 0;
+  const Status stopped = store_->ForEachCurrentReport("V", [&](const CurrentReport&) {
+    ++visits;
+    return Status::Internal("stop");
+  });
+  EXPECT_EQ(stopped.code(), StatusCode::kInternal);
+  EXPECT_EQ(visits, 1);
+}
+
 TEST_P(StoreConformance, ForEachSubmissionStopsAtTheFirstErrorAndReturnsIt) {
   ASSERT_NO_FATAL_FAILURE(SetUpMission());
   ASSERT_THAT(Commit({{.id = 1}, {.id = 2}, {.id = 3}}), SizeIs(3));

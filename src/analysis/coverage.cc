@@ -2,53 +2,84 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace vigil::analysis {
 
-Coverage ComputeCoverage(
-    const core::MissionIndex& mission,
-    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth,
-    std::span<const std::string> within) {
-  Coverage out;
-  core::StringMap<std::int64_t> reports;
-  for (const auto& [code, count] : reports_by_station) {
-    if (mission.IsPollingStation(code)) reports[code] += count;
+StationIndex::StationIndex(std::shared_ptr<const core::MissionIndex> mission)
+    : geography_(std::move(mission)) {
+  const auto n = static_cast<std::size_t>(geography_.size());
+  for (std::int32_t i = 0; i < geography_.size(); ++i) {
+    if (geography_.is_station(i)) stations_.push_back(i);
   }
+  // Observer lists by location, as one array (counting sort keeps set-up order).
+  const auto& observers = geography_.mission().observers();
+  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;  // (station, observer)
+  for (std::size_t o = 0; o < observers.size(); ++o) {
+    for (const std::string& s : observers[o].stations) {
+      const std::int32_t i = geography_.Find(s);
+      if (i >= 0 && geography_.is_station(i)) pairs.emplace_back(i, static_cast<std::int32_t>(o));
+    }
+  }
+  observers_begin_.assign(n + 1, 0);
+  for (const auto& [station, observer] : pairs)
+    ++observers_begin_[static_cast<std::size_t>(station) + 1];
+  for (std::size_t i = 0; i < n; ++i) observers_begin_[i + 1] += observers_begin_[i];
+  assigned_.resize(pairs.size());
+  std::vector<std::size_t> next(observers_begin_.begin(), observers_begin_.end() - 1);
+  for (const auto& [station, observer] : pairs) {
+    assigned_[next[static_cast<std::size_t>(station)]++] = observer;
+  }
+}
+
+namespace {
+
+std::int32_t CountAt(StationCounts counts, std::int32_t i) {
+  const auto u = static_cast<std::size_t>(i);
+  return u < counts.size() ? counts[u] : 0;
+}
+
+// The station's admitted by `within` (all when it is empty).
+std::vector<std::uint8_t> WithinMask(const Geography& geo, std::span<const std::string> within) {
+  return within.empty() ? std::vector<std::uint8_t>{} : geo.Mark(within);
+}
+
+// Wraps a set-up the caller owns, for the code-keyed entry points.
+std::shared_ptr<const core::MissionIndex> Borrow(const core::MissionIndex& mission) {
+  return std::shared_ptr<const core::MissionIndex>(std::shared_ptr<void>(), &mission);
+}
+
+}  // namespace
+
+Coverage ComputeCoverage(const StationIndex& index, StationCounts counts, int depth,
+                         std::span<const std::string> within) {
+  const Geography& geo = index.geography();
+  const auto& locations = index.mission().locations();
+  Coverage out;
   // Areas at the requested depth, in set-up order.
-  core::StringMap<std::size_t> area_index;
-  for (const core::Location& l : mission.locations()) {
-    if (static_cast<int>(mission.Ancestors(l.code).size()) == depth &&
-        !mission.IsPollingStation(l.code)) {
-      area_index.emplace(l.code, out.areas.size());
+  std::vector<std::int32_t> area_of(static_cast<std::size_t>(geo.size()), -1);
+  for (std::int32_t i = 0; i < geo.size(); ++i) {
+    if (geo.depth(i) == depth && !geo.is_station(i)) {
+      area_of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(out.areas.size());
+      const core::Location& l = locations[static_cast<std::size_t>(i)];
       out.areas.push_back({l.code, l.name, 0, 0, 0});
     }
   }
-  std::unordered_set<std::string_view> planned;
-  for (const core::Observer& o : mission.observers()) {
-    for (const std::string& s : o.stations) planned.insert(s);
-  }
-  for (const core::Location& l : mission.locations()) {
-    if (!mission.IsPollingStation(l.code)) continue;
-    if (!within.empty() && !mission.IsWithin(l.code, within)) continue;
-    const auto it = reports.find(l.code);
-    const std::int64_t count = it == reports.end() ? 0 : it->second;
-    const bool is_planned = planned.contains(l.code);
+  const std::vector<std::uint8_t> admitted = WithinMask(geo, within);
+  for (const std::int32_t s : index.stations()) {
+    if (!admitted.empty() && !geo.IsWithin(s, admitted)) continue;
+    const std::int32_t count = CountAt(counts, s);
+    const bool is_planned = index.planned(s);
     ++out.stations;
     if (is_planned) ++out.planned;
     out.reports += count;
     if (count > 0) ++out.reported;
-    const std::vector<std::string> ancestors = mission.Ancestors(l.code);
-    // Ancestors are nearest first; the area at `depth` sits at index
-    // size - 1 - depth.
-    const int index = static_cast<int>(ancestors.size()) - 1 - depth;
-    if (index < 0) continue;
-    if (auto a = area_index.find(ancestors[static_cast<std::size_t>(index)]);
-        a != area_index.end()) {
-      AreaCoverage& area = out.areas[a->second];
-      ++area.stations;
-      if (is_planned) ++area.planned;
-      if (count > 0) ++area.reported;
+    const std::int32_t area = geo.AtDepth(s, depth);
+    if (area < 0) continue;
+    if (const std::int32_t a = area_of[static_cast<std::size_t>(area)]; a >= 0) {
+      AreaCoverage& c = out.areas[static_cast<std::size_t>(a)];
+      ++c.stations;
+      if (is_planned) ++c.planned;
+      if (count > 0) ++c.reported;
     }
   }
   if (!within.empty()) {
@@ -57,28 +88,53 @@ Coverage ComputeCoverage(
   return out;
 }
 
+std::vector<MissingReport> MissingReports(const StationIndex& index, StationCounts counts,
+                                          std::span<const std::string> within) {
+  const Geography& geo = index.geography();
+  const auto& locations = index.mission().locations();
+  const auto& observers = index.mission().observers();
+  const std::vector<std::uint8_t> admitted = WithinMask(geo, within);
+  std::vector<MissingReport> out;
+  for (const std::int32_t s : index.stations()) {
+    // Not planned: nobody was sent there.
+    if (!index.planned(s) || CountAt(counts, s) > 0) continue;
+    if (!admitted.empty() && !geo.IsWithin(s, admitted)) continue;
+    const core::Location& l = locations[static_cast<std::size_t>(s)];
+    MissingReport m{l.code, l.name, {}};
+    for (const std::int32_t o : index.observers(s)) {
+      m.observers.push_back(observers[static_cast<std::size_t>(o)].code);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Coverage ComputeCoverage(
+    const core::MissionIndex& mission,
+    const std::vector<std::pair<std::string, std::int64_t>>& reports_by_station, int depth,
+    std::span<const std::string> within) {
+  const StationIndex index(Borrow(mission));
+  std::vector<std::int32_t> counts(static_cast<std::size_t>(index.geography().size()), 0);
+  for (const auto& [code, count] : reports_by_station) {
+    const std::int32_t i = index.geography().Find(code);
+    if (i >= 0 && index.geography().is_station(i)) {
+      counts[static_cast<std::size_t>(i)] += static_cast<std::int32_t>(count);
+    }
+  }
+  return ComputeCoverage(index, counts, depth, within);
+}
+
 std::vector<MissingReport> MissingReports(const core::MissionIndex& mission,
                                           const core::StringMap<std::int64_t>& reports_by_station,
                                           std::span<const std::string> within) {
-  const auto reported = [&](std::string_view station) {
-    auto it = reports_by_station.find(station);
-    return it != reports_by_station.end() && it->second > 0;
-  };
-  core::StringMap<std::vector<std::string>> assigned;  // unreported station -> observers
-  for (const core::Observer& o : mission.observers()) {
-    for (const std::string& s : o.stations) {
-      if (!reported(s)) assigned[s].push_back(o.code);
+  const StationIndex index(Borrow(mission));
+  std::vector<std::int32_t> counts(static_cast<std::size_t>(index.geography().size()), 0);
+  for (const auto& [code, count] : reports_by_station) {
+    if (const std::int32_t i = index.geography().Find(code); i >= 0) {
+      counts[static_cast<std::size_t>(i)] = count > 0 ? 1 : 0;
     }
   }
-  std::vector<MissingReport> out;
-  for (const core::Location& l : mission.locations()) {
-    if (!mission.IsPollingStation(l.code) || reported(l.code)) continue;
-    if (!within.empty() && !mission.IsWithin(l.code, within)) continue;
-    auto it = assigned.find(l.code);
-    if (it == assigned.end()) continue;  // not planned: nobody was sent there
-    out.push_back({l.code, l.name, std::move(it->second)});
-  }
-  return out;
+  return MissingReports(index, counts, within);
 }
 
 std::vector<ObserverActivity> ComputeObserverActivity(const core::MissionIndex& mission,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/observations.h"
 #include "common/time.h"
 #include "core/mission.h"
 
@@ -33,6 +35,56 @@ struct Coverage {
   std::vector<AreaCoverage> areas;  // the locations at `depth`, in set-up order
 };
 
+// A station that has an observer assigned and no current report of a form.
+struct MissingReport {
+  std::string station_code;
+  std::string station_name;
+  std::vector<std::string> observers;  // assigned, in set-up order
+};
+
+// What coverage needs of a set-up snapshot, as indices: the hierarchy
+// (Geography), which stations are planned and who is assigned to each.
+// Built once per snapshot (service::LiveReports keeps one and rebuilds it
+// only when the set-up changes), so that a breakdown never looks a code up.
+class StationIndex {
+ public:
+  explicit StationIndex(std::shared_ptr<const core::MissionIndex> mission);
+
+  const Geography& geography() const { return geography_; }
+  const core::MissionIndex& mission() const { return geography_.mission(); }
+  // Polling stations (Geography indices) in set-up order.
+  std::span<const std::int32_t> stations() const { return stations_; }
+  bool planned(std::int32_t location) const {
+    return observers_begin_[static_cast<std::size_t>(location)] !=
+           observers_begin_[static_cast<std::size_t>(location) + 1];
+  }
+  // Indices into mission().observers() assigned to a location, in set-up order.
+  std::span<const std::int32_t> observers(std::int32_t location) const {
+    const auto u = static_cast<std::size_t>(location);
+    return std::span<const std::int32_t>(assigned_).subspan(
+        observers_begin_[u], observers_begin_[u + 1] - observers_begin_[u]);
+  }
+
+ private:
+  Geography geography_;
+  std::vector<std::int32_t> stations_;
+  std::vector<std::size_t> observers_begin_;  // location -> first in assigned_; one past the end
+  std::vector<std::int32_t> assigned_;
+};
+
+// Current reports per location, by Geography index (a shorter span counts
+// the rest as 0), as service::LiveReports keeps them for each form.
+using StationCounts = std::span<const std::int32_t>;
+
+// Coverage at `depth` (as below) from counts kept by index: one pass over
+// the stations, no code looked up.
+Coverage ComputeCoverage(const StationIndex& index, StationCounts counts, int depth,
+                         std::span<const std::string> within = {});
+
+// MissingReports (below) from counts kept by index.
+std::vector<MissingReport> MissingReports(const StationIndex& index, StationCounts counts,
+                                          std::span<const std::string> within = {});
+
 // `reports_by_station`: station code -> number of current reports. Stations
 // not in the mission are ignored. `depth` 0 is the top level of the
 // hierarchy (e.g. regions below a country are depth 1 if the country is a
@@ -51,13 +103,6 @@ struct ReportRef {
   std::string station_code;
   std::string observer_code;
   Timestamp received_at;  // the server's clock: phones' clocks are not trusted for order
-};
-
-// A station that has an observer assigned and no current report of a form.
-struct MissingReport {
-  std::string station_code;
-  std::string station_name;
-  std::vector<std::string> observers;  // assigned, in set-up order
 };
 
 // The stations (in set-up order) with at least one assigned observer and no

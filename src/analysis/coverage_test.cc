@@ -235,6 +235,61 @@ TEST(MissingReports, WithinAnAreaOnlyItsStations) {
             (std::vector<std::string>{"PS-5"}));
 }
 
+// The index LiveReports keeps per set-up snapshot.
+TEST(StationIndex, StationsInSetUpOrderWithTheirObservers) {
+  const auto mission = std::make_shared<const core::MissionIndex>(WithObservers());
+  const StationIndex index(mission);
+  const Geography& geo = index.geography();
+  std::vector<std::string> stations;
+  for (const std::int32_t s : index.stations()) {
+    stations.push_back(mission->locations()[static_cast<std::size_t>(s)].code);
+  }
+  EXPECT_EQ(stations, (std::vector<std::string>{"PS-1", "PS-2", "PS-3", "PS-4", "PS-5", "PS-6"}));
+  const auto observers = [&](const char* station) {
+    std::vector<std::string> out;
+    for (const std::int32_t o : index.observers(geo.Find(station))) {
+      out.push_back(mission->observers()[static_cast<std::size_t>(o)].code);
+    }
+    return out;
+  };
+  EXPECT_EQ(observers("PS-2"), (std::vector<std::string>{"OBS-1", "OBS-2"}));
+  EXPECT_EQ(observers("PS-5"), (std::vector<std::string>{"OBS-3"}));
+  EXPECT_TRUE(observers("PS-3").empty());
+  EXPECT_TRUE(index.planned(geo.Find("PS-1")));
+  EXPECT_FALSE(index.planned(geo.Find("PS-6")));
+  EXPECT_FALSE(index.planned(geo.Find("N")));
+}
+
+TEST(StationIndex, CountsByIndexGiveTheSameCoverageAsCountsByCode) {
+  const auto mission = std::make_shared<const core::MissionIndex>(WithObservers());
+  const StationIndex index(mission);
+  // SomeReports by index; a short span counts the rest (PS-6, ...) as 0.
+  std::vector<std::int32_t> counts(static_cast<std::size_t>(index.geography().Find("PS-5")) + 1, 0);
+  for (const auto& [code, n] : SomeReports()) {
+    counts[static_cast<std::size_t>(index.geography().Find(code))] = static_cast<std::int32_t>(n);
+  }
+  for (const int depth : {0, 1, 2}) {
+    SCOPED_TRACE(depth);
+    const Coverage a = ComputeCoverage(index, counts, depth);
+    const Coverage b = ComputeCoverage(*mission, SomeReports(), depth);
+    EXPECT_EQ(a.stations, 6);
+    EXPECT_EQ(a.reported, 3);
+    EXPECT_EQ(a.planned, 3);
+    EXPECT_EQ(a.reports, 6);
+    ASSERT_EQ(a.areas.size(), b.areas.size());
+    for (std::size_t i = 0; i < a.areas.size(); ++i) {
+      EXPECT_EQ(a.areas[i].code, b.areas[i].code);
+      EXPECT_EQ(a.areas[i].stations, b.areas[i].stations);
+      EXPECT_EQ(a.areas[i].planned, b.areas[i].planned);
+      EXPECT_EQ(a.areas[i].reported, b.areas[i].reported);
+    }
+  }
+  // Missing: planned PS-1, PS-2, PS-5; PS-1 and PS-5 reported.
+  EXPECT_EQ(Stations(MissingReports(index, counts)), (std::vector<std::string>{"PS-2"}));
+  EXPECT_EQ(Stations(MissingReports(index, {})),
+            (std::vector<std::string>{"PS-1", "PS-2", "PS-5"}));
+}
+
 TEST(ObserverActivity, CheckedInMeansAnyReportAndFormReportsCountTheForm) {
   const std::vector<ReportRef> reports = {Ref("O", "PS-1", "OBS-1", "2026-06-01T06:50:00Z"),
                                           Ref("V", "PS-2", "OBS-1", "2026-06-01T09:10:00Z"),

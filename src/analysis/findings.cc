@@ -190,11 +190,40 @@ QuestionFinding MakeFinding(const FormRows& form, std::size_t column, const Tall
   return f;
 }
 
+// Which settlement classes (see kSettlementClasses) a tallies-only filter
+// counts: a settlement filter leaves out rows of unknown stations, as the
+// scan does.
+std::array<bool, kSettlementClasses> CountedClasses(const FindingFilter& filter) {
+  std::array<bool, kSettlementClasses> counted{};
+  for (std::size_t c = 0; c < kSettlementClasses; ++c) {
+    counted[c] = !filter.settlement || c == static_cast<std::size_t>(*filter.settlement);
+  }
+  return counted;
+}
+
 std::int64_t CountedRows(const FormRows& form, const FindingFilter& filter) {
   const std::array<bool, 4> counted = CountedStatuses(filter);
+  const auto classes = CountedClasses(filter);
   std::int64_t n = 0;
-  for (std::size_t s = 0; s < 4; ++s) n += counted[s] ? form.rows_by_status[s] : 0;
+  for (std::size_t s = 0; s < 4; ++s) {
+    for (std::size_t c = 0; c < kSettlementClasses; ++c) {
+      if (counted[s] && classes[c]) n += form.rows_by_class[s][c];
+    }
+  }
   return n;
+}
+
+// One column's running tallies over the statuses and classes `filter` counts.
+Tally TalliedColumn(const FormRows& form, std::size_t column, const FindingFilter& filter) {
+  const std::array<bool, 4> counted = CountedStatuses(filter);
+  const auto classes = CountedClasses(filter);
+  Tally t;
+  for (std::size_t s = 0; s < 4; ++s) {
+    for (std::size_t c = 0; c < kSettlementClasses; ++c) {
+      if (counted[s] && classes[c]) t.Merge(form.tallies[s][c][column]);
+    }
+  }
+  return t;
 }
 
 Result<std::pair<const FormRows*, std::size_t>> FindColumn(const ObservationTable& table,
@@ -234,9 +263,7 @@ FormSummary EmptySummary(const FormRows& form) {
 
 }  // namespace
 
-bool FindingFilter::StatusOnly() const {
-  return !settlement && !from && !to && within.empty() && !sample;
-}
+bool FindingFilter::FromTallies() const { return !from && !to && within.empty() && !sample; }
 
 Interval WilsonInterval(std::int64_t successes, std::int64_t n, double z) {
   const double nn = static_cast<double>(n);
@@ -252,13 +279,9 @@ Result<QuestionFinding> ComputeFinding(const ObservationTable& table, const std:
   auto found = FindColumn(table, form, question);
   if (!found) return Fail(found.error());
   const auto [rows, column] = *found;
-  if (filter.StatusOnly()) {
-    const std::array<bool, 4> counted = CountedStatuses(filter);
-    Tally t;
-    for (std::size_t s = 0; s < 4; ++s) {
-      if (counted[s]) t.Merge(rows->tallies[s][column]);
-    }
-    return MakeFinding(*rows, column, t, CountedRows(*rows, filter), filter);
+  if (filter.FromTallies()) {
+    return MakeFinding(*rows, column, TalliedColumn(*rows, column, filter),
+                       CountedRows(*rows, filter), filter);
   }
   const Grouping g = GroupStations(table.geography(), -1, filter);
   const Selection selection = Select(*rows, g, filter);
@@ -298,17 +321,13 @@ Result<std::vector<AreaFinding>> ComputeFindingByArea(const ObservationTable& ta
 std::vector<FormSummary> ComputeSummary(const ObservationTable& table,
                                         const FindingFilter& filter) {
   std::vector<FormSummary> summary;
-  const std::array<bool, 4> counted = CountedStatuses(filter);
   for (const FormRows& form : table.forms()) {
     FormSummary s = EmptySummary(form);
-    if (filter.StatusOnly()) {
+    if (filter.FromTallies()) {
       s.observations = CountedRows(form, filter);
       for (std::size_t c = 0; c < form.columns.size(); ++c) {
-        Tally t;
-        for (std::size_t st = 0; st < 4; ++st) {
-          if (counted[st]) t.Merge(form.tallies[st][c]);
-        }
-        s.questions.push_back(MakeFinding(form, c, t, s.observations, filter));
+        s.questions.push_back(
+            MakeFinding(form, c, TalliedColumn(form, c, filter), s.observations, filter));
       }
     } else {
       const Grouping g = GroupStations(table.geography(), -1, filter);

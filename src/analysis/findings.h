@@ -40,8 +40,9 @@ struct FindingFilter {
   // Only these stations (the PVT sample); the figures then carry an interval.
   std::optional<std::vector<std::string>> sample;
 
-  // True if only review status restricts the rows, so running tallies answer.
-  bool StatusOnly() const;
+  // True if only review status and settlement restrict the rows, so the
+  // running tallies answer without a scan.
+  bool FromTallies() const;
 };
 
 struct Interval {
@@ -110,7 +111,8 @@ struct FormSummary {
 };
 
 // The dashboard summary: every form's questions over the rows that pass
-// `filter`. From the running tallies when only review status filters.
+// `filter`. From the running tallies when only review status and
+// settlement filter.
 std::vector<FormSummary> ComputeSummary(const ObservationTable& table, const FindingFilter& filter);
 
 struct AreaSummary {

@@ -234,7 +234,9 @@ std::int32_t ObservationTable::FormIndex(std::string_view code) {
   for (const ColumnSpec& c : rows.columns) {
     rows.values.emplace_back(c.kind == ColumnKind::kOption && c.options.size() <= 127);
   }
-  for (auto& tallies : rows.tallies) tallies.resize(rows.columns.size());
+  for (auto& by_class : rows.tallies) {
+    for (auto& tallies : by_class) tallies.resize(rows.columns.size());
+  }
   forms_.push_back(std::move(rows));
   return static_cast<std::int32_t>(forms_.size() - 1);
 }
@@ -266,13 +268,10 @@ void ObservationTable::Add(const core::Submission& s, Timestamp received_at,
   form.observer.push_back(obs->second);
   form.submitted_at.push_back(s.submitted_at.value_or(received_at).time_since_epoch().count());
   form.status.push_back(static_cast<std::uint8_t>(status));
-  auto& tallies = form.tallies[StatusIndex(status)];
   for (std::size_t c = 0; c < form.columns.size(); ++c) {
-    const std::int32_t v = Code(form.columns[c], s.answers);
-    form.values[c].push_back(v);
-    tallies[c].Add(form.columns[c], v, 1);
+    form.values[c].push_back(Code(form.columns[c], s.answers));
   }
-  ++form.rows_by_status[StatusIndex(status)];
+  TallyRow(form, row, 1);
   index_[hash] = {static_cast<std::uint32_t>(f), row};
 }
 
@@ -290,11 +289,7 @@ bool ObservationTable::Remove(std::string_view instance_id) {
 // its place, so that the columns stay dense.
 void ObservationTable::RemoveRow(std::uint32_t f, std::uint32_t row) {
   FormRows& form = forms_[f];
-  const std::size_t status = form.status[row];
-  for (std::size_t c = 0; c < form.columns.size(); ++c) {
-    form.tallies[status][c].Add(form.columns[c], form.values[c][row], -1);
-  }
-  --form.rows_by_status[status];
+  TallyRow(form, row, -1);
   const std::size_t last = form.rows() - 1;
   if (row != last) {
     form.id_hash[row] = form.id_hash[last];
@@ -322,17 +317,29 @@ bool ObservationTable::SetReviewStatus(std::string_view instance_id, core::Revie
   if (it == index_.end()) return false;
   FormRows& form = forms_[it->second.form];
   const std::uint32_t row = it->second.row;
-  const std::size_t from = form.status[row];
   const std::size_t to = StatusIndex(status);
-  if (from == to) return true;
-  for (std::size_t c = 0; c < form.columns.size(); ++c) {
-    form.tallies[from][c].Add(form.columns[c], form.values[c][row], -1);
-    form.tallies[to][c].Add(form.columns[c], form.values[c][row], 1);
-  }
-  --form.rows_by_status[from];
-  ++form.rows_by_status[to];
+  if (form.status[row] == to) return true;
+  TallyRow(form, row, -1);
   form.status[row] = static_cast<std::uint8_t>(to);
+  TallyRow(form, row, 1);
   return true;
+}
+
+std::size_t ObservationTable::ClassOf(std::int32_t station) const {
+  if (station < 0) return kNoStation;
+  return static_cast<std::size_t>(
+      geography_->mission().locations()[static_cast<std::size_t>(station)].settlement);
+}
+
+void ObservationTable::TallyRow(FormRows& form, std::size_t row, int sign) {
+  const std::size_t status = form.status[row];
+  const std::size_t settlement = ClassOf(form.station[row]);
+  auto& tallies = form.tallies[status][settlement];
+  for (std::size_t c = 0; c < form.columns.size(); ++c) {
+    tallies[c].Add(form.columns[c], form.values[c][row], sign);
+  }
+  form.rows_by_status[status] += sign;
+  form.rows_by_class[status][settlement] += sign;
 }
 
 std::optional<core::ReviewStatus> ObservationTable::GetReviewStatus(
@@ -358,6 +365,16 @@ void ObservationTable::SetGeography(std::shared_ptr<const Geography> geography) 
     }
   }
   geography_ = std::move(geography);
+  // Tallied again: a station's settlement may have changed or become known.
+  for (FormRows& form : forms_) {
+    for (auto& by_class : form.tallies) {
+      for (auto& tallies : by_class) tallies.assign(form.columns.size(), Tally{});
+    }
+    std::fill(std::begin(form.rows_by_status), std::end(form.rows_by_status), 0);
+    for (auto& by_class : form.rows_by_class)
+      std::fill(std::begin(by_class), std::end(by_class), 0);
+    for (std::size_t r = 0; r < form.rows(); ++r) TallyRow(form, r, 1);
+  }
   for (const core::Form& f : geography_->mission().forms()) FormIndex(f.code);
 }
 

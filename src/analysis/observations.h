@@ -133,6 +133,13 @@ class CodedColumn {
   std::vector<std::int32_t> words_;
 };
 
+// Rows are tallied by the settlement of their station as well as by review
+// status, so that urban/rural figures need no scan either: the class is the
+// station's core::Settlement, or kNoStation for a station the set-up does
+// not know.
+inline constexpr std::size_t kNoStation = 3;
+inline constexpr std::size_t kSettlementClasses = 4;
+
 class ObservationTable {
  public:
   struct FormRows {
@@ -147,9 +154,11 @@ class ObservationTable {
     std::vector<std::int64_t> submitted_at;  // microseconds since the epoch
     std::vector<std::uint8_t> status;        // core::ReviewStatus
     std::vector<CodedColumn> values;         // per column
-    // Running tallies over every row, per review status and column.
-    std::vector<Tally> tallies[4];
+    // Running tallies over every row, per review status, settlement class
+    // and column.
+    std::vector<Tally> tallies[4][kSettlementClasses];
     std::int64_t rows_by_status[4] = {0, 0, 0, 0};
+    std::int64_t rows_by_class[4][kSettlementClasses] = {};
 
     std::size_t rows() const { return id_hash.size(); }
   };
@@ -186,6 +195,10 @@ class ObservationTable {
   };
   std::int32_t FormIndex(std::string_view code);
   void RemoveRow(std::uint32_t form, std::uint32_t row);
+  // The settlement class of a row's station (see kSettlementClasses).
+  std::size_t ClassOf(std::int32_t station) const;
+  // Adds (sign 1) or removes (sign -1) a row from its tallies.
+  void TallyRow(FormRows& form, std::size_t row, int sign);
 
   std::shared_ptr<const Geography> geography_;
   std::vector<FormRows> forms_;

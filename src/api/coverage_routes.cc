@@ -100,17 +100,19 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
         for (const core::Form& f : mission->forms()) {
           if (std::find(codes.begin(), codes.end(), f.code) == codes.end()) codes.push_back(f.code);
         }
-        // Copied under the lock, counted outside it.
-        std::vector<std::vector<std::pair<std::string, std::int64_t>>> counts(codes.size());
+        // Copied under the lock (a few hundred kilobytes), counted outside it.
+        std::vector<std::vector<std::int32_t>> counts(codes.size());
+        std::shared_ptr<const analysis::StationIndex> stations;
         live.Read([&](const service::LiveReports::View& view) {
+          stations = view.stations;
           for (std::size_t i = 0; i < codes.size(); ++i) {
-            const auto& stations = view.StationCounts(codes[i]);
-            counts[i].assign(stations.begin(), stations.end());
+            const auto c = view.LocationCounts(codes[i]);
+            counts[i].assign(c.begin(), c.end());
           }
         });
         json::array forms;
         for (std::size_t i = 0; i < codes.size(); ++i) {
-          const auto c = analysis::ComputeCoverage(*mission, counts[i], 0, r.principal->regions);
+          const auto c = analysis::ComputeCoverage(*stations, counts[i], 0, r.principal->regions);
           forms.push_back(json::object{{"form", codes[i]},
                                        {"stations", c.stations},
                                        {"planned", c.planned},
@@ -133,10 +135,15 @@ std::vector<Route> CoverageRoutes(const ApiServices& services) {
         if (!offset) return;
         const auto limit = IntQuery(r, "limit", 100, 1, 10'000, respond);
         if (!limit) return;
-        std::vector<analysis::MissingReport> missing;
+        std::vector<std::int32_t> counts;
+        std::shared_ptr<const analysis::StationIndex> index;
         live.Read([&](const service::LiveReports::View& view) {
-          missing = analysis::MissingReports(*mission, view.StationCounts(*form), *areas);
+          index = view.stations;
+          const auto c = view.LocationCounts(*form);
+          counts.assign(c.begin(), c.end());
         });
+        const std::vector<analysis::MissingReport> missing =
+            analysis::MissingReports(*index, counts, *areas);
         json::array stations;
         for (std::size_t i = static_cast<std::size_t>(*offset);
              i < missing.size() && stations.size() < static_cast<std::size_t>(*limit); ++i) {

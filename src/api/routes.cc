@@ -328,7 +328,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
       });
 
   add(http::verb::get, "/api/v1/coverage", Permission::kReadStatistics,
-      [&service](RouteRequest& r, Respond respond) {
+      [&live = services.live](RouteRequest& r, Respond respond) {
         std::string form = r.Query("form");
         if (form.empty()) form = "V";
         int depth = 0;
@@ -340,17 +340,16 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
             return;
           }
         }
-        auto counts = service.store().CountReportsByStation(form);
-        if (!counts) {
-          respond(JsonError(counts.error()));
-          return;
-        }
-        std::vector<std::pair<std::string, std::int64_t>> reports;
-        reports.reserve(counts->size());
-        for (auto& c : *counts)
-          reports.emplace_back(std::move(c.station_code), c.current_submissions);
+        // From the live counts by station index: no store query, no code look-up.
+        std::vector<std::int32_t> counts;
+        std::shared_ptr<const analysis::StationIndex> stations;
+        live.Read([&](const service::LiveReports::View& view) {
+          stations = view.stations;
+          const auto c = view.LocationCounts(form);
+          counts.assign(c.begin(), c.end());
+        });
         const auto coverage =
-            analysis::ComputeCoverage(*service.Mission(), reports, depth, r.principal->regions);
+            analysis::ComputeCoverage(*stations, counts, depth, r.principal->regions);
         json::array areas;
         for (const auto& a : coverage.areas) {
           areas.push_back(json::object{{"code", a.code},

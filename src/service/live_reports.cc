@@ -20,15 +20,18 @@ Result<std::shared_ptr<LiveReports>> LiveReports::Start(MissionService& service)
   for (const core::Form& f : service.Mission()->forms()) {
     if (std::find(forms.begin(), forms.end(), f.code) == forms.end()) forms.push_back(f.code);
   }
+  // The indexed columns only: parsing every body was most of the start-up.
   std::vector<analysis::ReportRef> loaded;
   for (const std::string& form : forms) {
     VIGIL_RETURN_IF_ERROR(
-        service.store().ForEachCurrentSubmission(form, [&](const storage::StoredSubmission& s) {
-          loaded.push_back(RefOf(s.submission, s.received_at));
+        service.store().ForEachCurrentReport(form, [&](const storage::CurrentReport& r) {
+          loaded.push_back(
+              {r.instance_id, r.form_code, r.station_code, r.observer_code, r.received_at});
           return Status::Ok();
         }));
   }
   std::lock_guard lock(live->mu_);
+  live->SyncSetupLocked();
   for (analysis::ReportRef& ref : loaded) live->Insert(std::move(ref));
   // What was stored during the read, which may or may not have seen it.
   live->FoldLocked();
@@ -67,6 +70,7 @@ void LiveReports::FoldLocked() const {
 void LiveReports::Insert(analysis::ReportRef ref) const {
   if (!position_.emplace(ref.instance_id, reports_.size()).second) return;  // seen
   ++counts_[ref.form_code][ref.station_code];
+  CountAt(ref, 1);
   reports_.push_back(std::move(ref));
 }
 
@@ -80,12 +84,44 @@ void LiveReports::Erase(const std::string& instance_id) const {
   if (auto c = stations.find(gone.station_code); c != stations.end() && --c->second == 0) {
     stations.erase(c);
   }
+  CountAt(gone, -1);
   // Order does not matter: move the last report into the gap.
   if (i + 1 != reports_.size()) {
     gone = std::move(reports_.back());
     position_[gone.instance_id] = i;
   }
   reports_.pop_back();
+}
+
+void LiveReports::CountAt(const analysis::ReportRef& ref, std::int32_t delta) const {
+  if (!stations_) return;
+  const std::int32_t i = stations_->geography().Find(ref.station_code);
+  if (i < 0) return;  // not in this set-up: counted again if a new one has it
+  auto& counts = location_counts_[ref.form_code];
+  if (counts.empty()) counts.assign(static_cast<std::size_t>(stations_->geography().size()), 0);
+  counts[static_cast<std::size_t>(i)] += delta;
+}
+
+void LiveReports::SyncSetupLocked() const {
+  auto mission = service_.Mission();
+  if (stations_ && &stations_->mission() == mission.get()) return;
+  stations_ = std::make_shared<const analysis::StationIndex>(std::move(mission));
+  location_counts_.clear();
+  const auto size = static_cast<std::size_t>(stations_->geography().size());
+  for (const auto& [form, stations] : counts_) {
+    std::vector<std::int32_t>& counts = location_counts_[form];
+    counts.assign(size, 0);
+    for (const auto& [station, n] : stations) {
+      if (const std::int32_t i = stations_->geography().Find(station); i >= 0) {
+        counts[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(n);
+      }
+    }
+  }
+}
+
+analysis::StationCounts LiveReports::View::LocationCounts(std::string_view form) const {
+  auto it = by_form_location.find(form);
+  return it == by_form_location.end() ? analysis::StationCounts{} : it->second;
 }
 
 const core::StringMap<std::int64_t>& LiveReports::View::StationCounts(std::string_view form) const {
@@ -98,7 +134,8 @@ void LiveReports::Read(const std::function<void(const View&)>& read) const {
   service_.WaitForListeners();
   std::lock_guard lock(mu_);
   FoldLocked();
-  read(View{reports_, counts_});
+  SyncSetupLocked();
+  read(View{reports_, counts_, stations_, location_counts_});
 }
 
 namespace {

@@ -32,12 +32,18 @@ class LiveReports {
   void Apply(std::span<const storage::PendingSubmission> stored);
 
   // What `read` is given: every current report (of every form, in no set
-  // order) and, per form, the number of current reports per station.
+  // order) and, per form, the number of current reports per station, by
+  // code and by index of the current set-up's `stations`.
   struct View {
     std::span<const analysis::ReportRef> reports;
     const core::StringMap<core::StringMap<std::int64_t>>& by_form_station;
+    // The set-up as MissionService::Mission() gives it; may be kept.
+    std::shared_ptr<const analysis::StationIndex> stations;
+    const core::StringMap<std::vector<std::int32_t>>& by_form_location;
     // The counts of one form (empty for a form without reports).
     const core::StringMap<std::int64_t>& StationCounts(std::string_view form) const;
+    // The same by Geography index of `stations` (empty for a form without reports).
+    analysis::StationCounts LocationCounts(std::string_view form) const;
   };
   // Calls `read` with the state locked, without copying: it must not keep
   // references to the view. Readers take turns; Apply never waits for them.
@@ -59,6 +65,9 @@ class LiveReports {
     std::string replaces;
   };
   void FoldLocked() const;  // REQUIRES: mu_ held
+  // Re-indexes the counts if the set-up changed. REQUIRES: mu_ held.
+  void SyncSetupLocked() const;
+  void CountAt(const analysis::ReportRef& ref, std::int32_t delta) const;
   void Insert(analysis::ReportRef ref) const;
   void Erase(const std::string& instance_id) const;
 
@@ -74,6 +83,11 @@ class LiveReports {
   mutable std::vector<analysis::ReportRef> reports_;  // GUARDED_BY(mu_)
   mutable core::StringMap<std::size_t> position_;     // instance_id -> index in reports_
   mutable core::StringMap<core::StringMap<std::int64_t>> counts_;  // form -> station -> reports
+  // The same by location index of stations_, for breakdowns without code
+  // look-ups; rebuilt from counts_ only when the set-up changes.
+  mutable std::shared_ptr<const analysis::StationIndex> stations_;
+  mutable core::StringMap<std::vector<std::int32_t>>
+      location_counts_;  // form -> location -> reports
 };
 
 }  // namespace vigil::service

@@ -146,6 +146,16 @@ struct StoredSubmission {
   std::int64_t audit_seq = 0;
 };
 
+// Who sent what where and when: a stored version's indexed columns, without
+// its body.
+struct CurrentReport {
+  std::string instance_id;
+  std::string form_code;
+  std::string station_code;
+  std::string observer_code;
+  Timestamp received_at;
+};
+
 // A version chain, oldest first; the last element is the current version.
 struct SubmissionHistory {
   std::vector<StoredSubmission> versions;
@@ -381,6 +391,11 @@ class Store {
   virtual Status ForEachCurrentSubmission(
       const std::string& form_code,
       const std::function<Status(const StoredSubmission&)>& visit) = 0;
+  // The same versions' indexed columns only, without reading or parsing
+  // their bodies (live coverage at start: several times faster; the audit
+  // checks the columns against the bodies). Stops like ForEachSubmission.
+  virtual Status ForEachCurrentReport(const std::string& form_code,
+                                      const std::function<Status(const CurrentReport&)>& visit) = 0;
   virtual Result<std::int64_t> CountSubmissions() = 0;
 
   // Records files received for stored submissions, in one transaction with

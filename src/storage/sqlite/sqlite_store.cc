@@ -1849,6 +1849,32 @@ Status SqliteStore::ForEachCurrentSubmission(
   return VisitSubmissions("WHERE form_code = ? AND superseded_by IS NULL", form_code, visit);
 }
 
+Status SqliteStore::ForEachCurrentReport(const std::string& form_code,
+                                         const std::function<Status(const CurrentReport&)>& visit) {
+  auto lease = AcquireReader();
+  if (!lease) return lease.error();
+  auto stmt = lease->db().Prepare(
+      "SELECT instance_id, form_code, station_code, observer_code, received_at FROM submissions "
+      "WHERE form_code = ? AND superseded_by IS NULL ORDER BY seq");
+  if (!stmt) return stmt.error();
+  stmt->Bind(1, form_code);
+  CurrentReport r;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    r.instance_id.assign(stmt->Text(0));
+    r.form_code.assign(stmt->Text(1));
+    r.station_code.assign(stmt->Text(2));
+    r.observer_code.assign(stmt->Text(3));
+    auto received = ParseStoredTime(stmt->Text(4));
+    if (!received) return received.error();
+    r.received_at = *received;
+    VIGIL_RETURN_IF_ERROR(visit(r));
+  }
+  return Status::Ok();
+}
+
 Status SqliteStore::VisitSubmissions(const std::string& where, const std::string& form_code,
                                      const std::function<Status(const StoredSubmission&)>& visit) {
   auto lease = AcquireReader();

@@ -87,6 +87,8 @@ class SqliteStore final : public Store {
   Status ForEachCurrentSubmission(
       const std::string& form_code,
       const std::function<Status(const StoredSubmission&)>& visit) override;
+  Status ForEachCurrentReport(const std::string& form_code,
+                              const std::function<Status(const CurrentReport&)>& visit) override;
   Result<std::int64_t> CountSubmissions() override;
   Result<std::vector<StationReports>> CountReportsByStation(const std::string& form_code) override;
   Result<ResultSetInfo> SaveResultSet(const ResultSetInfo& info, const core::ResultsTable& table,
