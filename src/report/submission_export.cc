@@ -62,10 +62,39 @@ Status StreamError() {
   return Status::Unavailable("cannot write the export (disk full or pipe closed?)");
 }
 
-class CsvWriter final : public SubmissionWriter {
+// Rows are appended to a buffer that goes to the stream in large writes: a
+// million rows must not cost a stream call per field.
+class BufferedWriter : public SubmissionWriter {
+ public:
+  explicit BufferedWriter(std::ostream& out) : out_(out) {}
+
+  Status Finish() override {
+    VIGIL_RETURN_IF_ERROR(Flush());
+    out_.flush();
+    return out_ ? Status::Ok() : StreamError();
+  }
+
+ protected:
+  Status EndRow() { return buffer_.size() >= kFlushBytes ? Flush() : Status::Ok(); }
+
+  std::string buffer_;
+
+ private:
+  static constexpr std::size_t kFlushBytes = 256 << 10;
+
+  Status Flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+    return out_ ? Status::Ok() : StreamError();
+  }
+
+  std::ostream& out_;
+};
+
+class CsvWriter final : public BufferedWriter {
  public:
   CsvWriter(std::ostream& out, const std::vector<core::Form>& forms)
-      : out_(out), questions_(QuestionColumns(forms)), answers_(questions_.size()) {
+      : BufferedWriter(out), questions_(QuestionColumns(forms)), answers_(questions_.size()) {
     for (std::size_t i = 0; i < questions_.size(); ++i) column_of_.emplace(questions_[i], i);
     buffer_ =
         "instance_id,form,form_version,station,observer,started_at,submitted_at,received_at,"
@@ -77,9 +106,6 @@ class CsvWriter final : public SubmissionWriter {
     buffer_ += "\r\n";
   }
 
-  // A row is appended to a buffer that goes to the stream in large writes:
-  // a million rows must not cost a stream call per field (issue 5 asks for
-  // 100 MB/s).
   Status Write(const ExportRow& row) override {
     const core::Submission& s = row.submission;
     for (std::string_view field :
@@ -109,25 +135,10 @@ class CsvWriter final : public SubmissionWriter {
       if (v != nullptr) AppendAnswer(*v);
     }
     buffer_ += "\r\n";
-    if (buffer_.size() >= kFlushBytes) return Flush();
-    return Status::Ok();
-  }
-
-  Status Finish() override {
-    VIGIL_RETURN_IF_ERROR(Flush());
-    out_.flush();
-    return out_ ? Status::Ok() : StreamError();
+    return EndRow();
   }
 
  private:
-  static constexpr std::size_t kFlushBytes = 256 << 10;
-
-  Status Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-    return out_ ? Status::Ok() : StreamError();
-  }
-
   // As AnswerText, without a string per answer for the common kinds.
   void AppendAnswer(const json::value& v) {
     if (v.is_string()) {
@@ -145,16 +156,14 @@ class CsvWriter final : public SubmissionWriter {
     }
   }
 
-  std::ostream& out_;
   std::vector<std::string> questions_;
   std::unordered_map<std::string_view, std::size_t> column_of_;  // views into questions_
   std::vector<const json::value*> answers_;                      // of the row, by column
-  std::string buffer_;
 };
 
-class JsonlWriter final : public SubmissionWriter {
+class JsonlWriter final : public BufferedWriter {
  public:
-  explicit JsonlWriter(std::ostream& out) : out_(out) {}
+  explicit JsonlWriter(std::ostream& out) : BufferedWriter(out) {}
   // The canonical encoding plus what the store knows about the version,
   // spliced in before its closing brace rather than parsed and printed
   // again (CanonicalJson has neither key).
@@ -176,26 +185,8 @@ class JsonlWriter final : public SubmissionWriter {
       buffer_ += json::serialize(v);
       buffer_ += '\n';
     }
-    if (buffer_.size() >= kFlushBytes) return Flush();
-    return Status::Ok();
+    return EndRow();
   }
-  Status Finish() override {
-    VIGIL_RETURN_IF_ERROR(Flush());
-    out_.flush();
-    return out_ ? Status::Ok() : StreamError();
-  }
-
- private:
-  static constexpr std::size_t kFlushBytes = 256 << 10;
-
-  Status Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-    return out_ ? Status::Ok() : StreamError();
-  }
-
-  std::ostream& out_;
-  std::string buffer_;
 };
 
 // `text` cut to Excel's limit on a UTF-8 character boundary, marked as cut.
