@@ -190,11 +190,10 @@ void AlertService::Run() {
       raised_->Increment(stored->size());
       for (const core::Alert& a : *stored) PublishAlert(a, "raised");
     }
-    {
-      std::lock_guard lock(mu_);
-      busy_ = false;
-    }
+    std::unique_lock lock(mu_);
+    busy_ = false;
     idle_cv_.notify_all();
+    cv_.wait_for(lock, options_.write_interval, [this] { return stop_; });
   }
 }
 

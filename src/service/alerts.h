@@ -14,6 +14,7 @@
 // crash between a submission's commit and its alert's loses nothing.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -46,6 +47,10 @@ class AlertService {
   struct Options {
     bool catch_up = true;            // raise missing alerts of stored submissions at start
     std::size_t max_queue = 100000;  // alerts waiting to be stored; beyond, counted and dropped
+    // At most one write (one transaction and fsync) per interval: a burst of
+    // critical answers is stored together instead of taking the store's
+    // write lock from the committer hundreds of times a second.
+    std::chrono::milliseconds write_interval{100};
   };
 
   // Registers the stored listener with `mission`; `bus` must outlive this.
