@@ -4,13 +4,15 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <unordered_map>
 
-#include "common/crypto.h"
 #include "report/csv.h"
 
 namespace vigil::report {
@@ -218,8 +220,17 @@ class XlsxWriter final : public SubmissionWriter {
                                     " is not a directory to build the workbook in");
       return;
     }
-    path_ = dir / ("vigil-export-" + RandomUuid() + ".xlsx");
-    tmpdir_ = dir.string();
+    // A directory only this process's user may enter: the workbook holds
+    // the submissions in full, and libxlsxwriter creates its files with the
+    // umask's permissions.
+    std::string dir_template = (dir / "vigil-export-XXXXXX").string();
+    if (::mkdtemp(dir_template.data()) == nullptr) {
+      status_ = Status::Unavailable("xlsx export: cannot create a directory in " + dir.string() +
+                                    ": " + std::strerror(errno));
+      return;
+    }
+    tmpdir_ = dir_template;
+    path_ = std::filesystem::path(tmpdir_) / "submissions.xlsx";
     // constant_memory: each row goes to disk once the next begins, so a
     // million rows need no more memory than one. Zip64, as a sheet of
     // a million rows with many questions can pass 4 GB unpacked.
@@ -236,10 +247,11 @@ class XlsxWriter final : public SubmissionWriter {
   }
 
   ~XlsxWriter() override {
-    if (workbook_ != nullptr) workbook_close(workbook_);
-    if (!path_.empty()) {
+    // Abandoned (a failed or cancelled export): freed, not packaged.
+    if (workbook_ != nullptr) lxw_workbook_free(workbook_);
+    if (!tmpdir_.empty()) {
       std::error_code ec;
-      std::filesystem::remove(path_, ec);
+      std::filesystem::remove_all(tmpdir_, ec);
     }
   }
 
@@ -290,6 +302,7 @@ class XlsxWriter final : public SubmissionWriter {
       out_.write(buffer.data(), in.gcount());
       if (!out_) return StreamError();
     }
+    if (in.bad()) return Status::Unavailable("xlsx export: cannot read back " + path_.string());
     out_.flush();
     return out_ ? Status::Ok() : StreamError();
   }

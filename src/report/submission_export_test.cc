@@ -414,6 +414,14 @@ TEST(XlsxSubmissionWriter, LeavesNoTemporaryFileBehind) {
     std::ostringstream out;
     auto writer = MakeSubmissionWriter(ExportFormat::kXlsx, out, FormA(), scratch.path());
     ASSERT_TRUE(writer->Write({MakeSubmission({}), "", ReceivedAt(), true}).ok());
+    // Meanwhile the workbook sits in a directory only its owner may enter:
+    // it holds the submissions in full.
+    std::vector<std::filesystem::directory_entry> entries(
+        std::filesystem::directory_iterator(scratch.path()), {});
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_TRUE(entries[0].is_directory());
+    EXPECT_EQ(entries[0].status().permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_all);
   }
   EXPECT_TRUE(scratch.Empty());
 }
