@@ -209,12 +209,9 @@ class SqliteStore::WriteTransaction {
         "'setup_version'");
   }
 
-  // Commits, and returns once the transaction is on disk. The flush runs
-  // after the write lock is released (it has a descriptor of its own), so
-  // the committer's next batch is not held up by this one's fsync.
+  // Commits, and returns once the transaction is on disk.
   Status Commit() {
     VIGIL_RETURN_IF_ERROR(CommitUnsynced());
-    lock_.unlock();
     return store_->SyncWrites();
   }
 
